@@ -1,0 +1,310 @@
+//! Site configuration: reads and validates `site.yaml` into a [`SiteConfig`].
+
+use std::path::Path;
+
+use crate::dates::DateFormat;
+use crate::diagnostic::{Diagnostic, codes};
+use crate::front_matter::{self, MappingReader};
+
+pub const CONFIG_FILE: &str = "site.yaml";
+
+const SITE_KEYS: &[&str] = &[
+    "title",
+    "base_url",
+    "language",
+    "theme",
+    "date_format",
+    "funding_note",
+    "publisher",
+    "funders",
+    "people",
+];
+const PUBLISHER_KEYS: &[&str] = &["name", "url", "logo"];
+const FUNDER_KEYS: &[&str] = &["name", "url", "description"];
+const PERSON_KEYS: &[&str] = &["name", "title", "role", "bio", "url"];
+
+/// The validated contents of `site.yaml`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SiteConfig {
+    pub title: String,
+    /// Absolute, without a trailing slash: `https://example.org` or `https://example.org/news`.
+    pub base_url: String,
+    pub language: String,
+    pub theme: String,
+    pub date_format: DateFormat,
+    pub funding_note: Option<String>,
+    pub publisher: Option<Publisher>,
+    pub funders: Vec<Funder>,
+    pub people: Vec<PersonProfile>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Publisher {
+    pub name: Option<String>,
+    pub url: Option<String>,
+    pub logo: Option<String>,
+}
+
+/// An entry of the funders registry.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Funder {
+    pub name: String,
+    pub url: Option<String>,
+    pub description: Option<String>,
+}
+
+/// What the site says about a journalist, shown on their people page.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PersonProfile {
+    pub name: String,
+    pub title: Option<String>,
+    pub bio: Option<String>,
+    pub url: Option<String>,
+}
+
+impl SiteConfig {
+    /// The site path of `path` under `base_url`'s own path (a site may live at `/news`).
+    pub fn absolute_url(&self, site_path: &str) -> String {
+        if site_path.starts_with("http://") || site_path.starts_with("https://") {
+            return site_path.to_string();
+        }
+        format!("{}{}", self.base_url, site_path)
+    }
+
+    pub fn funder(&self, name: &str) -> Option<&Funder> {
+        self.funders.iter().find(|funder| funder.name == name)
+    }
+}
+
+/// Reads `<root>/site.yaml`. Every problem in the file is returned at once.
+pub fn load(root: &Path) -> Result<SiteConfig, Vec<Diagnostic>> {
+    let path = root.join(CONFIG_FILE);
+    let text = std::fs::read_to_string(&path).map_err(|error| {
+        vec![
+            Diagnostic::error(
+                codes::SITE_READ,
+                CONFIG_FILE,
+                format!("cannot read the site configuration: {error}"),
+            )
+            .with_hint(format!(
+                "run byline in the site's folder (the one with {CONFIG_FILE}) or pass --root DIR"
+            )),
+        ]
+    })?;
+    parse(&text, Path::new(CONFIG_FILE))
+}
+
+/// Parses the text of a `site.yaml`; `path` is used in messages.
+pub fn parse(text: &str, path: &Path) -> Result<SiteConfig, Vec<Diagnostic>> {
+    let mut reader = front_matter::read_yaml_file(text, path).map_err(|mut diagnostic| {
+        diagnostic.code = codes::CONFIG_SYNTAX;
+        diagnostic.message = diagnostic.message.replace("the front matter", "site.yaml");
+        vec![diagnostic]
+    })?;
+
+    let title = required(
+        &mut reader,
+        "title",
+        "the site's name, e.g. `title: The Ledger Bureau`",
+    );
+    let base_url = reader.text("base_url");
+    let base_url = match base_url {
+        None => {
+            required_missing(
+                &mut reader,
+                "base_url",
+                "the address the site is published at, e.g. `base_url: https://example.org`",
+            );
+            None
+        }
+        Some(url) => match normalise_base_url(&url.value) {
+            Ok(url) => Some(url),
+            Err(message) => {
+                reader.report(
+                    Diagnostic::error(codes::CONFIG_VALUE, path, message)
+                        .at_position(url.position)
+                        .with_hint("write the full address, starting with https://"),
+                );
+                None
+            }
+        },
+    };
+    let language = reader
+        .text("language")
+        .map_or_else(|| "en".to_string(), |l| l.value);
+    let theme = reader
+        .text("theme")
+        .map_or_else(|| "default".to_string(), |t| t.value);
+    let date_format = match reader.text("date_format") {
+        None => DateFormat::default(),
+        Some(pattern) => DateFormat::new(&pattern.value).unwrap_or_else(|message| {
+            reader.report(
+                Diagnostic::error(codes::CONFIG_VALUE, path, message)
+                    .at_position(pattern.position)
+                    .with_hint("use strftime codes, e.g. \"%-d %B %Y\" for 9 February 2022"),
+            );
+            DateFormat::default()
+        }),
+    };
+    let funding_note = reader.text("funding_note").map(|note| note.value);
+    let publisher = reader
+        .object("publisher", PUBLISHER_KEYS, |publisher| Publisher {
+            name: publisher.text("name").map(|v| v.value),
+            url: publisher.text("url").map(|v| v.value),
+            logo: publisher.text("logo").map(|v| v.value),
+        })
+        .map(|publisher| publisher.value);
+    let funders = reader.list("funders", FUNDER_KEYS, |funder| {
+        let name = funder.text("name");
+        if name.is_none() {
+            let position = funder.scope_position();
+            let path = funder.path().to_path_buf();
+            funder.report(
+                Diagnostic::error(codes::CONFIG_MISSING, path, "this funder has no `name`")
+                    .at_position(position),
+            );
+        }
+        name.map(|name| Funder {
+            name: name.value,
+            url: funder.text("url").map(|v| v.value),
+            description: funder.text("description").map(|v| v.value),
+        })
+    });
+    let people = reader.list("people", PERSON_KEYS, |person| {
+        let name = person.text("name");
+        if name.is_none() {
+            let position = person.scope_position();
+            let path = person.path().to_path_buf();
+            person.report(
+                Diagnostic::error(codes::CONFIG_MISSING, path, "this person has no `name`")
+                    .at_position(position),
+            );
+        }
+        let title = person.text("title").or_else(|| person.text("role"));
+        name.map(|name| PersonProfile {
+            name: name.value,
+            title: title.map(|v| v.value),
+            bio: person.text("bio").map(|v| v.value),
+            url: person.text("url").map(|v| v.value),
+        })
+    });
+
+    let mut diagnostics = reader.finish(SITE_KEYS, "site.yaml");
+    for diagnostic in &mut diagnostics {
+        if diagnostic.code == codes::FRONT_UNKNOWN_KEY {
+            diagnostic.code = codes::CONFIG_UNKNOWN_KEY;
+        } else if diagnostic.code == codes::FRONT_TYPE {
+            diagnostic.code = codes::CONFIG_VALUE;
+        }
+    }
+    match (title, base_url) {
+        (Some(title), Some(base_url)) if diagnostics.is_empty() => Ok(SiteConfig {
+            title,
+            base_url,
+            language,
+            theme,
+            date_format,
+            funding_note,
+            publisher,
+            funders: funders.into_iter().flatten().collect(),
+            people: people.into_iter().flatten().collect(),
+        }),
+        _ => Err(diagnostics),
+    }
+}
+
+fn required(reader: &mut MappingReader, key: &str, what: &str) -> Option<String> {
+    let value = reader.text(key);
+    if value.is_none() {
+        required_missing(reader, key, what);
+    }
+    value.map(|v| v.value)
+}
+
+fn required_missing(reader: &mut MappingReader, key: &str, what: &str) {
+    let path = reader.path().to_path_buf();
+    reader.report(
+        Diagnostic::error(
+            codes::CONFIG_MISSING,
+            path,
+            format!("site.yaml needs `{key}`"),
+        )
+        .at(1, 1)
+        .with_hint(format!("add {what}")),
+    );
+}
+
+fn normalise_base_url(url: &str) -> Result<String, String> {
+    let trimmed = url.trim().trim_end_matches('/');
+    let rest = trimmed
+        .strip_prefix("https://")
+        .or_else(|| trimmed.strip_prefix("http://"));
+    match rest {
+        Some(host) if !host.is_empty() && !host.contains(char::is_whitespace) => {
+            Ok(trimmed.to_string())
+        }
+        _ => Err(format!(
+            "`base_url` must be a full web address like https://example.org, not \"{url}\""
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_str(text: &str) -> Result<SiteConfig, Vec<Diagnostic>> {
+        parse(text, Path::new("site.yaml"))
+    }
+
+    #[test]
+    fn minimal_config_gets_defaults() {
+        let config = parse_str("title: T\nbase_url: https://example.org/\n").unwrap();
+        assert_eq!(config.base_url, "https://example.org");
+        assert_eq!(config.language, "en");
+        assert_eq!(config.theme, "default");
+        assert_eq!(config.date_format, DateFormat::default());
+        assert_eq!(config.absolute_url("/a/"), "https://example.org/a/");
+    }
+
+    #[test]
+    fn full_config() {
+        let config = parse_str(
+            "title: T\nbase_url: https://example.org\nfunding_note: None.\npublisher:\n  name: P\n  logo: /logo.png\nfunders:\n  - name: OSF\n    url: https://osf.example\npeople:\n  - name: Meirion Jones\n    role: Investigations editor\n    bio: B\n",
+        )
+        .unwrap();
+        assert_eq!(config.funders[0].name, "OSF");
+        assert_eq!(
+            config.people[0].title.as_deref(),
+            Some("Investigations editor")
+        );
+        assert_eq!(config.publisher.unwrap().logo.as_deref(), Some("/logo.png"));
+    }
+
+    #[test]
+    fn unknown_keys_and_bad_values_are_all_reported() {
+        let errors = parse_str(
+            "title: T\nbase_url: example.org\ndate_fromat: x\nfunders:\n  - name: A\n    web: x\n",
+        )
+        .unwrap_err();
+        let found: Vec<_> = errors.iter().map(|d| (d.code, d.line)).collect();
+        assert!(found.contains(&(codes::CONFIG_VALUE, Some(2))), "{found:?}");
+        assert!(
+            found.contains(&(codes::CONFIG_UNKNOWN_KEY, Some(3))),
+            "{found:?}"
+        );
+        assert!(
+            found.contains(&(codes::CONFIG_UNKNOWN_KEY, Some(6))),
+            "{found:?}"
+        );
+        let typo = errors.iter().find(|d| d.line == Some(3)).unwrap();
+        assert_eq!(typo.hint.as_deref(), Some("did you mean `date_format`?"));
+    }
+
+    #[test]
+    fn missing_required_keys() {
+        let errors = parse_str("language: en\n").unwrap_err();
+        assert_eq!(errors.len(), 2);
+        assert!(errors.iter().all(|d| d.code == codes::CONFIG_MISSING));
+    }
+}

@@ -1,0 +1,1201 @@
+//! The content model: finds the series and stories under `content/`, validates their front
+//! matter and turns it into a [`Site`] of [`Series`] and [`Story`] values with URLs, inherited
+//! funders and resolved image paths.
+//!
+//! Loading is split in three so that the expensive middle part can run in parallel (in `build`):
+//! [`discover`] walks the folder (cheap, serial, sorted for determinism), [`read_source`] reads
+//! and parses one file (independent per file), and [`assemble`] validates everything that needs
+//! more than one file: funder inheritance, the funders registry, duplicate URLs.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+use walkdir::WalkDir;
+
+use crate::config::SiteConfig;
+use crate::dates::StoryDate;
+use crate::diagnostic::{Diagnostic, Position, codes};
+use crate::front_matter::{
+    self, ClaimFields, CorrectionFields, ImageFields, Located, SeriesFrontMatter, SourceFields,
+    StoryFrontMatter,
+};
+
+pub const CONTENT_DIR: &str = "content";
+
+/// A content file found by [`discover`], and what its place in the tree makes it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceFile {
+    /// Path relative to the site root, e.g. `content/decision-machines/twitter.md`.
+    pub path: PathBuf,
+    pub kind: SourceKind,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SourceKind {
+    /// `content/<series>/_index.md`.
+    SeriesIndex { series_dir: String },
+    /// A story: `content/<slug>.md`, `content/<series>/<slug>.md`, or a page bundle
+    /// `.../<slug>/index.md` (then `bundle` is the folder, relative to the site root).
+    Story {
+        series_dir: Option<String>,
+        file_stem: String,
+        bundle: Option<PathBuf>,
+    },
+    /// A file that sits in a page bundle beside its `index.md` (an image, a PDF).
+    BundleAsset { bundle: PathBuf },
+}
+
+/// Walks `content/` and classifies every file. Problems with the tree itself (a file too deep,
+/// a series folder without `_index.md`) come back as diagnostics beside the files.
+pub fn discover(root: &Path) -> Result<(Vec<SourceFile>, Vec<Diagnostic>), Diagnostic> {
+    let content = root.join(CONTENT_DIR);
+    if !content.is_dir() {
+        return Err(Diagnostic::error(
+            codes::SITE_READ,
+            CONTENT_DIR,
+            "there is no content folder: stories live in content/<series>/<story>.md",
+        )
+        .with_hint("create the folder content/ next to site.yaml, or pass --root DIR"));
+    }
+    let mut files = Vec::new();
+    let mut diagnostics = Vec::new();
+    // A folder is a page bundle when it holds an index.md, a series when it holds _index.md.
+    let mut bundles: Vec<PathBuf> = Vec::new();
+    let mut series_dirs_with_index: Vec<String> = Vec::new();
+    let mut series_dirs_with_stories: BTreeMap<String, PathBuf> = BTreeMap::new();
+
+    let walker = WalkDir::new(&content)
+        .follow_links(false)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|entry| !is_hidden(entry.file_name().to_str().unwrap_or("")));
+    let mut entries = Vec::new();
+    for entry in walker {
+        match entry {
+            Ok(entry) => entries.push(entry),
+            Err(error) => {
+                let path = error
+                    .path()
+                    .map(|p| relative(root, p))
+                    .unwrap_or_else(|| PathBuf::from(CONTENT_DIR));
+                diagnostics.push(Diagnostic::error(
+                    codes::FILE_READ,
+                    path,
+                    format!("cannot read this part of the content folder: {error}"),
+                ));
+            }
+        }
+    }
+    for entry in &entries {
+        if entry.file_type().is_file() && entry.file_name() == "index.md" && entry.depth() >= 2 {
+            if let Some(parent) = entry.path().parent() {
+                bundles.push(relative(root, parent));
+            }
+        }
+    }
+
+    for entry in &entries {
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let path = relative(root, entry.path());
+        let name = entry.file_name().to_string_lossy().to_string();
+        let components: Vec<String> = path
+            .iter()
+            .skip(1)
+            .map(|c| c.to_string_lossy().to_string())
+            .collect();
+        let parent = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        let in_bundle = bundles
+            .iter()
+            .find(|bundle| path.starts_with(bundle))
+            .cloned();
+        let is_markdown = name.ends_with(".md");
+
+        if let Some(bundle) = in_bundle {
+            if name == "index.md" && parent == bundle {
+                let bundle_depth = bundle.iter().count();
+                let series_dir = (bundle_depth == 3).then(|| components[0].clone());
+                if bundle_depth > 3 {
+                    diagnostics.push(too_deep(&path));
+                    continue;
+                }
+                if let Some(series) = &series_dir {
+                    series_dirs_with_stories
+                        .entry(series.clone())
+                        .or_insert(path.clone());
+                }
+                files.push(SourceFile {
+                    path,
+                    kind: SourceKind::Story {
+                        series_dir,
+                        file_stem: components[components.len() - 2].clone(),
+                        bundle: Some(bundle),
+                    },
+                });
+            } else if !is_markdown {
+                files.push(SourceFile {
+                    path,
+                    kind: SourceKind::BundleAsset { bundle },
+                });
+            } else {
+                diagnostics.push(
+                    Diagnostic::error(
+                        codes::STRUCTURE_LAYOUT,
+                        &path,
+                        "a page bundle holds one story (index.md) and its files; this Markdown file would not be published",
+                    )
+                    .with_hint("move it to its own file or folder in the series"),
+                );
+            }
+            continue;
+        }
+        if !is_markdown {
+            // Loose files in content/ are not published: static files belong in static/.
+            diagnostics.push(
+                Diagnostic::warning(
+                    codes::STRUCTURE_UNPUBLISHED_FILE,
+                    &path,
+                    "this file is not published: only Markdown stories and page-bundle files in content/ are",
+                )
+                .with_hint("put images and documents in static/, or beside the story in a page bundle folder"),
+            );
+            continue;
+        }
+        match components.len() {
+            1 if name == "_index.md" => diagnostics.push(
+                Diagnostic::error(
+                    codes::STRUCTURE_LAYOUT,
+                    &path,
+                    "content/_index.md has no meaning: a series' _index.md goes in the series folder",
+                )
+                .with_hint("move it to content/<series>/_index.md"),
+            ),
+            1 => files.push(SourceFile {
+                kind: SourceKind::Story {
+                    series_dir: None,
+                    file_stem: name.trim_end_matches(".md").to_string(),
+                    bundle: None,
+                },
+                path,
+            }),
+            2 if name == "_index.md" => {
+                series_dirs_with_index.push(components[0].clone());
+                files.push(SourceFile {
+                    kind: SourceKind::SeriesIndex {
+                        series_dir: components[0].clone(),
+                    },
+                    path,
+                });
+            }
+            2 => {
+                series_dirs_with_stories
+                    .entry(components[0].clone())
+                    .or_insert(path.clone());
+                files.push(SourceFile {
+                    kind: SourceKind::Story {
+                        series_dir: Some(components[0].clone()),
+                        file_stem: name.trim_end_matches(".md").to_string(),
+                        bundle: None,
+                    },
+                    path,
+                });
+            }
+            _ => diagnostics.push(too_deep(&path)),
+        }
+    }
+    for (series_dir, example) in series_dirs_with_stories {
+        if !series_dirs_with_index.contains(&series_dir) {
+            diagnostics.push(
+                Diagnostic::error(
+                    codes::STRUCTURE_SERIES_INDEX,
+                    PathBuf::from(CONTENT_DIR).join(&series_dir),
+                    format!(
+                        "the folder `{series_dir}` holds stories (like {}) but no _index.md, so the series has no title or funder",
+                        example.display()
+                    ),
+                )
+                .with_hint(format!(
+                    "create content/{series_dir}/_index.md with at least `title:` and `funder:`"
+                )),
+            );
+        }
+    }
+    Ok((files, diagnostics))
+}
+
+fn too_deep(path: &Path) -> Diagnostic {
+    Diagnostic::error(
+        codes::STRUCTURE_LAYOUT,
+        path,
+        "this story is nested too deeply to be published: stories go in content/<series>/ or content/",
+    )
+    .with_hint("move it to content/<series>/<story>.md or content/<series>/<story>/index.md")
+}
+
+fn is_hidden(name: &str) -> bool {
+    name.starts_with('.') && name != "." && name.len() > 1
+}
+
+fn relative(root: &Path, path: &Path) -> PathBuf {
+    path.strip_prefix(root).unwrap_or(path).to_path_buf()
+}
+
+/// One content file read and parsed, before anything that needs other files is checked.
+// Each file is parsed into one of these once and moved, so the unequal sizes cost nothing.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone)]
+pub enum ParsedSource {
+    Series(ParsedSeries),
+    Story(ParsedStory),
+    Asset {
+        path: PathBuf,
+        bundle: PathBuf,
+    },
+    /// The file could not be read or split; its diagnostics say why.
+    Failed,
+}
+
+#[derive(Debug, Clone)]
+pub struct ParsedSeries {
+    pub path: PathBuf,
+    pub series_dir: String,
+    pub front: SeriesFrontMatter,
+    pub body: String,
+    pub body_first_line: usize,
+}
+
+#[derive(Debug, Clone)]
+pub struct ParsedStory {
+    pub path: PathBuf,
+    pub series_dir: Option<String>,
+    pub file_stem: String,
+    pub bundle: Option<PathBuf>,
+    pub front: StoryFrontMatter,
+    pub body: String,
+    pub body_first_line: usize,
+}
+
+/// Reads and parses one file found by [`discover`]. Independent of every other file.
+pub fn read_source(root: &Path, source: &SourceFile) -> (ParsedSource, Vec<Diagnostic>) {
+    let (series_dir, story) = match &source.kind {
+        SourceKind::BundleAsset { bundle } => {
+            return (
+                ParsedSource::Asset {
+                    path: source.path.clone(),
+                    bundle: bundle.clone(),
+                },
+                Vec::new(),
+            );
+        }
+        SourceKind::SeriesIndex { series_dir } => (series_dir, None),
+        SourceKind::Story {
+            series_dir,
+            file_stem,
+            bundle,
+        } => (
+            series_dir.as_ref().unwrap_or(file_stem),
+            Some((series_dir, file_stem, bundle)),
+        ),
+    };
+    let text = match std::fs::read(root.join(&source.path)) {
+        Ok(bytes) => match String::from_utf8(bytes) {
+            Ok(text) => text,
+            Err(error) => {
+                let valid = &error.as_bytes()[..error.utf8_error().valid_up_to()];
+                let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
+                return (
+                    ParsedSource::Failed,
+                    vec![
+                        Diagnostic::error(
+                            codes::FILE_READ,
+                            &source.path,
+                            "this file is not UTF-8 text",
+                        )
+                        .at(line, 1)
+                        .with_hint("save it as UTF-8 in your editor"),
+                    ],
+                );
+            }
+        },
+        Err(error) => {
+            return (
+                ParsedSource::Failed,
+                vec![Diagnostic::error(
+                    codes::FILE_READ,
+                    &source.path,
+                    format!("cannot read this file: {error}"),
+                )],
+            );
+        }
+    };
+    let document = match front_matter::split(&text, &source.path) {
+        Ok(document) => document,
+        Err(diagnostic) => return (ParsedSource::Failed, vec![diagnostic]),
+    };
+    let body = document.body.to_string();
+    let body_first_line = document.body_first_line;
+    match story {
+        None => {
+            let (front, diagnostics) = match front_matter::parse_series(&document, &source.path) {
+                Ok(parsed) => parsed,
+                Err(diagnostic) => return (ParsedSource::Failed, vec![diagnostic]),
+            };
+            (
+                ParsedSource::Series(ParsedSeries {
+                    path: source.path.clone(),
+                    series_dir: series_dir.clone(),
+                    front,
+                    body,
+                    body_first_line,
+                }),
+                diagnostics,
+            )
+        }
+        Some((series_dir, file_stem, bundle)) => {
+            let (front, diagnostics) = match front_matter::parse_story(&document, &source.path) {
+                Ok(parsed) => parsed,
+                Err(diagnostic) => return (ParsedSource::Failed, vec![diagnostic]),
+            };
+            (
+                ParsedSource::Story(ParsedStory {
+                    path: source.path.clone(),
+                    series_dir: series_dir.clone(),
+                    file_stem: file_stem.clone(),
+                    bundle: bundle.clone(),
+                    front,
+                    body,
+                    body_first_line,
+                }),
+                diagnostics,
+            )
+        }
+    }
+}
+
+/// An image with its credit, as shown in the header of a story or series.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Image {
+    /// A site path (`/images/zug.png`) or an absolute URL.
+    pub src: String,
+    pub alt: String,
+    pub caption: Option<String>,
+    pub credit: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Credit {
+    pub role: String,
+    pub names: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Source {
+    pub title: String,
+    pub url: Option<String>,
+    pub publisher: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Correction {
+    pub date: StoryDate,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Claim {
+    pub claim: String,
+    pub claimant: String,
+    pub rating: String,
+    pub date: Option<StoryDate>,
+    pub url: Option<String>,
+}
+
+/// A validated series.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Series {
+    pub slug: String,
+    /// `/<slug>/`
+    pub url: String,
+    pub source: PathBuf,
+    pub title: String,
+    pub summary: Option<String>,
+    pub funders: Vec<String>,
+    pub image: Option<Image>,
+    pub extra: serde_yaml::Value,
+    pub description_markdown: String,
+    pub description_first_line: usize,
+}
+
+/// A validated story: every required field present, every date real, funders resolved.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Story {
+    pub source: PathBuf,
+    pub slug: String,
+    /// `/<series>/<slug>/` or `/<slug>/`
+    pub url: String,
+    /// Index into [`Site::series`].
+    pub series: Option<usize>,
+    pub title: String,
+    pub date: StoryDate,
+    pub updated: Option<StoryDate>,
+    pub reporters: Vec<String>,
+    pub editors: Vec<String>,
+    pub credits: Vec<Credit>,
+    /// The story's own funders, or its series' when it names none.
+    pub funders: Vec<String>,
+    pub image: Option<Image>,
+    pub summary: Option<String>,
+    pub topics: Vec<String>,
+    pub draft: bool,
+    pub publish_at: Option<StoryDate>,
+    pub sources: Vec<Source>,
+    pub corrections: Vec<Correction>,
+    pub claims: Vec<Claim>,
+    pub extra: serde_yaml::Value,
+    pub body_markdown: String,
+    pub body_first_line: usize,
+}
+
+/// A file of a page bundle, published beside its story.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BundleAsset {
+    /// Relative to the site root.
+    pub source: PathBuf,
+    /// Site path of the copy, e.g. `/decision-machines/the-map/map.png`.
+    pub url: String,
+}
+
+/// Options that decide which stories are part of this build.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ContentOptions {
+    pub include_drafts: bool,
+}
+
+/// The whole validated site: configuration, series and the published stories, newest first.
+#[derive(Debug, Clone)]
+pub struct Site {
+    pub config: SiteConfig,
+    pub series: Vec<Series>,
+    pub stories: Vec<Story>,
+    pub assets: Vec<BundleAsset>,
+}
+
+/// Validates the parsed files together and builds the [`Site`]. Returns every problem found;
+/// the site is returned even with errors so callers can report on as much as possible.
+pub fn assemble(
+    config: SiteConfig,
+    parsed: Vec<ParsedSource>,
+    options: ContentOptions,
+) -> (Site, Vec<Diagnostic>) {
+    let mut diagnostics = Vec::new();
+    let mut series = Vec::new();
+    let mut stories_parsed = Vec::new();
+    let mut assets_parsed = Vec::new();
+    for source in parsed {
+        match source {
+            ParsedSource::Series(parsed) => {
+                if let Some(valid) = validate_series(&config, parsed, &mut diagnostics) {
+                    series.push(valid);
+                }
+            }
+            ParsedSource::Story(parsed) => stories_parsed.push(parsed),
+            ParsedSource::Asset { path, bundle } => assets_parsed.push((path, bundle)),
+            ParsedSource::Failed => {}
+        }
+    }
+    series.sort_by(|a, b| a.slug.cmp(&b.slug));
+    let series_by_dir: HashMap<&str, usize> = series
+        .iter()
+        .enumerate()
+        .map(|(index, series)| (series.slug.as_str(), index))
+        .collect();
+
+    let mut stories = Vec::new();
+    let mut bundle_urls: HashMap<PathBuf, String> = HashMap::new();
+    for parsed in stories_parsed {
+        let series_index = parsed
+            .series_dir
+            .as_deref()
+            .and_then(|dir| series_by_dir.get(slugify(dir).as_str()).copied());
+        let bundle = parsed.bundle.clone();
+        if let Some(story) =
+            validate_story(&config, &series, series_index, parsed, &mut diagnostics)
+        {
+            if let Some(bundle) = bundle {
+                bundle_urls.insert(bundle, story.url.clone());
+            }
+            if story.draft && !options.include_drafts {
+                continue;
+            }
+            stories.push(story);
+        }
+    }
+
+    let mut by_url: HashMap<&str, &Story> = HashMap::new();
+    for story in &stories {
+        if let Some(first) = by_url.insert(story.url.as_str(), story) {
+            diagnostics.push(
+                Diagnostic::error(
+                    codes::STRUCTURE_DUPLICATE_URL,
+                    &story.source,
+                    format!(
+                        "this story would be published at {} , the same address as {}",
+                        story.url,
+                        first.source.display()
+                    ),
+                )
+                .at(1, 1)
+                .with_hint("give one of them a different `slug:` or file name"),
+            );
+        }
+    }
+    for series in &series {
+        if let Some(story) = by_url.get(series.url.as_str()) {
+            diagnostics.push(
+                Diagnostic::error(
+                    codes::STRUCTURE_DUPLICATE_URL,
+                    &story.source,
+                    format!(
+                        "this story would be published at {}, the address of the series {}",
+                        story.url, series.title
+                    ),
+                )
+                .at(1, 1)
+                .with_hint("rename the story file or give it a different `slug:`"),
+            );
+        }
+    }
+
+    stories.sort_by(|a, b| {
+        b.date
+            .instant
+            .cmp(&a.date.instant)
+            .then_with(|| a.title.cmp(&b.title))
+            .then_with(|| a.url.cmp(&b.url))
+    });
+
+    let mut assets: Vec<BundleAsset> = assets_parsed
+        .into_iter()
+        .filter_map(|(path, bundle)| {
+            let story_url = bundle_urls.get(&bundle)?;
+            let inside = path.strip_prefix(&bundle).ok()?;
+            let inside = inside
+                .iter()
+                .map(|c| c.to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/");
+            Some(BundleAsset {
+                url: format!("{story_url}{inside}"),
+                source: path,
+            })
+        })
+        .collect();
+    assets.sort_by(|a, b| a.url.cmp(&b.url));
+
+    (
+        Site {
+            config,
+            series,
+            stories,
+            assets,
+        },
+        diagnostics,
+    )
+}
+
+/// Turns `text` into a URL-safe slug (`Big Tech` -> `big-tech`); non-Latin text is
+/// transliterated, and text with nothing to transliterate gives `untitled`.
+pub fn slugify(text: &str) -> String {
+    let slug = slug::slugify(text);
+    if slug.is_empty() {
+        "untitled".to_string()
+    } else {
+        slug
+    }
+}
+
+fn required<T>(
+    value: Option<Located<T>>,
+    key: &str,
+    what: &str,
+    path: &Path,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<Located<T>> {
+    if value.is_none() {
+        diagnostics.push(
+            Diagnostic::error(
+                codes::FRONT_REQUIRED,
+                path,
+                format!("this story has no `{key}`: {what}"),
+            )
+            .at(1, 1)
+            .with_hint(format!("add a line `{key}: ...` to the front matter")),
+        );
+    }
+    value
+}
+
+fn parse_date(
+    value: &Located<String>,
+    key: &str,
+    path: &Path,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<StoryDate> {
+    match StoryDate::parse(&value.value) {
+        Ok(date) => Some(date),
+        Err(message) => {
+            diagnostics.push(
+                Diagnostic::error(codes::FRONT_DATE, path, format!("`{key}`: {message}"))
+                    .at_position(value.position)
+                    .with_hint("dates look like 2022-02-09; times need a zone, like 2022-02-09T06:00:00+00:00"),
+            );
+            None
+        }
+    }
+}
+
+/// Every name non-empty; empty names are reported, not published as a blank byline.
+fn names(
+    value: Located<Vec<String>>,
+    key: &str,
+    path: &Path,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<String> {
+    let mut names = Vec::with_capacity(value.value.len());
+    for name in value.value {
+        let trimmed = name.trim();
+        if trimmed.is_empty() {
+            diagnostics.push(
+                Diagnostic::error(
+                    codes::FRONT_EMPTY,
+                    path,
+                    format!("`{key}` has an empty name"),
+                )
+                .at_position(value.position)
+                .with_hint("write the person's name, or remove the empty entry"),
+            );
+        } else {
+            names.push(trimmed.to_string());
+        }
+    }
+    if names.is_empty()
+        && !diagnostics
+            .iter()
+            .any(|d| d.position() == Some(value.position))
+    {
+        diagnostics.push(
+            Diagnostic::error(codes::FRONT_EMPTY, path, format!("`{key}` names nobody"))
+                .at_position(value.position),
+        );
+    }
+    names
+}
+
+/// Resolves a path written in front matter or Markdown against the page it appears on:
+/// absolute URLs and site paths stay, relative paths are joined to the page's URL (which is
+/// how a browser reads them, and makes page-bundle files resolve).
+pub fn resolve_against(page_url: &str, target: &str) -> String {
+    if target.is_empty()
+        || target.starts_with('/')
+        || target.starts_with('#')
+        || target.contains("://")
+        || target.starts_with("mailto:")
+        || target.starts_with("tel:")
+        || target.starts_with("data:")
+    {
+        return target.to_string();
+    }
+    let mut segments: Vec<&str> = page_url.split('/').filter(|s| !s.is_empty()).collect();
+    let (path, suffix) = match target.find(['?', '#']) {
+        Some(index) => target.split_at(index),
+        None => (target, ""),
+    };
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                segments.pop();
+            }
+            part => segments.push(part),
+        }
+    }
+    let mut resolved = String::from("/");
+    resolved.push_str(&segments.join("/"));
+    if path.ends_with('/') && !segments.is_empty() {
+        resolved.push('/');
+    }
+    resolved.push_str(suffix);
+    resolved
+}
+
+fn image(
+    value: Located<ImageFields>,
+    page_url: &str,
+    path: &Path,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<Image> {
+    let fields = value.value;
+    let src = match fields.src {
+        Some(src) if !src.value.trim().is_empty() => Some(src.value),
+        _ => {
+            diagnostics.push(
+                Diagnostic::error(
+                    codes::FRONT_REQUIRED,
+                    path,
+                    "the image has no `src` (the picture file)",
+                )
+                .at_position(value.position)
+                .with_hint("add `src: /images/picture.jpg` under `image:`"),
+            );
+            None
+        }
+    };
+    let alt = match fields.alt {
+        Some(alt) if !alt.value.trim().is_empty() => Some(alt.value),
+        _ => {
+            diagnostics.push(
+                Diagnostic::error(
+                    codes::CREDIT_IMAGE_ALT,
+                    path,
+                    "the image has no `alt` text, which blind readers and search engines rely on",
+                )
+                .at_position(value.position)
+                .with_hint("add `alt:` under `image:`, describing what the picture shows"),
+            );
+            None
+        }
+    };
+    let credit = match fields.credit {
+        Some(credit) if !credit.value.trim().is_empty() => Some(credit.value),
+        _ => {
+            diagnostics.push(
+                Diagnostic::error(
+                    codes::CREDIT_IMAGE_CREDIT,
+                    path,
+                    "the image has no `credit`: every picture we publish must say who made it",
+                )
+                .at_position(value.position)
+                .with_hint("add `credit: Photographer/Agency` under `image:`"),
+            );
+            None
+        }
+    };
+    Some(Image {
+        src: resolve_against(page_url, &src?),
+        alt: alt?,
+        caption: fields
+            .caption
+            .map(|c| c.value)
+            .filter(|c| !c.trim().is_empty()),
+        credit: credit?,
+    })
+}
+
+fn check_funders(
+    config: &SiteConfig,
+    funders: &Located<Vec<String>>,
+    path: &Path,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    if config.funders.is_empty() {
+        return;
+    }
+    for name in &funders.value {
+        if config.funder(name).is_none() {
+            let known: Vec<&str> = config.funders.iter().map(|f| f.name.as_str()).collect();
+            let hint = match crate::diagnostic::did_you_mean(name, &known) {
+                Some(suggestion) => format!("did you mean `{suggestion}`?"),
+                None => format!(
+                    "the funders in site.yaml are: {}; add this one there if it is new",
+                    known.join(", ")
+                ),
+            };
+            diagnostics.push(
+                Diagnostic::error(
+                    codes::FUNDING_UNKNOWN,
+                    path,
+                    format!("the funder \"{name}\" is not in the funders list of site.yaml"),
+                )
+                .at_position(funders.position)
+                .with_hint(hint),
+            );
+        }
+    }
+}
+
+fn validate_series(
+    config: &SiteConfig,
+    parsed: ParsedSeries,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<Series> {
+    let path = parsed.path;
+    let front = parsed.front;
+    let slug = slugify(&parsed.series_dir);
+    let url = format!("/{slug}/");
+    if let Some(funders) = &front.funder {
+        check_funders(config, funders, &path, diagnostics);
+    }
+    let image = front
+        .image
+        .and_then(|image_fields| image(image_fields, &url, &path, diagnostics));
+    let title = match front.title {
+        Some(title) => title.value,
+        None => {
+            diagnostics.push(
+                Diagnostic::error(codes::FRONT_REQUIRED, &path, "this series has no `title`")
+                    .at(1, 1)
+                    .with_hint("add `title: Name of the series` to the front matter"),
+            );
+            return None;
+        }
+    };
+    Some(Series {
+        slug,
+        url,
+        source: path,
+        title,
+        summary: front.summary.map(|s| s.value),
+        funders: front.funder.map(|f| f.value).unwrap_or_default(),
+        image,
+        extra: front
+            .extra
+            .map(|e| e.value)
+            .unwrap_or(serde_yaml::Value::Mapping(Default::default())),
+        description_markdown: parsed.body,
+        description_first_line: parsed.body_first_line,
+    })
+}
+
+fn validate_story(
+    config: &SiteConfig,
+    series: &[Series],
+    series_index: Option<usize>,
+    parsed: ParsedStory,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<Story> {
+    let path = parsed.path;
+    let front = parsed.front;
+    let errors_before = diagnostics.iter().filter(|d| d.is_error()).count();
+
+    let slug = match &front.slug {
+        Some(slug) => {
+            let wanted = slug.value.trim();
+            if wanted.is_empty() || slugify(wanted) != wanted {
+                diagnostics.push(
+                    Diagnostic::error(
+                        codes::STRUCTURE_SLUG,
+                        &path,
+                        format!("`slug` \"{}\" cannot be used in a web address", slug.value),
+                    )
+                    .at_position(slug.position)
+                    .with_hint(format!(
+                        "use lowercase letters, digits and dashes, e.g. `{}`",
+                        slugify(wanted)
+                    )),
+                );
+            }
+            slugify(wanted)
+        }
+        None => slugify(&parsed.file_stem),
+    };
+    let url = match parsed.series_dir.as_deref() {
+        Some(dir) => format!("/{}/{slug}/", slugify(dir)),
+        None => format!("/{slug}/"),
+    };
+
+    let title = required(
+        front.title,
+        "title",
+        "every story needs a headline",
+        &path,
+        diagnostics,
+    );
+    let date = required(
+        front.date,
+        "date",
+        "every story needs a publication date",
+        &path,
+        diagnostics,
+    )
+    .and_then(|date| parse_date(&date, "date", &path, diagnostics));
+    let reporters = required(
+        front.reporter,
+        "reporter",
+        "every story must credit its reporter",
+        &path,
+        diagnostics,
+    )
+    .map(|names_value| names(names_value, "reporter", &path, diagnostics));
+    let editors = required(
+        front.editor,
+        "editor",
+        "every story must credit its editor",
+        &path,
+        diagnostics,
+    )
+    .map(|names_value| names(names_value, "editor", &path, diagnostics));
+    let updated = front
+        .updated
+        .as_ref()
+        .and_then(|date| parse_date(date, "updated", &path, diagnostics));
+    let publish_at = front
+        .publish_at
+        .as_ref()
+        .and_then(|date| parse_date(date, "publish_at", &path, diagnostics));
+    if let Some(written) = &front.publish_at
+        && let Some(parsed_time) = publish_at
+        && parsed_time.offset.is_none()
+    {
+        diagnostics.push(
+            Diagnostic::error(
+                codes::FRONT_DATE,
+                &path,
+                "`publish_at` needs a time and a time zone, so the embargo lifts at one agreed moment",
+            )
+            .at_position(written.position)
+            .with_hint(format!("write e.g. `publish_at: {}T06:00:00+00:00`", parsed_time.day)),
+        );
+    }
+
+    let credits: Vec<Credit> = front
+        .credits
+        .into_iter()
+        .map(|credit| {
+            let position = credit.position;
+            let (role, role_names) = credit.value;
+            let key = format!("credits: {role}");
+            let role_names = names(
+                Located {
+                    value: role_names,
+                    position,
+                },
+                &key,
+                &path,
+                diagnostics,
+            );
+            Credit {
+                role,
+                names: role_names,
+            }
+        })
+        .filter(|credit| !credit.names.is_empty())
+        .collect();
+
+    // A story names its own funder, or inherits its series'.
+    let funders = match (&front.funder, series_index) {
+        (Some(own), _) => {
+            check_funders(config, own, &path, diagnostics);
+            own.value
+                .iter()
+                .map(|f| f.trim().to_string())
+                .filter(|f| !f.is_empty())
+                .collect()
+        }
+        (None, Some(index)) if !series[index].funders.is_empty() => series[index].funders.clone(),
+        (None, _) => {
+            let hint = match series_index {
+                Some(index) => format!(
+                    "add `funder:` to this story, or to its series in {}",
+                    series[index].source.display()
+                ),
+                None => "add `funder: Name of the funder` (a stand-alone story has no series to inherit from)".to_string(),
+            };
+            diagnostics.push(
+                Diagnostic::error(
+                    codes::FUNDING_MISSING,
+                    &path,
+                    "this story does not say who funded it, so its funding disclosure cannot be printed",
+                )
+                .at(1, 1)
+                .with_hint(hint),
+            );
+            Vec::new()
+        }
+    };
+
+    let image = front
+        .image
+        .and_then(|image_fields| image(image_fields, &url, &path, diagnostics));
+    let sources = front
+        .sources
+        .into_iter()
+        .filter_map(|source| validate_source(source, &path, diagnostics))
+        .collect();
+    let corrections = front
+        .corrections
+        .into_iter()
+        .filter_map(|correction| validate_correction(correction, &path, diagnostics))
+        .collect();
+    let claims = front
+        .claims
+        .into_iter()
+        .filter_map(|claim| validate_claim(claim, &path, diagnostics))
+        .collect();
+    let topics = front
+        .topics
+        .map(|topics| {
+            topics
+                .value
+                .into_iter()
+                .map(|t| t.trim().to_string())
+                .filter(|t| !t.is_empty())
+                .collect()
+        })
+        .unwrap_or_default();
+
+    if diagnostics.iter().filter(|d| d.is_error()).count() > errors_before {
+        return None;
+    }
+    Some(Story {
+        source: path,
+        slug,
+        url,
+        series: series_index,
+        title: title?.value,
+        date: date?,
+        updated,
+        reporters: reporters?,
+        editors: editors?,
+        credits,
+        funders,
+        image,
+        summary: front
+            .summary
+            .map(|s| s.value)
+            .filter(|s| !s.trim().is_empty()),
+        topics,
+        draft: front.draft.is_some_and(|d| d.value),
+        publish_at,
+        sources,
+        corrections,
+        claims,
+        extra: front
+            .extra
+            .map(|e| e.value)
+            .unwrap_or(serde_yaml::Value::Mapping(Default::default())),
+        body_markdown: parsed.body,
+        body_first_line: parsed.body_first_line,
+    })
+}
+
+fn missing_in_entry(list: &str, key: &str, position: Position, path: &Path) -> Diagnostic {
+    Diagnostic::error(
+        codes::FRONT_REQUIRED,
+        path,
+        format!("an entry of `{list}` has no `{key}`"),
+    )
+    .at_position(position)
+    .with_hint(format!("add `{key}:` to this entry"))
+}
+
+fn validate_source(
+    source: SourceFields,
+    path: &Path,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<Source> {
+    let Some(title) = source.title else {
+        diagnostics.push(missing_in_entry("sources", "title", source.position, path));
+        return None;
+    };
+    Some(Source {
+        title: title.value,
+        url: source.url.map(|u| u.value),
+        publisher: source.publisher.map(|p| p.value),
+    })
+}
+
+fn validate_correction(
+    correction: CorrectionFields,
+    path: &Path,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<Correction> {
+    let date = match &correction.date {
+        Some(date) => parse_date(date, "corrections: date", path, diagnostics),
+        None => {
+            diagnostics.push(missing_in_entry(
+                "corrections",
+                "date",
+                correction.position,
+                path,
+            ));
+            None
+        }
+    };
+    let text = match correction.text {
+        Some(text) => Some(text.value),
+        None => {
+            diagnostics.push(missing_in_entry(
+                "corrections",
+                "text",
+                correction.position,
+                path,
+            ));
+            None
+        }
+    };
+    Some(Correction {
+        date: date?,
+        text: text?,
+    })
+}
+
+fn validate_claim(
+    claim: ClaimFields,
+    path: &Path,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<Claim> {
+    let mut field = |value: Option<Located<String>>, key: &str| match value {
+        Some(value) => Some(value.value),
+        None => {
+            diagnostics.push(missing_in_entry("claims", key, claim.position, path));
+            None
+        }
+    };
+    let text = field(claim.claim, "claim");
+    let claimant = field(claim.claimant, "claimant");
+    let rating = field(claim.rating, "rating");
+    let date = claim
+        .date
+        .as_ref()
+        .and_then(|date| parse_date(date, "claims: date", path, diagnostics));
+    Some(Claim {
+        claim: text?,
+        claimant: claimant?,
+        rating: rating?,
+        date,
+        url: claim.url.map(|u| u.value),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn resolves_relative_paths_like_a_browser() {
+        assert_eq!(resolve_against("/s/story/", "map.png"), "/s/story/map.png");
+        assert_eq!(resolve_against("/s/story/", "../other/"), "/s/other/");
+        assert_eq!(
+            resolve_against("/s/story/", "/images/a.png"),
+            "/images/a.png"
+        );
+        assert_eq!(
+            resolve_against("/s/story/", "https://x.org/a"),
+            "https://x.org/a"
+        );
+        assert_eq!(resolve_against("/s/story/", "#notes"), "#notes");
+        assert_eq!(
+            resolve_against("/s/story/", "./a.pdf#page=2"),
+            "/s/story/a.pdf#page=2"
+        );
+    }
+
+    #[test]
+    fn slugs_are_url_safe() {
+        assert_eq!(slugify("Big Tech"), "big-tech");
+        assert_eq!(slugify("Décision Machines!"), "decision-machines");
+        assert_eq!(slugify("Москва"), "moskva");
+        assert_eq!(slugify("!!!"), "untitled");
+    }
+}

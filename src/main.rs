@@ -1,0 +1,5 @@
+//! The `byline` command: a thin shell around the library.
+
+fn main() -> std::process::ExitCode {
+    byline::cli::run()
+}

@@ -1,0 +1,1361 @@
+//! Renders a story body from Markdown to HTML and collects what later checks need: headings,
+//! links, images and the first paragraph.
+//!
+//! # How rendering works
+//!
+//! pulldown-cmark parses the body into a stream of events (`Start(Paragraph)`, `Text("...")`,
+//! `End(Paragraph)`, ...), each with the byte range of the source it came from. Rather than
+//! rendering HTML ourselves, we pass that stream through small *adapters*: iterator stages that
+//! each change or observe one thing and hand every other event on untouched. pulldown-cmark's own
+//! `push_html` then writes the result, so everything we do not deliberately change renders
+//! exactly as pulldown-cmark renders it. In order:
+//!
+//! 1. `HeadingIds` gives every heading an `id`: an explicit `{#id}` wins, otherwise a slug of the
+//!    heading's text (`section` when nothing in it can be slugged), made unique in document order
+//!    with `-1`, `-2`, ... suffixes. Explicit ids are used as written even when repeated: that is
+//!    the author's to fix, and a check can find it in [`RenderedMarkdown::headings`], where every
+//!    heading is recorded.
+//! 2. Three steps that never hold an event back share one `map` stage, since every stage costs
+//!    a move of every event:
+//!    - `ImageRecords` records every image as written (source, alt text, caption, credit,
+//!      position) in [`RenderedMarkdown::images`];
+//!    - `LinkUrls` records every link and image destination as written, with its position, in
+//!      [`RenderedMarkdown::links`], and replaces it with what [`RenderContext::rewrite_url`]
+//!      returns;
+//!    - `FirstParagraph` keeps the plain text of the first top-level paragraph, the fallback for
+//!      a story's summary.
+//! 3. `Figures` turns a paragraph that holds nothing but an image with a title into a
+//!    `<figure>` (see below).
+//! 4. [`highlight`] colours fenced code blocks whose language it knows.
+//!
+//! A stage holds back at most one heading, one figure candidate or one code block; the rest of
+//! the stream flows through without being collected, which keeps rendering cheap on sites with
+//! thousands of stories. Raw HTML is passed through unchanged, so stories can embed charts.
+//!
+//! Figures and highlighted blocks reach `push_html` as ready-made HTML, so it cannot put the line
+//! break it sometimes writes before a block: inside a list item they follow `<li>` directly
+//! (`<li><figure>` rather than `<li>\n<p>`). Browsers render both alike.
+//!
+//! # Images with captions and credits
+//!
+//! An image whose title holds a caption and a credit, standing alone in its paragraph, becomes a
+//! figure. The credit follows the last `Credit:` in the title (any capitalisation):
+//!
+//! ```markdown
+//! ![A crowd outside the court](/images/court.jpg "Protesters outside the court in Zug. Credit: Anna Keller/Reuters")
+//! ```
+//!
+//! renders as
+//!
+//! ```html
+//! <figure><img src="/images/court.jpg" alt="A crowd outside the court" loading="lazy"><figcaption>Protesters outside the court in Zug. <span class="credit">Credit: Anna Keller/Reuters</span></figcaption></figure>
+//! ```
+//!
+//! A title without `Credit:` is all caption; a title that is only `Credit: ...` gives a credit
+//! without a caption (see [`split_caption_credit`]). An image without a title, or one that shares
+//! its paragraph with text or a link, stays an ordinary `<img>` with a `title` attribute. Every
+//! image, figure or not, is recorded with the caption and credit its title holds.
+
+pub mod highlight;
+
+use std::collections::{HashSet, VecDeque};
+use std::fmt;
+use std::ops::Range;
+
+use pulldown_cmark::{Event, LinkType, Options, Parser, Tag, TagEnd, html};
+
+/// Which Markdown features a render uses. Every feature is on by default.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MarkdownOptions {
+    /// Tables, footnotes, strikethrough, task lists and heading attributes (`{#id}`).
+    pub extensions: bool,
+    /// Curly quotes, en and em dashes and ellipses in place of their ASCII spellings.
+    pub smart_punctuation: bool,
+    /// Give every heading an `id` so readers can link to sections.
+    pub heading_ids: bool,
+    /// Turn a titled image standing alone in its paragraph into a `<figure>` with caption and
+    /// credit.
+    pub figures: bool,
+    /// Syntax-highlight fenced code blocks that name a known language.
+    pub highlight: bool,
+}
+
+impl Default for MarkdownOptions {
+    fn default() -> Self {
+        Self {
+            extensions: true,
+            smart_punctuation: true,
+            heading_ids: true,
+            figures: true,
+            highlight: true,
+        }
+    }
+}
+
+/// The caller's URL rewrite: given a link or image destination as written, the URL to put in
+/// the HTML instead, or None to keep it. It may borrow from the caller for `'a`.
+pub type RewriteUrl<'a> = dyn Fn(&str) -> Option<String> + Sync + 'a;
+
+/// What a render needs to know besides the Markdown itself.
+#[derive(Clone, Copy)]
+pub struct RenderContext<'a> {
+    /// Which Markdown features to use.
+    pub options: &'a MarkdownOptions,
+    /// 1-based line in the source file where the Markdown body starts (front matter comes
+    /// before), so reported lines are file lines.
+    pub first_line: usize,
+    /// Called with every link and image destination as written; Some(new) replaces it in the
+    /// HTML. The caller uses it to resolve relative paths and `other-story.md` links.
+    pub rewrite_url: Option<&'a RewriteUrl<'a>>,
+}
+
+impl<'a> RenderContext<'a> {
+    /// A context for a body that starts on the file's first line, with URLs left as written.
+    pub fn new(options: &'a MarkdownOptions) -> Self {
+        Self {
+            options,
+            first_line: 1,
+            rewrite_url: None,
+        }
+    }
+}
+
+impl fmt::Debug for RenderContext<'_> {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The rewrite function has no Debug; whether there is one is what matters when debugging.
+        formatter
+            .debug_struct("RenderContext")
+            .field("options", self.options)
+            .field("first_line", &self.first_line)
+            .field(
+                "rewrite_url",
+                &self.rewrite_url.map(|_| "Fn(&str) -> Option<String>"),
+            )
+            .finish()
+    }
+}
+
+/// A rendered story body and what was found in it.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct RenderedMarkdown {
+    /// The body as HTML.
+    pub html: String,
+    /// Every heading, in document order.
+    pub headings: Vec<Heading>,
+    /// Every link and image destination, in document order.
+    pub links: Vec<LinkRef>,
+    /// Every image, figure or not, in document order.
+    pub images: Vec<InlineImage>,
+    /// Plain text of the first top-level paragraph that has any text (text inside images does
+    /// not count), or None when there is no such paragraph.
+    pub first_paragraph: Option<String>,
+}
+
+/// A heading of the body.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Heading {
+    /// 1 for `<h1>` to 6 for `<h6>`.
+    pub level: u8,
+    /// The `id` attribute the heading got: the explicit `{#id}`, or a unique slug of its text.
+    /// Empty when heading ids are switched off and the heading has no explicit id.
+    pub id: String,
+    /// The heading's plain text.
+    pub text: String,
+    /// 1-based line in the source file.
+    pub line: usize,
+}
+
+/// A link or image destination.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct LinkRef {
+    /// The destination as written, before [`RenderContext::rewrite_url`]. An email autolink
+    /// (`<desk@example.org>`) is given as `mailto:desk@example.org`, so no one mistakes it for a
+    /// relative path.
+    pub url: String,
+    /// 1-based line in the source file where the link or image starts.
+    pub line: usize,
+    /// 1-based column, in characters, where the link or image starts.
+    pub column: usize,
+}
+
+/// An image in the body, figure or not.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct InlineImage {
+    /// The image source as written, before [`RenderContext::rewrite_url`].
+    pub src: String,
+    /// Plain text of the alt text.
+    pub alt: String,
+    /// The caption part of the title (see [`split_caption_credit`]).
+    pub caption: Option<String>,
+    /// The credit part of the title (see [`split_caption_credit`]).
+    pub credit: Option<String>,
+    /// 1-based line in the source file where the image starts.
+    pub line: usize,
+    /// 1-based column, in characters, where the image starts.
+    pub column: usize,
+}
+
+/// Renders a story body to HTML and collects its headings, links, images and first paragraph.
+///
+/// Never fails: any text is valid Markdown.
+pub fn render(markdown: &str, context: &RenderContext) -> RenderedMarkdown {
+    let options = context.options;
+    let positions = SourcePositions::new(markdown, context.first_line);
+    let mut headings = Vec::new();
+    let mut links = Vec::new();
+    let mut images = Vec::new();
+    let mut first_paragraph = None;
+
+    let events = Parser::new_ext(markdown, parser_options(options)).into_offset_iter();
+    let events = HeadingIds::new(events, options.heading_ids, &positions, &mut headings);
+    // These steps never hold an event back, so one pass runs them all: each iterator layer
+    // costs a move of every event.
+    let mut image_records = ImageRecords::new(&positions, &mut images);
+    let mut link_urls = LinkUrls::new(context.rewrite_url, &positions, &mut links);
+    let mut first_paragraph_text = FirstParagraph::new(&mut first_paragraph);
+    let events = events.map(move |(mut event, range)| {
+        // Images are recorded before the rewrite, as the author wrote them.
+        image_records.observe(&event, &range);
+        link_urls.rewrite(&mut event, &range);
+        first_paragraph_text.observe(&event);
+        // Nothing after this point reports positions.
+        event
+    });
+    let events = Figures::new(events, options.figures);
+    let events = highlight::HighlightCode::new(events, options.highlight);
+
+    // HTML is usually somewhat longer than its Markdown; reserving that avoids most regrowth.
+    let mut html = String::with_capacity(markdown.len() + markdown.len() / 2);
+    html::push_html(&mut html, events);
+
+    RenderedMarkdown {
+        html,
+        headings,
+        links,
+        images,
+        first_paragraph,
+    }
+}
+
+/// Splits an image title into caption and credit at the last `Credit:` (ASCII
+/// case-insensitive), trimming both parts.
+///
+/// An empty part is None; a title without the marker is all caption.
+///
+/// ```
+/// # use byline::markdown::split_caption_credit;
+/// assert_eq!(
+///     split_caption_credit("Protesters outside the court in Zug. Credit: Anna Keller/Reuters"),
+///     (Some("Protesters outside the court in Zug.".into()), Some("Anna Keller/Reuters".into())),
+/// );
+/// assert_eq!(split_caption_credit("The old town"), (Some("The old town".into()), None));
+/// ```
+pub fn split_caption_credit(title: &str) -> (Option<String>, Option<String>) {
+    const MARKER: &[u8] = b"credit:";
+    let marker_start = title
+        .as_bytes()
+        .windows(MARKER.len())
+        .rposition(|window| window.eq_ignore_ascii_case(MARKER));
+    match marker_start {
+        // The marker is ASCII, so both ends of it are character boundaries and `get` succeeds.
+        Some(start) => (
+            title.get(..start).and_then(non_empty_trimmed),
+            title
+                .get(start + MARKER.len()..)
+                .and_then(non_empty_trimmed),
+        ),
+        None => (non_empty_trimmed(title), None),
+    }
+}
+
+fn non_empty_trimmed(part: &str) -> Option<String> {
+    let trimmed = part.trim();
+    (!trimmed.is_empty()).then(|| trimmed.to_owned())
+}
+
+fn parser_options(options: &MarkdownOptions) -> Options {
+    let mut parser_options = Options::empty();
+    if options.extensions {
+        parser_options.insert(
+            Options::ENABLE_TABLES
+                | Options::ENABLE_FOOTNOTES
+                | Options::ENABLE_STRIKETHROUGH
+                | Options::ENABLE_TASKLISTS
+                | Options::ENABLE_HEADING_ATTRIBUTES,
+        );
+    }
+    if options.smart_punctuation {
+        parser_options.insert(Options::ENABLE_SMART_PUNCTUATION);
+    }
+    parser_options
+}
+
+/// An event with the byte range of the source it came from.
+type Spanned<'a> = (Event<'a>, Range<usize>);
+
+/// Turns byte offsets in the Markdown body into 1-based file lines and columns.
+struct SourcePositions<'s> {
+    source: &'s str,
+    /// Byte offset where each line of `source` starts; the first is always 0.
+    line_starts: Vec<usize>,
+    first_line: usize,
+}
+
+impl<'s> SourcePositions<'s> {
+    fn new(source: &'s str, first_line: usize) -> Self {
+        let mut line_starts = vec![0];
+        line_starts.extend(source.match_indices('\n').map(|(index, _)| index + 1));
+        Self {
+            source,
+            line_starts,
+            // Line 0 does not exist; a caller passing it most likely meant the first line.
+            first_line: first_line.max(1),
+        }
+    }
+
+    /// The file line and the column in characters of a byte offset into the body.
+    fn line_column(&self, offset: usize) -> (usize, usize) {
+        // The first line starts at 0, so at least one start is <= offset.
+        let line_index = self
+            .line_starts
+            .partition_point(|&start| start <= offset)
+            .saturating_sub(1);
+        let line_start = self.line_starts.get(line_index).copied().unwrap_or(0);
+        let characters_before = self
+            .source
+            .get(line_start..offset)
+            .map_or(offset.saturating_sub(line_start), |text| {
+                text.chars().count()
+            });
+        (
+            self.first_line.saturating_add(line_index),
+            characters_before + 1,
+        )
+    }
+}
+
+/// Appends the text an event carries, as a reader would see it, to `out`.
+fn push_text_content(event: &Event, out: &mut String) {
+    match event {
+        Event::Text(text)
+        | Event::Code(text)
+        | Event::InlineMath(text)
+        | Event::DisplayMath(text) => out.push_str(text),
+        Event::SoftBreak | Event::HardBreak => out.push(' '),
+        _ => {}
+    }
+}
+
+/// Collects the plain text of a run of events, leaving out the alt text of images: a reader
+/// sees the picture, not its alt text, so it belongs neither in an anchor slug nor in a summary.
+#[derive(Default)]
+struct PlainText {
+    text: String,
+    image_depth: usize,
+}
+
+impl PlainText {
+    fn push(&mut self, event: &Event) {
+        match event {
+            Event::Start(Tag::Image { .. }) => self.image_depth += 1,
+            Event::End(TagEnd::Image) => self.image_depth = self.image_depth.saturating_sub(1),
+            _ if self.image_depth > 0 => {}
+            _ => push_text_content(event, &mut self.text),
+        }
+    }
+
+    fn finish(self) -> String {
+        let trimmed = self.text.trim();
+        if trimmed.len() == self.text.len() {
+            self.text
+        } else {
+            trimmed.to_owned()
+        }
+    }
+}
+
+/// Adapter: gives every heading an `id` and records it.
+struct HeadingIds<'a, 'r, I> {
+    events: I,
+    /// The held-back events of the heading being emitted.
+    pending: VecDeque<Spanned<'a>>,
+    assign_ids: bool,
+    used_ids: HashSet<String>,
+    positions: &'r SourcePositions<'r>,
+    headings: &'r mut Vec<Heading>,
+}
+
+impl<'a, 'r, I> HeadingIds<'a, 'r, I> {
+    fn new(
+        events: I,
+        assign_ids: bool,
+        positions: &'r SourcePositions<'r>,
+        headings: &'r mut Vec<Heading>,
+    ) -> Self {
+        Self {
+            events,
+            pending: VecDeque::new(),
+            assign_ids,
+            used_ids: HashSet::new(),
+            positions,
+            headings,
+        }
+    }
+
+    /// `base`, or `base-1`, `base-2`, ... whichever is not yet used in this document.
+    fn unique_id(&mut self, base: String) -> String {
+        let id = if self.used_ids.contains(&base) {
+            (1..)
+                .map(|suffix| format!("{base}-{suffix}"))
+                .find(|candidate| !self.used_ids.contains(candidate))
+                .unwrap_or(base)
+        } else {
+            base
+        };
+        self.used_ids.insert(id.clone());
+        id
+    }
+}
+
+impl<'a, I: Iterator<Item = Spanned<'a>>> Iterator for HeadingIds<'a, '_, I> {
+    type Item = Spanned<'a>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if let Some(held_back) = self.pending.pop_front() {
+            return Some(held_back);
+        }
+        let (event, range) = self.events.next()?;
+        let Event::Start(Tag::Heading {
+            level,
+            id,
+            classes,
+            attrs,
+        }) = event
+        else {
+            return Some((event, range));
+        };
+
+        // The id is made from the heading's whole text, so its opening tag has to wait until the
+        // heading has been read to its end.
+        let mut text = PlainText::default();
+        for (inner, inner_range) in self.events.by_ref() {
+            let heading_ended = matches!(inner, Event::End(TagEnd::Heading(_)));
+            text.push(&inner);
+            self.pending.push_back((inner, inner_range));
+            if heading_ended {
+                break;
+            }
+        }
+        let text = text.finish();
+
+        let id = match id {
+            Some(explicit) => {
+                let explicit = explicit.into_string();
+                if self.assign_ids {
+                    // Explicit ids are kept as written, but slugs made later must not repeat them.
+                    self.used_ids.insert(explicit.clone());
+                }
+                explicit
+            }
+            None if self.assign_ids => {
+                let slug = heading_slug(&text);
+                self.unique_id(slug)
+            }
+            None => String::new(),
+        };
+        let (line, _) = self.positions.line_column(range.start);
+        self.headings.push(Heading {
+            level: level as u8,
+            id: id.clone(),
+            text,
+            line,
+        });
+
+        let id = (!id.is_empty()).then(|| id.into());
+        let start = Event::Start(Tag::Heading {
+            level,
+            id,
+            classes,
+            attrs,
+        });
+        Some((start, range))
+    }
+}
+
+/// The slug for a heading's text, `section` when nothing in it can be slugged.
+fn heading_slug(text: &str) -> String {
+    // Apostrophes would otherwise become dashes: "The court's ruling" should give
+    // `the-courts-ruling`, not `the-court-s-ruling`.
+    const APOSTROPHES: [char; 3] = ['\'', '\u{2019}', '\u{02BC}'];
+    let slug = if text.contains(APOSTROPHES) {
+        slug::slugify(text.replace(APOSTROPHES, ""))
+    } else {
+        slug::slugify(text)
+    };
+    if slug.is_empty() {
+        "section".to_owned()
+    } else {
+        slug
+    }
+}
+
+/// Step of the shared `map` stage: records every image with its source as written, alt text,
+/// caption and credit.
+struct ImageRecords<'r> {
+    /// Indexes into `images` of the images whose alt text is being read. Usually none or one,
+    /// but alt text may itself contain an image.
+    open_images: Vec<usize>,
+    positions: &'r SourcePositions<'r>,
+    images: &'r mut Vec<InlineImage>,
+}
+
+impl<'r> ImageRecords<'r> {
+    fn new(positions: &'r SourcePositions<'r>, images: &'r mut Vec<InlineImage>) -> Self {
+        Self {
+            open_images: Vec::new(),
+            positions,
+            images,
+        }
+    }
+
+    fn observe(&mut self, event: &Event, range: &Range<usize>) {
+        match event {
+            Event::Start(Tag::Image {
+                dest_url, title, ..
+            }) => {
+                let (caption, credit) = split_caption_credit(title);
+                let (line, column) = self.positions.line_column(range.start);
+                // Recorded now, alt text filled in as it streams past, so that images stay in
+                // document order even when one sits inside another's alt text.
+                self.open_images.push(self.images.len());
+                self.images.push(InlineImage {
+                    src: dest_url.to_string(),
+                    alt: String::new(),
+                    caption,
+                    credit,
+                    line,
+                    column,
+                });
+            }
+            Event::End(TagEnd::Image) => {
+                self.open_images.pop();
+            }
+            _ => {
+                for &index in &self.open_images {
+                    if let Some(image) = self.images.get_mut(index) {
+                        push_text_content(event, &mut image.alt);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Step of the shared `map` stage: records every link and image destination and applies the
+/// caller's URL rewrite.
+struct LinkUrls<'r> {
+    rewrite_url: Option<&'r RewriteUrl<'r>>,
+    positions: &'r SourcePositions<'r>,
+    links: &'r mut Vec<LinkRef>,
+}
+
+impl<'r> LinkUrls<'r> {
+    fn new(
+        rewrite_url: Option<&'r RewriteUrl<'r>>,
+        positions: &'r SourcePositions<'r>,
+        links: &'r mut Vec<LinkRef>,
+    ) -> Self {
+        Self {
+            rewrite_url,
+            positions,
+            links,
+        }
+    }
+
+    fn rewrite(&mut self, event: &mut Event, range: &Range<usize>) {
+        let Event::Start(
+            Tag::Link {
+                link_type,
+                dest_url,
+                ..
+            }
+            | Tag::Image {
+                link_type,
+                dest_url,
+                ..
+            },
+        ) = event
+        else {
+            return;
+        };
+        // pulldown-cmark hands over an email autolink without its scheme and adds `mailto:`
+        // itself; the caller must see the scheme or it would take the address for a path.
+        let is_email = *link_type == LinkType::Email;
+        let written = if is_email {
+            format!("mailto:{dest_url}")
+        } else {
+            dest_url.to_string()
+        };
+        if let Some(replacement) = self.rewrite_url.and_then(|rewrite| rewrite(&written)) {
+            *dest_url = replacement.into();
+            if is_email {
+                // The replacement is a whole URL: stop pulldown-cmark adding `mailto:` again.
+                *link_type = LinkType::Inline;
+            }
+        }
+        let (line, column) = self.positions.line_column(range.start);
+        self.links.push(LinkRef {
+            url: written,
+            line,
+            column,
+        });
+    }
+}
+
+/// Step of the shared `map` stage: keeps the plain text of the first top-level paragraph that
+/// has any.
+struct FirstParagraph<'r> {
+    /// How many block quotes, lists and footnote definitions enclose the current event.
+    container_depth: usize,
+    /// The text of the top-level paragraph being read, if any.
+    paragraph: Option<PlainText>,
+    first_paragraph: &'r mut Option<String>,
+}
+
+impl<'r> FirstParagraph<'r> {
+    fn new(first_paragraph: &'r mut Option<String>) -> Self {
+        Self {
+            container_depth: 0,
+            paragraph: None,
+            first_paragraph,
+        }
+    }
+
+    fn observe(&mut self, event: &Event) {
+        if self.first_paragraph.is_some() {
+            return;
+        }
+        match event {
+            Event::Start(
+                Tag::BlockQuote(_)
+                | Tag::List(_)
+                | Tag::FootnoteDefinition(_)
+                | Tag::DefinitionList,
+            ) => self.container_depth += 1,
+            Event::End(
+                TagEnd::BlockQuote(_)
+                | TagEnd::List(_)
+                | TagEnd::FootnoteDefinition
+                | TagEnd::DefinitionList,
+            ) => self.container_depth = self.container_depth.saturating_sub(1),
+            Event::Start(Tag::Paragraph) if self.container_depth == 0 => {
+                self.paragraph = Some(PlainText::default());
+            }
+            Event::End(TagEnd::Paragraph) => {
+                if let Some(paragraph) = self.paragraph.take() {
+                    let text = paragraph.finish();
+                    if !text.is_empty() {
+                        *self.first_paragraph = Some(text);
+                    }
+                }
+            }
+            _ => {
+                if let Some(paragraph) = &mut self.paragraph {
+                    paragraph.push(event);
+                }
+            }
+        }
+    }
+}
+
+/// Adapter: renders a paragraph holding nothing but a titled image as a `<figure>`.
+struct Figures<'a, I> {
+    events: I,
+    enabled: bool,
+    /// Events read ahead to decide whether a paragraph is a figure, when it was not.
+    pending: VecDeque<Event<'a>>,
+}
+
+impl<'a, I: Iterator<Item = Event<'a>>> Figures<'a, I> {
+    fn new(events: I, enabled: bool) -> Self {
+        Self {
+            events,
+            enabled,
+            pending: VecDeque::new(),
+        }
+    }
+
+    /// Reads the rest of the image whose start is already in `pending`, up to its end.
+    fn read_rest_of_image(&mut self) {
+        let mut depth = 0usize;
+        for event in self.events.by_ref() {
+            let image_ended = match &event {
+                Event::Start(_) => {
+                    depth += 1;
+                    false
+                }
+                Event::End(_) if depth == 0 => true,
+                Event::End(_) => {
+                    depth -= 1;
+                    false
+                }
+                _ => false,
+            };
+            self.pending.push_back(event);
+            if image_ended {
+                break;
+            }
+        }
+    }
+
+    /// The figure HTML for the image events in `pending`, which it empties.
+    fn take_figure(&mut self) -> String {
+        let mut events = self.pending.drain(..);
+        let Some(Event::Start(Tag::Image {
+            dest_url, title, ..
+        })) = events.next()
+        else {
+            return String::new();
+        };
+        let mut alt = String::new();
+        for event in events {
+            push_text_content(&event, &mut alt);
+        }
+        figure_html(&dest_url, &title, &alt)
+    }
+}
+
+impl<'a, I: Iterator<Item = Event<'a>>> Iterator for Figures<'a, I> {
+    type Item = Event<'a>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if let Some(read_ahead) = self.pending.pop_front() {
+            return Some(read_ahead);
+        }
+        let event = self.events.next()?;
+        if !self.enabled || !matches!(event, Event::Start(Tag::Paragraph)) {
+            return Some(event);
+        }
+
+        // Only a paragraph that opens with a titled image can be a figure, so that is the only
+        // kind read ahead any further than one event.
+        let Some(first) = self.events.next() else {
+            return Some(event);
+        };
+        let opens_with_titled_image =
+            matches!(&first, Event::Start(Tag::Image { title, .. }) if !title.is_empty());
+        self.pending.push_back(first);
+        if !opens_with_titled_image {
+            return Some(event);
+        }
+        self.read_rest_of_image();
+        match self.events.next() {
+            Some(Event::End(TagEnd::Paragraph)) => Some(Event::Html(self.take_figure().into())),
+            Some(after_image) => {
+                self.pending.push_back(after_image);
+                Some(event)
+            }
+            None => Some(event),
+        }
+    }
+}
+
+/// `<figure>` markup for an image: caption and credit come from its title.
+fn figure_html(src: &str, title: &str, alt: &str) -> String {
+    let (caption, credit) = split_caption_credit(title);
+    let mut html = String::with_capacity(96 + src.len() + title.len() + alt.len());
+    html.push_str("<figure><img src=\"");
+    escape_url(&mut html, src);
+    html.push_str("\" alt=\"");
+    escape_attribute(&mut html, alt);
+    html.push_str("\" loading=\"lazy\">");
+    if caption.is_some() || credit.is_some() {
+        html.push_str("<figcaption>");
+        if let Some(caption) = &caption {
+            escape_text(&mut html, caption);
+        }
+        if let Some(credit) = &credit {
+            if caption.is_some() {
+                html.push(' ');
+            }
+            html.push_str("<span class=\"credit\">Credit: ");
+            escape_text(&mut html, credit);
+            html.push_str("</span>");
+        }
+        html.push_str("</figcaption>");
+    }
+    html.push_str("</figure>\n");
+    html
+}
+
+/// Appends `text` to `out` for a quoted attribute value: `&`, `<`, `>`, `"` and `'` escaped.
+///
+/// pulldown-cmark keeps its own escaping functions in a crate we do not depend on, hence these.
+fn escape_attribute(out: &mut String, text: &str) {
+    escape_bytes(out, text, b"&<>\"'");
+}
+
+/// Appends `text` to `out` as element content: `&`, `<` and `>` escaped, quotes left readable.
+fn escape_text(out: &mut String, text: &str) {
+    escape_bytes(out, text, b"&<>");
+}
+
+fn escape_bytes(out: &mut String, text: &str, special: &[u8]) {
+    let mut unescaped_from = 0;
+    for (index, byte) in text.bytes().enumerate() {
+        if !special.contains(&byte) {
+            continue;
+        }
+        let replacement = match byte {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            _ => "&#39;",
+        };
+        // Only ASCII bytes are replaced, so both slice ends are character boundaries.
+        out.push_str(&text[unescaped_from..index]);
+        out.push_str(replacement);
+        unescaped_from = index + 1;
+    }
+    out.push_str(&text[unescaped_from..]);
+}
+
+/// Appends a URL to `out` for a quoted `src` or `href`, escaped the way pulldown-cmark escapes
+/// the `src` of the images it renders itself, so a figure's URL matches an inline image's:
+/// characters that may not appear raw in a URL are percent-encoded, `&` and `'` become entities.
+fn escape_url(out: &mut String, url: &str) {
+    const RAW_PUNCTUATION: &[u8] = b"!#$%()*+,-./:;=?@^_~";
+    for character in url.chars() {
+        match character {
+            '&' => out.push_str("&amp;"),
+            '\'' => out.push_str("&#x27;"),
+            _ if character.is_ascii_alphanumeric() => out.push(character),
+            _ if character.is_ascii() && RAW_PUNCTUATION.contains(&(character as u8)) => {
+                out.push(character);
+            }
+            _ => {
+                let mut utf8 = [0; 4];
+                for byte in character.encode_utf8(&mut utf8).bytes() {
+                    out.push('%');
+                    out.push(char::from(HEX_DIGITS[usize::from(byte >> 4)]));
+                    out.push(char::from(HEX_DIGITS[usize::from(byte & 0x0F)]));
+                }
+            }
+        }
+    }
+}
+
+const HEX_DIGITS: &[u8; 16] = b"0123456789ABCDEF";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn render_with(markdown: &str, options: &MarkdownOptions) -> RenderedMarkdown {
+        render(markdown, &RenderContext::new(options))
+    }
+
+    fn render_default(markdown: &str) -> RenderedMarkdown {
+        render_with(markdown, &MarkdownOptions::default())
+    }
+
+    fn html(markdown: &str) -> String {
+        render_default(markdown).html
+    }
+
+    fn ids(rendered: &RenderedMarkdown) -> Vec<&str> {
+        rendered
+            .headings
+            .iter()
+            .map(|heading| heading.id.as_str())
+            .collect()
+    }
+
+    #[test]
+    fn headings_get_slug_ids() {
+        let rendered = render_default("# The Court's Ruling\n\nText.\n\n## What *happens* next?\n");
+        assert_eq!(
+            rendered.html,
+            "<h1 id=\"the-courts-ruling\">The Court’s Ruling</h1>\n<p>Text.</p>\n\
+             <h2 id=\"what-happens-next\">What <em>happens</em> next?</h2>\n"
+        );
+        assert_eq!(
+            rendered.headings,
+            vec![
+                Heading {
+                    level: 1,
+                    id: "the-courts-ruling".into(),
+                    text: "The Court’s Ruling".into(),
+                    line: 1,
+                },
+                Heading {
+                    level: 2,
+                    id: "what-happens-next".into(),
+                    text: "What happens next?".into(),
+                    line: 5,
+                },
+            ]
+        );
+    }
+
+    #[test]
+    fn duplicate_headings_get_numbered_suffixes() {
+        let rendered = render_default("## Methods\n\n## Methods\n\n## Methods\n\n## Methods 1\n");
+        assert_eq!(
+            ids(&rendered),
+            ["methods", "methods-1", "methods-2", "methods-1-1"]
+        );
+        assert_eq!(
+            rendered.html,
+            "<h2 id=\"methods\">Methods</h2>\n<h2 id=\"methods-1\">Methods</h2>\n\
+             <h2 id=\"methods-2\">Methods</h2>\n<h2 id=\"methods-1-1\">Methods 1</h2>\n"
+        );
+    }
+
+    #[test]
+    fn explicit_ids_win_and_are_not_reused() {
+        let rendered = render_default("## Our methods {#methods .wide}\n\n## Methods\n");
+        assert_eq!(
+            rendered.html,
+            "<h2 id=\"methods\" class=\"wide\">Our methods</h2>\n<h2 id=\"methods-1\">Methods</h2>\n"
+        );
+        assert_eq!(rendered.headings[0].text, "Our methods");
+    }
+
+    #[test]
+    fn non_latin_headings_are_transliterated_and_empty_ones_become_section() {
+        let rendered = render_default(
+            "# Прозрачность власти\n\n## 調査報道\n\n## 🙂\n\n##\n\n## ![chart](c.png)\n",
+        );
+        assert_eq!(
+            ids(&rendered),
+            [
+                "prozrachnost-vlasti",
+                "diao-cha-bao-dao",
+                "slight-smile",
+                "section",
+                "section-1"
+            ]
+        );
+        assert_eq!(rendered.headings[1].text, "調査報道");
+        assert_eq!(rendered.headings[3].text, "");
+    }
+
+    #[test]
+    fn heading_ids_can_be_switched_off() {
+        let options = MarkdownOptions {
+            heading_ids: false,
+            ..MarkdownOptions::default()
+        };
+        let rendered = render_with("# Findings\n\n## Data {#data}\n", &options);
+        assert_eq!(
+            rendered.html,
+            "<h1>Findings</h1>\n<h2 id=\"data\">Data</h2>\n"
+        );
+        assert_eq!(ids(&rendered), ["", "data"]);
+    }
+
+    #[test]
+    fn headings_report_file_lines() {
+        let options = MarkdownOptions::default();
+        let context = RenderContext {
+            first_line: 8,
+            ..RenderContext::new(&options)
+        };
+        let rendered = render(
+            "Intro.\n\nSetext heading\n--------------\n\n### Third\n",
+            &context,
+        );
+        let lines: Vec<usize> = rendered
+            .headings
+            .iter()
+            .map(|heading| heading.line)
+            .collect();
+        assert_eq!(lines, [10, 13]);
+    }
+
+    #[test]
+    fn figure_with_caption_and_credit() {
+        let rendered = render_default(
+            "![A crowd outside the court](/images/court.jpg \"Protesters outside the court in Zug. Credit: Anna Keller/Reuters\")\n",
+        );
+        assert_eq!(
+            rendered.html,
+            "<figure><img src=\"/images/court.jpg\" alt=\"A crowd outside the court\" loading=\"lazy\">\
+             <figcaption>Protesters outside the court in Zug. <span class=\"credit\">Credit: Anna Keller/Reuters</span>\
+             </figcaption></figure>\n"
+        );
+        assert_eq!(
+            rendered.images,
+            vec![InlineImage {
+                src: "/images/court.jpg".into(),
+                alt: "A crowd outside the court".into(),
+                caption: Some("Protesters outside the court in Zug.".into()),
+                credit: Some("Anna Keller/Reuters".into()),
+                line: 1,
+                column: 1,
+            }]
+        );
+    }
+
+    #[test]
+    fn figure_with_caption_only() {
+        assert_eq!(
+            html("Before.\n\n![Map](map.png \"Where the money went\")\n\nAfter.\n"),
+            "<p>Before.</p>\n<figure><img src=\"map.png\" alt=\"Map\" loading=\"lazy\">\
+             <figcaption>Where the money went</figcaption></figure>\n<p>After.</p>\n"
+        );
+    }
+
+    #[test]
+    fn figure_escapes_like_pulldown_cmark() {
+        let options = MarkdownOptions {
+            smart_punctuation: false,
+            ..MarkdownOptions::default()
+        };
+        let rendered = render_with(
+            "![Tom & \"Jerry\" <3](</a b/ü&'.jpg> \"Zug's \\\"court\\\" & <b>. credit: A&B <Press>\")\n",
+            &options,
+        );
+        assert_eq!(
+            rendered.html,
+            "<figure><img src=\"/a%20b/%C3%BC&amp;&#x27;.jpg\" alt=\"Tom &amp; &quot;Jerry&quot; &lt;3\" \
+             loading=\"lazy\"><figcaption>Zug's \"court\" &amp; &lt;b&gt;. \
+             <span class=\"credit\">Credit: A&amp;B &lt;Press&gt;</span></figcaption></figure>\n"
+        );
+        // The same image in running text, rendered by pulldown-cmark, has the same src.
+        let inline = html("See ![x](</a b/ü&'.jpg>)\n");
+        assert!(
+            inline.contains("src=\"/a%20b/%C3%BC&amp;&#x27;.jpg\""),
+            "{inline}"
+        );
+    }
+
+    #[test]
+    fn images_in_running_text_stay_inline() {
+        let rendered =
+            render_default("The logo ![Logo](logo.png \"Our logo. Credit: Design desk\") here.\n");
+        assert_eq!(
+            rendered.html,
+            "<p>The logo <img src=\"logo.png\" alt=\"Logo\" title=\"Our logo. Credit: Design desk\" /> here.</p>\n"
+        );
+        assert_eq!(rendered.images[0].caption.as_deref(), Some("Our logo."));
+        assert_eq!(rendered.images[0].credit.as_deref(), Some("Design desk"));
+        assert_eq!(rendered.images[0].column, 10);
+    }
+
+    #[test]
+    fn untitled_and_linked_images_stay_inline() {
+        assert_eq!(
+            html("![Chart](chart.png)\n"),
+            "<p><img src=\"chart.png\" alt=\"Chart\" /></p>\n"
+        );
+        assert_eq!(
+            html("[![Chart](chart.png \"Caption\")](big.png)\n"),
+            "<p><a href=\"big.png\"><img src=\"chart.png\" alt=\"Chart\" title=\"Caption\" /></a></p>\n"
+        );
+        assert_eq!(
+            html("![A](a.png \"One\")\n![B](b.png \"Two\")\n"),
+            "<p><img src=\"a.png\" alt=\"A\" title=\"One\" />\n<img src=\"b.png\" alt=\"B\" title=\"Two\" /></p>\n"
+        );
+    }
+
+    #[test]
+    fn figures_can_be_switched_off() {
+        let options = MarkdownOptions {
+            figures: false,
+            ..MarkdownOptions::default()
+        };
+        assert_eq!(
+            render_with("![Map](map.png \"Caption\")\n", &options).html,
+            "<p><img src=\"map.png\" alt=\"Map\" title=\"Caption\" /></p>\n"
+        );
+    }
+
+    #[test]
+    fn figure_inside_a_list_and_with_formatted_alt() {
+        assert_eq!(
+            html("- ![The *big* `map`](m.png \"Caption\")\n\n- second\n"),
+            "<ul>\n<li><figure><img src=\"m.png\" alt=\"The big map\" loading=\"lazy\">\
+             <figcaption>Caption</figcaption></figure>\n</li>\n<li>\n<p>second</p>\n</li>\n</ul>\n"
+        );
+    }
+
+    #[test]
+    fn splits_caption_and_credit() {
+        let split = |title: &str| split_caption_credit(title);
+        let some = |text: &str| Some(text.to_owned());
+        assert_eq!(
+            split("Protesters outside the court in Zug. Credit: Anna Keller/Reuters"),
+            (
+                some("Protesters outside the court in Zug."),
+                some("Anna Keller/Reuters")
+            )
+        );
+        assert_eq!(split("Just a caption"), (some("Just a caption"), None));
+        assert_eq!(split("CREDIT: AP Photo"), (None, some("AP Photo")));
+        assert_eq!(split("credit:AP"), (None, some("AP")));
+        assert_eq!(
+            split("  A caption.  Credit:   "),
+            (some("A caption."), None)
+        );
+        assert_eq!(
+            split("Credit: where credit is due. Credit: Jane Doe"),
+            (some("Credit: where credit is due."), some("Jane Doe"))
+        );
+        assert_eq!(
+            split("Zürich — Crédit: Ö. Ünal"),
+            (some("Zürich — Crédit: Ö. Ünal"), None)
+        );
+        assert_eq!(
+            split("Zürich. cReDiT: Ö. Ünal"),
+            (some("Zürich."), some("Ö. Ünal"))
+        );
+        assert_eq!(split(""), (None, None));
+        assert_eq!(split("   "), (None, None));
+    }
+
+    #[test]
+    fn highlights_known_languages() {
+        let rendered = html("```rust\nfn main() {}\n```\n");
+        assert!(
+            rendered.starts_with("<pre class=\"code hl-code\" data-lang=\"rust\"><code class=\"language-rust\"><span class=\"hl-source hl-rust\">"),
+            "{rendered}"
+        );
+        assert!(
+            rendered.contains("<span class=\"hl-storage hl-type hl-function hl-rust\">fn</span>"),
+            "{rendered}"
+        );
+        assert!(rendered.ends_with("</span></code></pre>\n"), "{rendered}");
+    }
+
+    #[test]
+    fn highlighting_escapes_code() {
+        let rendered = html("```html\n<b>&amp;</b>\n```\n");
+        assert!(!rendered.contains("<b>"), "{rendered}");
+        assert!(rendered.contains(">&lt;</span>"), "{rendered}");
+        assert!(rendered.contains(">&amp;</span>amp"), "{rendered}");
+    }
+
+    #[test]
+    fn unknown_languages_and_plain_blocks_are_not_highlighted() {
+        assert_eq!(
+            html("```klingon\n<qapla'>\n```\n"),
+            "<pre><code class=\"language-klingon\">&lt;qapla'&gt;\n</code></pre>\n"
+        );
+        assert_eq!(
+            html("```\nplain\n```\n"),
+            "<pre><code>plain\n</code></pre>\n"
+        );
+        assert_eq!(
+            html("    indented\n"),
+            "<pre><code>indented\n</code></pre>\n"
+        );
+        let options = MarkdownOptions {
+            highlight: false,
+            ..MarkdownOptions::default()
+        };
+        assert_eq!(
+            render_with("```rust\nfn main() {}\n```\n", &options).html,
+            "<pre><code class=\"language-rust\">fn main() {}\n</code></pre>\n"
+        );
+    }
+
+    #[test]
+    fn records_links_with_file_positions() {
+        let options = MarkdownOptions::default();
+        let context = RenderContext {
+            first_line: 5,
+            ..RenderContext::new(&options)
+        };
+        let markdown = "Intro with [a link](https://example.org/a).\n\n\
+                        Ünïcödé [ref][r] and <https://example.org/auto> and <desk@example.org>.\n\n\
+                        ![Chart](charts/one.png)\n\n[r]: other-story.md\n";
+        let rendered = render(markdown, &context);
+        assert_eq!(
+            rendered.links,
+            vec![
+                LinkRef {
+                    url: "https://example.org/a".into(),
+                    line: 5,
+                    column: 12,
+                },
+                LinkRef {
+                    url: "other-story.md".into(),
+                    line: 7,
+                    column: 9,
+                },
+                LinkRef {
+                    url: "https://example.org/auto".into(),
+                    line: 7,
+                    column: 22,
+                },
+                LinkRef {
+                    url: "mailto:desk@example.org".into(),
+                    line: 7,
+                    column: 53,
+                },
+                LinkRef {
+                    url: "charts/one.png".into(),
+                    line: 9,
+                    column: 1,
+                },
+            ]
+        );
+        assert_eq!((rendered.images[0].line, rendered.images[0].column), (9, 1));
+    }
+
+    #[test]
+    fn rewrites_urls() {
+        let options = MarkdownOptions::default();
+        let rewrite = |url: &str| match url {
+            "other-story.md" => Some("/series/other-story/".to_owned()),
+            "court.jpg" => Some("/media/court.jpg".to_owned()),
+            "mailto:desk@example.org" => Some("/contact/".to_owned()),
+            _ => None,
+        };
+        let context = RenderContext {
+            rewrite_url: Some(&rewrite),
+            ..RenderContext::new(&options)
+        };
+        let rendered = render(
+            "[Next](other-story.md), [out](https://example.org), <desk@example.org>, <news@example.org>\n\n\
+             ![Court](court.jpg \"The court. Credit: AP\")\n",
+            &context,
+        );
+        assert_eq!(
+            rendered.html,
+            "<p><a href=\"/series/other-story/\">Next</a>, <a href=\"https://example.org\">out</a>, \
+             <a href=\"/contact/\">desk@example.org</a>, <a href=\"mailto:news@example.org\">news@example.org</a></p>\n\
+             <figure><img src=\"/media/court.jpg\" alt=\"Court\" loading=\"lazy\"><figcaption>The court. \
+             <span class=\"credit\">Credit: AP</span></figcaption></figure>\n"
+        );
+        // Records keep what the author wrote.
+        assert_eq!(rendered.links[0].url, "other-story.md");
+        assert_eq!(rendered.images[0].src, "court.jpg");
+    }
+
+    #[test]
+    fn rewrite_may_borrow_from_the_caller() {
+        // The caller resolves links against maps it owns, so the closure borrows locals.
+        let published = [("other-story.md".to_owned(), "/other-story/".to_owned())];
+        let rewrite = |url: &str| {
+            published
+                .iter()
+                .find(|(source, _)| source == url)
+                .map(|(_, target)| target.clone())
+        };
+        let options = MarkdownOptions::default();
+        let context = RenderContext {
+            options: &options,
+            first_line: 1,
+            rewrite_url: Some(&rewrite),
+        };
+        assert_eq!(
+            render("[Next](other-story.md)\n", &context).html,
+            "<p><a href=\"/other-story/\">Next</a></p>\n"
+        );
+    }
+
+    #[test]
+    fn first_paragraph_is_the_first_top_level_text() {
+        let rendered = render_default(
+            "# Title\n\n> A quote first.\n\n- a list item\n\n![Photo](p.jpg \"Caption\")\n\n\
+             The *real* \"lede\" with `code`,\na soft break and ![an icon](i.png).\n\nSecond.\n",
+        );
+        assert_eq!(
+            rendered.first_paragraph.as_deref(),
+            Some("The real “lede” with code, a soft break and .")
+        );
+        assert_eq!(render_default("# Only a heading\n").first_paragraph, None);
+        assert_eq!(render_default("").first_paragraph, None);
+    }
+
+    #[test]
+    fn renders_extensions() {
+        assert_eq!(
+            html("| a | b |\n|---|--:|\n| 1 | 2 |\n"),
+            "<table><thead><tr><th>a</th><th style=\"text-align: right\">b</th></tr></thead><tbody>\n\
+             <tr><td>1</td><td style=\"text-align: right\">2</td></tr>\n</tbody></table>\n"
+        );
+        assert_eq!(html("~~gone~~\n"), "<p><del>gone</del></p>\n");
+        assert_eq!(
+            html("- [x] done\n- [ ] todo\n"),
+            "<ul>\n<li><input disabled=\"\" type=\"checkbox\" checked=\"\"/>\ndone</li>\n\
+             <li><input disabled=\"\" type=\"checkbox\"/>\ntodo</li>\n</ul>\n"
+        );
+        assert_eq!(
+            html("Claim.[^1]\n\n[^1]: Source.\n"),
+            "<p>Claim.<sup class=\"footnote-reference\"><a href=\"#1\">1</a></sup></p>\n\
+             <div class=\"footnote-definition\" id=\"1\"><sup class=\"footnote-definition-label\">1</sup>\n\
+             <p>Source.</p>\n</div>\n"
+        );
+    }
+
+    #[test]
+    fn extensions_and_smart_punctuation_can_be_switched_off() {
+        let options = MarkdownOptions {
+            extensions: false,
+            smart_punctuation: false,
+            ..MarkdownOptions::default()
+        };
+        let rendered = render_with("## Data {#data}\n\n\"~~No~~ -- tables...\"\n", &options);
+        assert_eq!(
+            rendered.html,
+            "<h2 id=\"data-data\">Data {#data}</h2>\n<p>\"~~No~~ -- tables...\"</p>\n"
+        );
+        assert_eq!(
+            html("\"Quotes\" -- and... dashes\n"),
+            "<p>“Quotes” – and… dashes</p>\n"
+        );
+    }
+
+    #[test]
+    fn raw_html_passes_through() {
+        let chart =
+            "<div class=\"chart\" data-src=\"a&b\">\n<script src=\"/chart.js\"></script>\n</div>\n";
+        assert_eq!(html(chart), chart);
+        assert_eq!(
+            html("Text with <abbr title=\"x\">HTML</abbr> inline.\n"),
+            "<p>Text with <abbr title=\"x\">HTML</abbr> inline.</p>\n"
+        );
+    }
+
+    #[test]
+    fn never_panics_on_hostile_input() {
+        let deep_list = "- ".repeat(5_000) + "item\n";
+        let deep_quote = ">".repeat(5_000) + " quote\n";
+        let deep_emphasis = "*".repeat(10_000) + "x" + &"*".repeat(10_000);
+        let deep_images = "![".repeat(2_000) + "a" + &"](b \"t\")".repeat(2_000);
+        let inputs = [
+            String::new(),
+            "\n\n\n".into(),
+            "```rust\nfn unterminated() {\n".into(),
+            "```\n".into(),
+            "~~~python".into(),
+            "# \u{0}\u{FEFF}\u{202E}evil\u{200D}\n".into(),
+            "\r\n# CRLF heading\r\n\r\n[x](y)\r\n".into(),
+            "![".into(),
+            "[^x]: y\n\n[^x]".into(),
+            "| a |\n|---|\n| ![i](j \"k\") |\n".into(),
+            "👩‍👩‍👧‍👦 ![👩‍👩‍👧‍👦](👩‍👩‍👧‍👦.png \"👩‍👩‍👧‍👦 Credit: 👩‍👩‍👧‍👦\")".into(),
+            deep_list,
+            deep_quote,
+            deep_emphasis,
+            deep_images,
+        ];
+        for input in &inputs {
+            let rendered = render_default(input);
+            for link in &rendered.links {
+                assert!(link.line >= 1 && link.column >= 1);
+            }
+        }
+    }
+
+    #[test]
+    fn columns_count_characters_not_bytes() {
+        let rendered = render_default("Zürich, 東京: [link](x)\n");
+        assert_eq!((rendered.links[0].line, rendered.links[0].column), (1, 13));
+    }
+}

@@ -1,0 +1,165 @@
+//! The theme: finds the template and static files of the site's theme, layering the site's own
+//! files over the default theme compiled into the binary.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use walkdir::WalkDir;
+
+use crate::diagnostic::{Diagnostic, codes};
+
+include!(concat!(env!("OUT_DIR"), "/default_theme.rs"));
+
+pub const THEMES_DIR: &str = "themes";
+pub const DEFAULT_THEME: &str = "default";
+
+/// Where a theme file comes from, for error messages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Origin {
+    /// A file of the site (relative to the site root).
+    Site(PathBuf),
+    /// The default theme inside the byline binary.
+    BuiltIn(String),
+}
+
+impl Origin {
+    /// The path to show in diagnostics.
+    pub fn display_path(&self) -> PathBuf {
+        match self {
+            Origin::Site(path) => path.clone(),
+            Origin::BuiltIn(name) => {
+                PathBuf::from(format!("themes/default/{name} (built into byline)"))
+            }
+        }
+    }
+}
+
+/// A file of the theme with its contents.
+#[derive(Debug, Clone)]
+pub struct ThemeFile {
+    pub origin: Origin,
+    pub contents: Vec<u8>,
+}
+
+/// The site's theme: every template and static file by its path inside the theme
+/// (`templates/story.html`, `static/style.css`), the site's files winning over the default's.
+#[derive(Debug, Clone, Default)]
+pub struct Theme {
+    pub files: BTreeMap<String, ThemeFile>,
+}
+
+impl Theme {
+    /// Loads theme `name` for the site at `root`.
+    pub fn load(root: &Path, name: &str) -> Result<Theme, Diagnostic> {
+        let mut files: BTreeMap<String, ThemeFile> = DEFAULT_THEME_FILES
+            .iter()
+            .map(|(path, contents)| {
+                (
+                    path.to_string(),
+                    ThemeFile {
+                        origin: Origin::BuiltIn(path.to_string()),
+                        contents: contents.to_vec(),
+                    },
+                )
+            })
+            .collect();
+        let site_theme = root.join(THEMES_DIR).join(name);
+        if !site_theme.is_dir() {
+            if name == DEFAULT_THEME {
+                return Ok(Theme { files });
+            }
+            return Err(Diagnostic::error(
+                codes::THEME,
+                "site.yaml",
+                format!("the theme \"{name}\" does not exist: there is no folder themes/{name}"),
+            )
+            .with_hint(
+                "create the folder, or remove `theme:` from site.yaml to use the default theme",
+            ));
+        }
+        for entry in WalkDir::new(&site_theme).sort_by_file_name() {
+            let entry = entry.map_err(|error| {
+                Diagnostic::error(
+                    codes::THEME,
+                    site_theme.strip_prefix(root).unwrap_or(&site_theme),
+                    format!("cannot read the theme folder: {error}"),
+                )
+            })?;
+            if !entry.file_type().is_file() {
+                continue;
+            }
+            let inside = entry
+                .path()
+                .strip_prefix(&site_theme)
+                .unwrap_or(entry.path())
+                .iter()
+                .map(|c| c.to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/");
+            let relative = entry
+                .path()
+                .strip_prefix(root)
+                .unwrap_or(entry.path())
+                .to_path_buf();
+            let contents = std::fs::read(entry.path()).map_err(|error| {
+                Diagnostic::error(
+                    codes::THEME,
+                    &relative,
+                    format!("cannot read this theme file: {error}"),
+                )
+            })?;
+            files.insert(
+                inside,
+                ThemeFile {
+                    origin: Origin::Site(relative),
+                    contents,
+                },
+            );
+        }
+        Ok(Theme { files })
+    }
+
+    /// Templates: name (path inside `templates/`) and file.
+    pub fn templates(&self) -> impl Iterator<Item = (&str, &ThemeFile)> {
+        self.files
+            .iter()
+            .filter_map(|(path, file)| Some((path.strip_prefix("templates/")?, file)))
+    }
+
+    /// Static files: path inside `static/` (the path in the output) and file.
+    pub fn static_files(&self) -> impl Iterator<Item = (&str, &ThemeFile)> {
+        self.files
+            .iter()
+            .filter_map(|(path, file)| Some((path.strip_prefix("static/")?, file)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_theme_is_built_in() {
+        let theme = Theme::load(Path::new("/nonexistent-site"), DEFAULT_THEME).unwrap();
+        let templates: Vec<&str> = theme.templates().map(|(name, _)| name).collect();
+        for needed in [
+            "base.html",
+            "story.html",
+            "series.html",
+            "home.html",
+            "404.html",
+        ] {
+            assert!(
+                templates.contains(&needed),
+                "{needed} missing from {templates:?}"
+            );
+        }
+        assert!(theme.static_files().any(|(name, _)| name == "style.css"));
+    }
+
+    #[test]
+    fn unknown_theme_is_an_error() {
+        let error = Theme::load(Path::new("/nonexistent-site"), "fancy").unwrap_err();
+        assert_eq!(error.code, codes::THEME);
+    }
+}

@@ -1,0 +1,504 @@
+//! The real `byline build` on fixture sites: every page and its content, funder inheritance,
+//! errors with file:line, failed builds that leave the published site alone, determinism.
+
+mod common;
+
+use common::{TestSite, attrs, byline, snapshot, texts};
+
+const TWITTER: &str = "decision-machines/twitter-cuts-ties/index.html";
+const MAP: &str = "decision-machines/map-of-lookups/index.html";
+
+fn built() -> TestSite {
+    let site = TestSite::fixture("newsroom");
+    site.build(&[]).assert_success();
+    site
+}
+
+#[test]
+fn writes_every_page_of_the_site() {
+    let site = TestSite::fixture("newsroom");
+    let run = site.build(&[]);
+    run.assert_success();
+    assert!(
+        run.stdout.starts_with("built 14 pages (3 stories, "),
+        "{}",
+        run.stdout
+    );
+    let files: Vec<String> = snapshot(&site.output()).into_keys().collect();
+    for expected in [
+        "index.html",
+        "404.html",
+        TWITTER,
+        MAP,
+        "standalone/index.html",
+        "decision-machines/index.html",
+        "topics/index.html",
+        "topics/big-tech/index.html",
+        "topics/surveillance/index.html",
+        "people/index.html",
+        "people/meirion-jones/index.html",
+        "people/james-ball/index.html",
+        "people/ana-lind/index.html",
+        "people/tom-byrne/index.html",
+        "images/zug.png",
+        "style.css",
+        "highlight.css",
+        "decision-machines/map-of-lookups/map.png",
+    ] {
+        assert!(
+            files.contains(&expected.to_string()),
+            "{expected} missing from {files:?}"
+        );
+    }
+    assert!(!files.iter().any(|f| f.contains("draft")), "{files:?}");
+    assert!(!files.iter().any(|f| f.ends_with(".md")), "{files:?}");
+}
+
+#[test]
+fn story_page_has_headline_image_credits_byline_and_disclosure() {
+    let site = built();
+    let html = site.page(TWITTER);
+    assert_eq!(
+        texts(&html, "h1"),
+        ["Twitter cuts ties to Swiss tech company after Bureau investigation"]
+    );
+    assert_eq!(texts(&html, ".dateline time")[0], "9 February 2022");
+    assert_eq!(attrs(&html, ".dateline time", "datetime")[0], "2022-02-09");
+    assert_eq!(
+        texts(&html, "figure.story-image figcaption"),
+        [
+            "Zug, Switzerland, where Mitto is headquartered. Credit: imageBROKER/Daniel Baertschi/Getty Images"
+        ]
+    );
+    assert_eq!(
+        attrs(&html, "figure.story-image img", "alt"),
+        ["Office buildings by a lake"]
+    );
+    assert_eq!(
+        attrs(&html, "figure.story-image img", "src"),
+        ["/images/zug.png"]
+    );
+    assert_eq!(
+        texts(&html, ".byline dt"),
+        ["Reporter", "Global editor", "Fact checkers", "Editor"]
+    );
+    assert_eq!(
+        texts(&html, ".byline dd"),
+        [
+            "Meirion Jones",
+            "James Ball",
+            "Ana Lind and Tom Byrne",
+            "Meirion Jones"
+        ]
+    );
+    assert_eq!(
+        attrs(&html, ".byline dd a", "href"),
+        [
+            "/people/meirion-jones/",
+            "/people/james-ball/",
+            "/people/ana-lind/",
+            "/people/tom-byrne/",
+            "/people/meirion-jones/"
+        ]
+    );
+    assert_eq!(
+        texts(&html, ".funding"),
+        [
+            "Our reporting on Decision Machines is funded by Open Society Foundations. None of our funders have any influence over our editorial decisions or output."
+        ]
+    );
+    assert_eq!(texts(&html, ".topics a"), ["Big Tech", "Surveillance"]);
+    assert_eq!(
+        texts(&html, ".sources li"),
+        [
+            "The original investigation, Fixture Bureau",
+            "A leaked memo"
+        ]
+    );
+    assert!(texts(&html, ".correction")[0].starts_with("Correction, 10 February 2022:"));
+    assert_eq!(
+        attrs(&html, ".claim", "id"),
+        ["claim-mitto-never-sold-location-data"]
+    );
+    assert_eq!(
+        texts(&html, ".standfirst"),
+        ["Twitter has stopped using Mitto after our investigation."]
+    );
+}
+
+#[test]
+fn story_body_markdown_features() {
+    let site = built();
+    let html = site.page(TWITTER);
+    // An inline image with a title is a figure with caption and credit.
+    assert_eq!(
+        texts(&html, ".story-body figure figcaption"),
+        ["A handset used in the tests. Credit: Ana Lind/Fixture Bureau"]
+    );
+    assert_eq!(texts(&html, ".story-body h2"), ["What happened"]);
+    assert_eq!(attrs(&html, ".story-body h2", "id"), ["what-happened"]);
+    assert!(html.contains("<table>"), "tables render");
+    assert!(
+        html.contains("class=\"hl-"),
+        "code is highlighted with classes"
+    );
+    assert!(html.contains("footnote-definition"), "footnotes render");
+    // A link to another story's Markdown file points at its page.
+    assert_eq!(
+        attrs(&html, ".story-body a", "href")[1],
+        "/decision-machines/map-of-lookups/"
+    );
+}
+
+#[test]
+fn series_funder_is_inherited_and_own_funder_wins() {
+    let site = built();
+    assert_eq!(
+        texts(&site.page(MAP), ".funding")[0],
+        "Our reporting on Decision Machines is funded by Luminate. None of our funders have any influence over our editorial decisions or output."
+    );
+    assert_eq!(
+        texts(&site.page("standalone/index.html"), ".funding")[0],
+        "This story was funded by Open Society Foundations and Luminate. None of our funders have any influence over our editorial decisions or output."
+    );
+}
+
+#[test]
+fn page_bundle_image_resolves_beside_its_story() {
+    let site = built();
+    let html = site.page(MAP);
+    assert_eq!(
+        attrs(&html, "figure.story-image img", "src"),
+        ["/decision-machines/map-of-lookups/map.png"]
+    );
+    assert_eq!(
+        attrs(&html, ".story-body figure img", "src"),
+        ["/decision-machines/map-of-lookups/map.png"]
+    );
+    assert!(
+        site.output()
+            .join("decision-machines/map-of-lookups/map.png")
+            .is_file()
+    );
+    // No summary: the first paragraph stands in.
+    assert_eq!(
+        texts(&html, ".standfirst"),
+        ["The first paragraph is the summary."]
+    );
+    assert_eq!(texts(&html, ".byline dt"), ["Reporters", "Editor"]);
+    assert_eq!(
+        attrs(&html, ".dateline time", "datetime")[0],
+        "2022-03-01T09:30:00+01:00"
+    );
+}
+
+#[test]
+fn listings_series_topics_people_home() {
+    let site = built();
+    let series = site.page("decision-machines/index.html");
+    assert_eq!(texts(&series, "h1"), ["Decision Machines"]);
+    assert!(
+        series.contains("<strong>automated decisions</strong>"),
+        "description is rendered Markdown"
+    );
+    // Newest first; the draft is not listed.
+    assert_eq!(
+        texts(&series, ".card-title"),
+        [
+            "A map of the lookups",
+            "Twitter cuts ties to Swiss tech company after Bureau investigation"
+        ]
+    );
+
+    let topic = site.page("topics/big-tech/index.html");
+    assert_eq!(
+        texts(&topic, ".card-title"),
+        [
+            "Twitter cuts ties to Swiss tech company after Bureau investigation",
+            "A stand-alone story"
+        ]
+    );
+    let topics = site.page("topics/index.html");
+    assert_eq!(
+        texts(&topics, ".index-list a"),
+        ["Big Tech", "Surveillance"]
+    );
+
+    let person = site.page("people/meirion-jones/index.html");
+    assert_eq!(texts(&person, ".person-title"), ["Investigations editor"]);
+    assert_eq!(
+        texts(&person, ".person-bio"),
+        ["Meirion leads the investigations desk."]
+    );
+    assert_eq!(
+        texts(&person, ".roles"),
+        ["Role: Editor", "Roles: Reporter, Editor", "Role: Editor"]
+    );
+    let people = site.page("people/index.html");
+    assert_eq!(
+        texts(&people, ".people-list a"),
+        ["Ana Lind", "James Ball", "Meirion Jones", "Tom Byrne"]
+    );
+
+    let home = site.page("index.html");
+    assert_eq!(
+        texts(&home, "article.card .card-title"),
+        [
+            "A map of the lookups",
+            "Twitter cuts ties to Swiss tech company after Bureau investigation",
+            "A stand-alone story"
+        ]
+    );
+    assert!(site.output().join("404.html").is_file());
+}
+
+#[test]
+fn drafts_only_with_the_flag() {
+    let site = TestSite::fixture("newsroom");
+    site.build(&["--drafts"]).assert_success();
+    assert!(
+        site.output()
+            .join("decision-machines/draft-story/index.html")
+            .is_file()
+    );
+    assert_eq!(
+        texts(&site.page("decision-machines/index.html"), ".card-title").len(),
+        3
+    );
+}
+
+#[test]
+fn misspelt_key_fails_with_file_line_and_suggestion() {
+    let site = TestSite::fixture("newsroom");
+    site.write(
+        "content/decision-machines/typo.md",
+        "---\ntitle: T\ndate: 2022-01-01\nreportr: Ana Lind\neditor: Meirion Jones\n---\nBody\n",
+    );
+    let run = site.build(&[]);
+    run.assert_failure(1);
+    assert!(
+        run.stderr.contains("content/decision-machines/typo.md:4:1: error[E-FRONT-UNKNOWN-KEY]: `reportr` is not a field"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("hint: did you mean `reporter`?"),
+        "{}",
+        run.stderr
+    );
+    // The missing reporter is reported in the same run.
+    assert!(
+        run.stderr
+            .contains("typo.md:1:1: error[E-FRONT-REQUIRED]: this story has no `reporter`"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn impossible_date_fails_with_file_and_line() {
+    let site = TestSite::fixture("newsroom");
+    site.write(
+        "content/decision-machines/bad-date.md",
+        "---\ntitle: T\nreporter: Ana Lind\neditor: Meirion Jones\ndate: 2022-02-31\n---\nBody\n",
+    );
+    let run = site.build(&[]);
+    run.assert_failure(1);
+    assert!(
+        run.stderr.contains("content/decision-machines/bad-date.md:5:1: error[E-FRONT-DATE]: `date`: \"2022-02-31\" is not a real date"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn every_error_of_every_file_in_one_run() {
+    let site = TestSite::fixture("newsroom");
+    site.write("content/a.md", "---\ntitle: [unclosed\n---\n");
+    site.write(
+        "content/b.md",
+        "---\ntitle: B\ndate: 2022-01-01\nreporter: X\neditor: Y\nfunder: Open Society Foundation\nimage:\n  src: /images/zug.png\n  alt: x\n---\n",
+    );
+    let run = site.build(&[]);
+    run.assert_failure(1);
+    assert!(
+        run.stderr
+            .contains("content/a.md:3:1: error[E-FRONT-SYNTAX]"),
+        "{}",
+        run.stderr
+    );
+    // A file whose YAML cannot be read gets one error, not a list of "missing" fields.
+    assert_eq!(
+        run.stderr.matches("content/a.md").count(),
+        1,
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("content/b.md:6:1: error[E-FUNDING-UNKNOWN]"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("did you mean `Open Society Foundations`?"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("content/b.md:7:1: error[E-CREDIT-IMAGE-CREDIT]"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("3 errors found"), "{}", run.stderr);
+}
+
+#[test]
+fn story_without_any_funder_is_refused() {
+    let site = TestSite::fixture("newsroom");
+    site.write(
+        "content/unfunded.md",
+        "---\ntitle: U\ndate: 2022-01-01\nreporter: X\neditor: Y\n---\n",
+    );
+    let run = site.build(&[]);
+    run.assert_failure(1);
+    assert!(
+        run.stderr
+            .contains("content/unfunded.md:1:1: error[E-FUNDING-MISSING]"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn template_error_names_template_line_and_story() {
+    let site = TestSite::fixture("newsroom");
+    site.write(
+        "themes/default/templates/story.html",
+        "{% extends \"base.html\" %}\n{% block content %}\n<h1>{{ story.titel }}</h1>\n{% endblock %}\n",
+    );
+    let run = site.build(&[]);
+    run.assert_failure(1);
+    assert!(
+        run.stderr.contains("themes/default/templates/story.html:3:1: error[E-TEMPLATE]: template story.html failed while rendering the page for content/"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("content/decision-machines/twitter-cuts-ties.md"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn site_template_overrides_the_default_one() {
+    let site = TestSite::fixture("newsroom");
+    site.write(
+        "themes/default/templates/story.html",
+        "{% extends \"base.html\" %}{% block content %}<h1 class=\"custom\">{{ story.title }}</h1>{% endblock %}",
+    );
+    site.build(&[]).assert_success();
+    assert_eq!(texts(&site.page(TWITTER), "h1.custom").len(), 1);
+    // Templates it does not override still come from the default theme.
+    assert_eq!(
+        texts(&site.page("decision-machines/index.html"), "h1"),
+        ["Decision Machines"]
+    );
+}
+
+#[test]
+fn failed_build_leaves_previous_site_untouched() {
+    let site = built();
+    let before = snapshot(&site.output());
+    site.write(
+        "content/decision-machines/twitter-cuts-ties.md",
+        "---\ntitle: broken: yaml: here\n---\n",
+    );
+    site.build(&[]).assert_failure(1);
+    assert_eq!(snapshot(&site.output()), before);
+    let leftovers: Vec<_> = std::fs::read_dir(&site.root)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .filter(|name| name.starts_with('.'))
+        .collect();
+    assert_eq!(leftovers, Vec::<String>::new());
+}
+
+#[test]
+fn output_is_byte_identical_across_builds() {
+    let site = TestSite::fixture("newsroom");
+    let first = site.root.join("../first");
+    let second = site.root.join("../second");
+    site.build(&["--output", first.to_str().unwrap()])
+        .assert_success();
+    site.build(&["--output", second.to_str().unwrap()])
+        .assert_success();
+    let first = snapshot(&first);
+    assert!(first.len() > 10);
+    assert_eq!(first, snapshot(&second));
+}
+
+#[test]
+fn refuses_to_publish_over_the_site() {
+    let site = TestSite::fixture("newsroom");
+    for output in [".", "content", ".."] {
+        let target = site.root.join(output);
+        let run = site.build(&["--output", target.to_str().unwrap()]);
+        run.assert_failure(1);
+        assert!(
+            run.stderr.contains("refusing to publish into"),
+            "{}",
+            run.stderr
+        );
+    }
+    assert!(
+        site.path("content/decision-machines/twitter-cuts-ties.md")
+            .is_file()
+    );
+}
+
+#[test]
+fn base_url_flag_changes_absolute_links() {
+    let site = TestSite::fixture("newsroom");
+    site.build(&["--base-url", "https://staging.example.net/"])
+        .assert_success();
+    assert_eq!(
+        attrs(&site.page(TWITTER), "link[rel=canonical]", "href"),
+        ["https://staging.example.net/decision-machines/twitter-cuts-ties/"]
+    );
+}
+
+#[test]
+fn unreadable_site_exits_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = byline(
+        &["build", "--root", dir.path().to_str().unwrap()],
+        dir.path(),
+    );
+    run.assert_failure(2);
+    assert!(run.stderr.contains("site.yaml"), "{}", run.stderr);
+}
+
+#[test]
+fn demo_site_in_the_repository_builds_clean() {
+    let out = tempfile::tempdir().unwrap();
+    let output = out.path().join("public");
+    let root = env!("CARGO_MANIFEST_DIR");
+    let run = byline(
+        &[
+            "build",
+            "--root",
+            root,
+            "--output",
+            output.to_str().unwrap(),
+        ],
+        out.path(),
+    );
+    run.assert_success();
+    assert_eq!(run.stderr, "", "the demo site builds without warnings");
+    assert!(output.join("index.html").is_file());
+}
