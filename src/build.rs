@@ -4,6 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use jiff::Timestamp;
 use rayon::prelude::*;
 use walkdir::WalkDir;
 
@@ -18,14 +19,33 @@ use crate::theme::Theme;
 
 pub const STATIC_DIR: &str = "static";
 
+/// How to read the site, shared by every command that loads it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SiteOptions {
+    pub include_drafts: bool,
+    /// Replaces `base_url` from site.yaml (e.g. for a staging host).
+    pub base_url: Option<String>,
+    /// The build time: decides embargoes and the news sitemap's window. `--now` sets it for
+    /// tests and replays; otherwise it is the clock.
+    pub now: Timestamp,
+}
+
+impl Default for SiteOptions {
+    fn default() -> Self {
+        SiteOptions {
+            include_drafts: false,
+            base_url: None,
+            now: Timestamp::now(),
+        }
+    }
+}
+
 /// What to build, already validated by the command line.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BuildOptions {
     pub root: PathBuf,
     pub output: PathBuf,
-    pub include_drafts: bool,
-    /// Replaces `base_url` from site.yaml (e.g. for a staging host).
-    pub base_url: Option<String>,
+    pub site: SiteOptions,
 }
 
 /// What a successful build did.
@@ -65,16 +85,12 @@ pub struct LoadedSite {
 }
 
 /// Reads and validates the whole site. Every problem in every file is reported together.
-pub fn load(
-    root: &Path,
-    include_drafts: bool,
-    base_url: Option<&str>,
-) -> Result<LoadedSite, BuildFailure> {
+pub fn load(root: &Path, options: &SiteOptions) -> Result<LoadedSite, BuildFailure> {
     let mut config: SiteConfig = config::load(root).map_err(|diagnostics| {
         let unreadable = diagnostics.iter().any(|d| d.code == codes::SITE_READ);
         BuildFailure::new(diagnostics, unreadable)
     })?;
-    if let Some(base_url) = base_url {
+    if let Some(base_url) = &options.base_url {
         config.base_url = base_url.trim_end_matches('/').to_string();
     }
     let (sources, mut diagnostics) =
@@ -90,8 +106,14 @@ pub fn load(
         diagnostics.extend(found);
     }
     let theme_name = config.theme.clone();
-    let (site, found) =
-        content::assemble(config, parsed_sources, ContentOptions { include_drafts });
+    let (site, found) = content::assemble(
+        config,
+        parsed_sources,
+        ContentOptions {
+            include_drafts: options.include_drafts,
+            now: options.now,
+        },
+    );
     diagnostics.extend(found);
 
     let theme = match Theme::load(root, &theme_name) {
@@ -167,7 +189,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     let root = options.root.as_path();
     let output = output::check_output_dir(root, &options.output)
         .map_err(|diagnostic| BuildFailure::new(vec![diagnostic], false))?;
-    let loaded = load(root, options.include_drafts, options.base_url.as_deref())?;
+    let loaded = load(root, &options.site)?;
     let (bodies, descriptions) = render_markdown(&loaded.site, &MarkdownOptions::default());
     let view = SiteView::new(&loaded.site, &bodies, &descriptions);
     let pages = view.pages();

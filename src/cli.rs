@@ -8,7 +8,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use crate::build::{self, BuildFailure, BuildOptions};
+use crate::build::{self, BuildFailure, BuildOptions, SiteOptions};
 use crate::diagnostic::Diagnostic;
 
 /// byline: a static-site generator for newsrooms that publish fact-checked story series.
@@ -39,6 +39,10 @@ struct BuildArgs {
     /// Publish for this address instead of site.yaml's base_url (e.g. a staging host).
     #[arg(long, value_name = "URL")]
     base_url: Option<String>,
+    /// Build as if it were this moment (RFC 3339, e.g. 2026-12-01T07:00:00Z), for embargo
+    /// replays and tests.
+    #[arg(long, value_name = "TIME")]
+    now: Option<String>,
 }
 
 impl BuildArgs {
@@ -50,12 +54,23 @@ impl BuildArgs {
                 "--base-url must be a full address starting with https://, not \"{url}\""
             ));
         }
+        let now = match &self.now {
+            None => jiff::Timestamp::now(),
+            Some(text) => text.parse::<jiff::Timestamp>().map_err(|_| {
+                format!(
+                    "--now must be a time with a zone like 2026-12-01T07:00:00Z, not \"{text}\""
+                )
+            })?,
+        };
         let output = self.output.unwrap_or_else(|| self.root.join("public"));
         Ok(BuildOptions {
             root: self.root,
             output,
-            include_drafts: self.drafts,
-            base_url: self.base_url,
+            site: SiteOptions {
+                include_drafts: self.drafts,
+                base_url: self.base_url,
+                now,
+            },
         })
     }
 }

@@ -467,9 +467,11 @@ pub struct BundleAsset {
 }
 
 /// Options that decide which stories are part of this build.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ContentOptions {
     pub include_drafts: bool,
+    /// The build time.
+    pub now: jiff::Timestamp,
 }
 
 /// The whole validated site: configuration, series and the published stories, newest first.
@@ -479,6 +481,8 @@ pub struct Site {
     pub series: Vec<Series>,
     pub stories: Vec<Story>,
     pub assets: Vec<BundleAsset>,
+    /// The build time (`--now` or the clock).
+    pub now: jiff::Timestamp,
 }
 
 /// Validates the parsed files together and builds the [`Site`]. Returns every problem found;
@@ -599,6 +603,7 @@ pub fn assemble(
             series,
             stories,
             assets,
+            now: options.now,
         },
         diagnostics,
     )
