@@ -8,6 +8,7 @@ use jiff::Timestamp;
 use rayon::prelude::*;
 use walkdir::WalkDir;
 
+use crate::checks::{self, EmbargoAudit, LinkTargets};
 use crate::config::{self, SiteConfig};
 use crate::content::{self, ContentOptions, Site};
 use crate::diagnostic::{Diagnostic, codes};
@@ -76,16 +77,34 @@ impl BuildFailure {
     }
 }
 
-/// A site loaded and validated, with its theme compiled: everything needed to render.
-pub struct LoadedSite {
+/// A site read, validated and checked: the stories that can be published, the theme, the
+/// rendered bodies, and every problem found on the way.
+pub struct CheckedSite {
     pub site: Site,
-    pub templates: Templates,
-    pub theme: Theme,
-    pub warnings: Vec<Diagnostic>,
+    pub theme: Option<Theme>,
+    pub templates: Option<Templates>,
+    /// `bodies[i]` is the rendered body of `site.stories[i]`.
+    pub bodies: Vec<RenderedMarkdown>,
+    /// `descriptions[i]` is the rendered description of `site.series[i]`.
+    pub descriptions: Vec<RenderedMarkdown>,
+    /// Errors and warnings, sorted by file and position.
+    pub diagnostics: Vec<Diagnostic>,
 }
 
-/// Reads and validates the whole site. Every problem in every file is reported together.
-pub fn load(root: &Path, options: &SiteOptions) -> Result<LoadedSite, BuildFailure> {
+impl CheckedSite {
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+}
+
+/// Reads, validates and checks the whole site: every problem in every file is reported
+/// together. Fails only when the site cannot be read at all or site.yaml is broken (nothing
+/// else can be checked without it).
+pub fn check(
+    root: &Path,
+    options: &SiteOptions,
+    markdown: &MarkdownOptions,
+) -> Result<CheckedSite, BuildFailure> {
     let mut config: SiteConfig = config::load(root).map_err(|diagnostics| {
         let unreadable = diagnostics.iter().any(|d| d.code == codes::SITE_READ);
         BuildFailure::new(diagnostics, unreadable)
@@ -131,19 +150,54 @@ pub fn load(root: &Path, options: &SiteOptions) -> Result<LoadedSite, BuildFailu
         }
         None => None,
     };
-    if diagnostics.iter().any(Diagnostic::is_error) {
-        return Err(BuildFailure::new(diagnostics, false));
-    }
-    let (Some(theme), Some(templates)) = (theme, templates) else {
-        return Err(BuildFailure::new(diagnostics, false));
-    };
+
+    let (bodies, descriptions) = render_markdown(&site, markdown);
+    let targets = link_targets(root, &site, &bodies, &descriptions, theme.as_ref());
+    diagnostics.extend(checks::check_bodies(
+        &site,
+        &bodies,
+        &descriptions,
+        &targets,
+        &LinkMap::new(&site),
+    ));
     Diagnostic::sort(&mut diagnostics);
-    Ok(LoadedSite {
+    Ok(CheckedSite {
         site,
-        templates,
         theme,
-        warnings: diagnostics,
+        templates,
+        bodies,
+        descriptions,
+        diagnostics,
     })
+}
+
+/// Every page and file of the site to be, for the link checks.
+fn link_targets(
+    root: &Path,
+    site: &Site,
+    bodies: &[RenderedMarkdown],
+    descriptions: &[RenderedMarkdown],
+    theme: Option<&Theme>,
+) -> LinkTargets {
+    let view = SiteView::new(site, bodies, descriptions);
+    let mut targets = LinkTargets::default();
+    targets.pages = view
+        .pages()
+        .into_iter()
+        .map(|page| view.page_url(page))
+        .collect();
+    for (_, inside) in site_static_files(root).0 {
+        targets.files.insert(format!("/{inside}"));
+    }
+    if let Some(theme) = theme {
+        for (inside, _) in theme.static_files() {
+            targets.files.insert(format!("/{inside}"));
+        }
+    }
+    for asset in &site.assets {
+        targets.files.insert(asset.url.clone());
+    }
+    targets
 }
 
 /// Renders every story body (in parallel) and series description.
@@ -189,94 +243,138 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     let root = options.root.as_path();
     let output = output::check_output_dir(root, &options.output)
         .map_err(|diagnostic| BuildFailure::new(vec![diagnostic], false))?;
-    let loaded = load(root, &options.site)?;
-    let (bodies, descriptions) = render_markdown(&loaded.site, &MarkdownOptions::default());
-    let view = SiteView::new(&loaded.site, &bodies, &descriptions);
-    let pages = view.pages();
-
+    let checked = check(root, &options.site, &MarkdownOptions::default())?;
     let fail = |diagnostics: Vec<Diagnostic>| BuildFailure::new(diagnostics, false);
-    let staging = Staging::create(&output).map_err(|d| fail(vec![d]))?;
-    copy_static_files(root, &loaded, &staging).map_err(fail)?;
+    let (false, Some(templates), Some(theme)) =
+        (checked.has_errors(), &checked.templates, &checked.theme)
+    else {
+        return Err(fail(checked.diagnostics));
+    };
+    let view = SiteView::new(&checked.site, &checked.bodies, &checked.descriptions);
+    let pages = view.pages();
+    let audit = EmbargoAudit::new(&checked.site.withheld);
 
-    // Pages are rendered and written in the same parallel pass, so no page's HTML is kept
-    // in memory longer than it takes to write it.
-    let page_errors: Vec<Diagnostic> = pages
+    let staging = Staging::create(&output).map_err(|d| fail(vec![d]))?;
+    copy_static_files(root, &checked.site, theme, &staging, &audit).map_err(fail)?;
+
+    // Pages are rendered, audited and written in the same parallel pass, so no page's HTML is
+    // kept in memory longer than it takes to write it.
+    let mut page_errors: Vec<Diagnostic> = pages
         .par_iter()
-        .filter_map(|&page| {
-            view.render(&loaded.templates, page)
-                .and_then(|file| staging.write(&file.path, file.contents.as_bytes()))
-                .err()
+        .flat_map_iter(|&page| {
+            let file = match view.render(templates, page) {
+                Ok(file) => file,
+                Err(error) => return vec![error],
+            };
+            let mut problems = audit.scan(&output.join(&file.path), &file.contents);
+            if problems.is_empty()
+                && let Err(error) = staging.write(&file.path, file.contents.as_bytes())
+            {
+                problems.push(error);
+            }
+            problems
         })
         .collect();
     if !page_errors.is_empty() {
+        // Keep the build's warnings with the errors, so the report is complete.
+        page_errors.extend(checked.diagnostics);
         return Err(fail(page_errors));
     }
     let files = staging.files_written();
     staging.commit().map_err(|d| fail(vec![d]))?;
     Ok(BuildReport {
-        stories: loaded.site.stories.len(),
+        stories: checked.site.stories.len(),
         pages: pages.len(),
         files,
         elapsed: started.elapsed(),
-        warnings: loaded.warnings,
+        warnings: checked.diagnostics,
     })
 }
 
-/// Copies theme static files, then the site's static/ (which wins on a clash), then the files
-/// of page bundles beside their stories.
-fn copy_static_files(
-    root: &Path,
-    loaded: &LoadedSite,
-    staging: &Staging,
-) -> Result<(), Vec<Diagnostic>> {
+/// The files of the site's static/ folder: absolute path and path inside the output.
+fn site_static_files(root: &Path) -> (Vec<(PathBuf, String)>, Vec<Diagnostic>) {
     let site_static = root.join(STATIC_DIR);
-    let mut site_files = Vec::new();
+    let mut files = Vec::new();
     let mut errors = Vec::new();
-    if site_static.is_dir() {
-        for entry in WalkDir::new(&site_static).sort_by_file_name() {
-            match entry {
-                Ok(entry) if entry.file_type().is_file() => {
-                    let inside = entry
-                        .path()
-                        .strip_prefix(&site_static)
-                        .unwrap_or(entry.path())
-                        .iter()
-                        .map(|c| c.to_string_lossy())
-                        .collect::<Vec<_>>()
-                        .join("/");
-                    site_files.push((entry.path().to_path_buf(), inside));
-                }
-                Ok(_) => {}
-                Err(error) => errors.push(Diagnostic::error(
-                    codes::FILE_READ,
-                    STATIC_DIR,
-                    format!("cannot read the static folder: {error}"),
-                )),
+    if !site_static.is_dir() {
+        return (files, errors);
+    }
+    for entry in WalkDir::new(&site_static).sort_by_file_name() {
+        match entry {
+            Ok(entry) if entry.file_type().is_file() => {
+                let inside = entry
+                    .path()
+                    .strip_prefix(&site_static)
+                    .unwrap_or(entry.path())
+                    .iter()
+                    .map(|c| c.to_string_lossy())
+                    .collect::<Vec<_>>()
+                    .join("/");
+                files.push((entry.path().to_path_buf(), inside));
             }
+            Ok(_) => {}
+            Err(error) => errors.push(Diagnostic::error(
+                codes::FILE_READ,
+                STATIC_DIR,
+                format!("cannot read the static folder: {error}"),
+            )),
         }
     }
-    for (inside, file) in loaded.theme.static_files() {
+    (files, errors)
+}
+
+/// Copies theme static files, then the site's static/ (which wins on a clash), then the files
+/// of page bundles beside their stories. Text files are audited for embargo leaks like pages.
+fn copy_static_files(
+    root: &Path,
+    site: &Site,
+    theme: &Theme,
+    staging: &Staging,
+    audit: &EmbargoAudit,
+) -> Result<(), Vec<Diagnostic>> {
+    let (site_files, mut errors) = site_static_files(root);
+    for (inside, file) in theme.static_files() {
         if site_files.iter().any(|(_, path)| path == inside) {
+            continue;
+        }
+        let problems = audit.scan_bytes(&file.origin.display_path(), &file.contents);
+        if !problems.is_empty() {
+            errors.extend(problems);
             continue;
         }
         if let Err(error) = staging.write(inside, &file.contents) {
             errors.push(error);
         }
     }
-    let copies = site_files
-        .iter()
-        .map(|(from, to)| (from.clone(), to.clone()))
-        .chain(loaded.site.assets.iter().map(|asset| {
+    let copies: Vec<(PathBuf, String)> = site_files
+        .into_iter()
+        .chain(site.assets.iter().map(|asset| {
             (
                 root.join(&asset.source),
                 asset.url.trim_start_matches('/').to_string(),
             )
-        }));
-    let copies: Vec<_> = copies.collect();
+        }))
+        .collect();
     errors.extend(
         copies
             .par_iter()
-            .filter_map(|(from, to)| staging.copy(from, to).err())
+            .flat_map_iter(|(from, to)| {
+                let mut problems = if audit.is_active() && checks::is_text_file(to) {
+                    std::fs::read(from)
+                        .map(|bytes| {
+                            audit.scan_bytes(from.strip_prefix(root).unwrap_or(from), &bytes)
+                        })
+                        .unwrap_or_default()
+                } else {
+                    Vec::new()
+                };
+                if problems.is_empty()
+                    && let Err(error) = staging.copy(from, to)
+                {
+                    problems.push(error);
+                }
+                problems
+            })
             .collect::<Vec<_>>(),
     );
     if errors.is_empty() {

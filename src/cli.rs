@@ -2,14 +2,18 @@
 //! command and maps the outcome to an exit code (0 success, 1 problems found, 2 the site could
 //! not be read or the command was used wrongly).
 
-use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use jiff::Timestamp;
 
 use crate::build::{self, BuildFailure, BuildOptions, SiteOptions};
-use crate::diagnostic::Diagnostic;
+use crate::content::WithheldReason;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::markdown::MarkdownOptions;
+use crate::report::{self, Format};
+use crate::scaffold;
 
 /// byline: a static-site generator for newsrooms that publish fact-checked story series.
 #[derive(Debug, Parser)]
@@ -23,26 +27,87 @@ struct Cli {
 enum Command {
     /// Check every story and build the site into the output folder.
     Build(BuildArgs),
+    /// Check every story and report every problem, without building.
+    Check(CheckArgs),
+    /// Print the earliest future embargo time (publish_at), or nothing, for scheduling a rebuild.
+    NextPublish(SiteArgs),
+    /// Create a new site in an empty folder.
+    Init {
+        /// The folder to create the site in (must be new or empty).
+        dir: PathBuf,
+    },
+    /// Create a new story or series with placeholders to fill in.
+    #[command(subcommand)]
+    New(NewCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum NewCommand {
+    /// Write content/<series>/<slug>.md (or content/<slug>.md) for a new story.
+    Story {
+        /// The headline.
+        title: String,
+        /// The series folder the story belongs to.
+        #[arg(long, value_name = "SLUG")]
+        series: Option<String>,
+        #[arg(long, value_name = "DIR", default_value = ".")]
+        root: PathBuf,
+    },
+    /// Write content/<slug>/_index.md for a new series.
+    Series {
+        /// The series' name.
+        name: String,
+        #[arg(long, value_name = "DIR", default_value = ".")]
+        root: PathBuf,
+    },
+}
+
+/// Flags shared by every command that reads a site.
+#[derive(Debug, clap::Args)]
+struct SiteArgs {
+    /// The site's folder (the one holding site.yaml).
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    root: PathBuf,
+    /// Include stories marked `draft: true`.
+    #[arg(long)]
+    drafts: bool,
+    /// Act as if it were this moment (RFC 3339, e.g. 2026-12-01T07:00:00Z), for embargo
+    /// replays and tests.
+    #[arg(long, value_name = "TIME")]
+    now: Option<String>,
+}
+
+impl SiteArgs {
+    fn options(&self, base_url: Option<String>) -> Result<SiteOptions, String> {
+        let now = match &self.now {
+            None => Timestamp::now(),
+            Some(text) => text.parse::<Timestamp>().map_err(|_| {
+                format!(
+                    "--now must be a time with a zone like 2026-12-01T07:00:00Z, not \"{text}\""
+                )
+            })?,
+        };
+        Ok(SiteOptions {
+            include_drafts: self.drafts,
+            base_url,
+            now,
+        })
+    }
 }
 
 #[derive(Debug, clap::Args)]
 struct BuildArgs {
-    /// The site's folder (the one holding site.yaml).
-    #[arg(long, value_name = "DIR", default_value = ".")]
-    root: PathBuf,
+    #[command(flatten)]
+    site: SiteArgs,
     /// Where to write the site [default: <root>/public].
     #[arg(long, value_name = "DIR")]
     output: Option<PathBuf>,
-    /// Include stories marked `draft: true`.
-    #[arg(long)]
-    drafts: bool,
     /// Publish for this address instead of site.yaml's base_url (e.g. a staging host).
     #[arg(long, value_name = "URL")]
     base_url: Option<String>,
-    /// Build as if it were this moment (RFC 3339, e.g. 2026-12-01T07:00:00Z), for embargo
-    /// replays and tests.
-    #[arg(long, value_name = "TIME")]
-    now: Option<String>,
+    /// How to print problems.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
 }
 
 impl BuildArgs {
@@ -54,25 +119,26 @@ impl BuildArgs {
                 "--base-url must be a full address starting with https://, not \"{url}\""
             ));
         }
-        let now = match &self.now {
-            None => jiff::Timestamp::now(),
-            Some(text) => text.parse::<jiff::Timestamp>().map_err(|_| {
-                format!(
-                    "--now must be a time with a zone like 2026-12-01T07:00:00Z, not \"{text}\""
-                )
-            })?,
-        };
-        let output = self.output.unwrap_or_else(|| self.root.join("public"));
+        let site = self.site.options(self.base_url)?;
+        let output = self.output.unwrap_or_else(|| self.site.root.join("public"));
         Ok(BuildOptions {
-            root: self.root,
+            root: self.site.root,
             output,
-            site: SiteOptions {
-                include_drafts: self.drafts,
-                base_url: self.base_url,
-                now,
-            },
+            site,
         })
     }
+}
+
+#[derive(Debug, clap::Args)]
+struct CheckArgs {
+    #[command(flatten)]
+    site: SiteArgs,
+    /// How to print problems.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+    /// Treat warnings as errors (exit 1 when there are any).
+    #[arg(long)]
+    strict: bool,
 }
 
 /// Runs byline with the process's arguments.
@@ -90,20 +156,42 @@ pub fn run() -> ExitCode {
     };
     match cli.command {
         Command::Build(args) => run_build(args),
+        Command::Check(args) => run_check(args),
+        Command::NextPublish(args) => run_next_publish(args),
+        Command::Init { dir } => run_init(&dir),
+        Command::New(command) => run_new(command),
     }
 }
 
+fn usage_error(message: &str) -> ExitCode {
+    eprintln!("error: {message}");
+    ExitCode::from(2)
+}
+
+fn count(diagnostics: &[Diagnostic], severity: Severity) -> usize {
+    diagnostics
+        .iter()
+        .filter(|d| d.severity == severity)
+        .count()
+}
+
+fn counted(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+fn plural(n: usize, word: &str) -> String {
+    counted(n, word, &format!("{word}s"))
+}
+
 fn run_build(args: BuildArgs) -> ExitCode {
+    let format = args.format;
     let options = match args.into_options() {
         Ok(options) => options,
-        Err(message) => {
-            eprintln!("error: {message}");
-            return ExitCode::from(2);
-        }
+        Err(message) => return usage_error(&message),
     };
     match build::build(&options) {
         Ok(report) => {
-            print_diagnostics(&report.warnings);
+            report::print(&report.warnings, format, &options.root);
             println!(
                 "built {} pages ({} stories, {} files) into {} in {:.2} s",
                 report.pages,
@@ -114,17 +202,23 @@ fn run_build(args: BuildArgs) -> ExitCode {
             );
             ExitCode::SUCCESS
         }
-        Err(failure) => report_failure(&failure),
+        Err(failure) => {
+            report_failure(&failure, format, &options.root);
+            let errors = count(&failure.diagnostics, Severity::Error);
+            eprintln!(
+                "build failed: {} found; nothing was published and the previous site is unchanged",
+                plural(errors, "error")
+            );
+            failure_code(&failure)
+        }
     }
 }
 
-fn report_failure(failure: &BuildFailure) -> ExitCode {
-    print_diagnostics(&failure.diagnostics);
-    let errors = failure.diagnostics.iter().filter(|d| d.is_error()).count();
-    eprintln!(
-        "build failed: {errors} error{} found; nothing was published and the previous site is unchanged",
-        if errors == 1 { "" } else { "s" }
-    );
+fn report_failure(failure: &BuildFailure, format: Format, root: &Path) {
+    report::print(&failure.diagnostics, format, root);
+}
+
+fn failure_code(failure: &BuildFailure) -> ExitCode {
     if failure.unreadable {
         ExitCode::from(2)
     } else {
@@ -132,10 +226,113 @@ fn report_failure(failure: &BuildFailure) -> ExitCode {
     }
 }
 
-fn print_diagnostics(diagnostics: &[Diagnostic]) {
-    let stderr = std::io::stderr();
-    let mut out = stderr.lock();
-    for diagnostic in diagnostics {
-        let _ = writeln!(out, "{diagnostic}");
+/// The Markdown options for checking: highlighting changes no link, image or heading, so it
+/// is skipped to keep `check` fast.
+fn check_markdown_options() -> MarkdownOptions {
+    MarkdownOptions {
+        highlight: false,
+        ..MarkdownOptions::default()
+    }
+}
+
+fn run_check(args: CheckArgs) -> ExitCode {
+    let options = match args.site.options(None) {
+        Ok(options) => options,
+        Err(message) => return usage_error(&message),
+    };
+    let root = &args.site.root;
+    let checked = match build::check(root, &options, &check_markdown_options()) {
+        Ok(checked) => checked,
+        Err(failure) => {
+            report_failure(&failure, args.format, root);
+            return failure_code(&failure);
+        }
+    };
+    report::print(&checked.diagnostics, args.format, root);
+    let errors = count(&checked.diagnostics, Severity::Error);
+    let warnings = count(&checked.diagnostics, Severity::Warning);
+    if args.format == Format::Human {
+        eprintln!(
+            "checked {} and {}: {}, {}",
+            counted(
+                checked.site.stories.len() + checked.site.withheld.len(),
+                "story",
+                "stories"
+            ),
+            counted(checked.site.series.len(), "series", "series"),
+            plural(errors, "error"),
+            plural(warnings, "warning")
+        );
+    }
+    if errors > 0 || (args.strict && warnings > 0) {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn run_next_publish(args: SiteArgs) -> ExitCode {
+    let options = match args.options(None) {
+        Ok(options) => options,
+        Err(message) => return usage_error(&message),
+    };
+    let checked = match build::check(&args.root, &options, &check_markdown_options()) {
+        Ok(checked) => checked,
+        Err(failure) => {
+            report_failure(&failure, Format::Human, &args.root);
+            return failure_code(&failure);
+        }
+    };
+    let next = checked
+        .site
+        .withheld
+        .iter()
+        .filter_map(|story| match story.reason {
+            WithheldReason::Embargo(until) => Some(until),
+            WithheldReason::Draft => None,
+        })
+        .min_by_key(|until| until.instant);
+    if let Some(until) = next {
+        println!("{}", until.instant);
+    }
+    ExitCode::SUCCESS
+}
+
+fn today() -> String {
+    Timestamp::now()
+        .to_zoned_datetime(jiff::tz::TimeZone::system())
+        .date()
+        .to_string()
+}
+
+fn run_init(dir: &Path) -> ExitCode {
+    match scaffold::init(dir, &today()) {
+        Ok(files) => {
+            for file in files {
+                println!("created {}", file.display());
+            }
+            println!("next: cd {} && byline check && byline build", dir.display());
+            ExitCode::SUCCESS
+        }
+        Err(error) => usage_error(&error.to_string()),
+    }
+}
+
+fn run_new(command: NewCommand) -> ExitCode {
+    let result = match &command {
+        NewCommand::Story {
+            title,
+            series,
+            root,
+        } => scaffold::new_story(root, title, series.as_deref(), &today()),
+        NewCommand::Series { name, root } => scaffold::new_series(root, name),
+    };
+    match result {
+        Ok(path) => {
+            println!("created {}", path.display());
+            println!("fill in the fields marked TODO; `byline check` lists the ones left");
+            ExitCode::SUCCESS
+        }
+        Err(error) => usage_error(&error.to_string()),
     }
 }

@@ -18,7 +18,9 @@ const SITE_KEYS: &[&str] = &[
     "publisher",
     "funders",
     "people",
+    "checks",
 ];
+const CHECKS_KEYS: &[&str] = &["warn"];
 const PUBLISHER_KEYS: &[&str] = &["name", "url", "logo"];
 const FUNDER_KEYS: &[&str] = &["name", "url", "description"];
 const PERSON_KEYS: &[&str] = &["name", "title", "role", "bio", "url"];
@@ -36,6 +38,8 @@ pub struct SiteConfig {
     pub publisher: Option<Publisher>,
     pub funders: Vec<Funder>,
     pub people: Vec<PersonProfile>,
+    /// Check codes this site reports as warnings instead of errors (`checks: {warn: [...]}`).
+    pub relaxed_checks: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -189,6 +193,35 @@ pub fn parse(text: &str, path: &Path) -> Result<SiteConfig, Vec<Diagnostic>> {
         })
     });
 
+    let relaxed_checks = reader
+        .object("checks", CHECKS_KEYS, |checks| {
+            let codes_written = checks.names("warn");
+            let mut relaxed = Vec::new();
+            if let Some(written) = codes_written {
+                for code in written.value {
+                    if crate::checks::RELAXABLE.contains(&code.as_str()) {
+                        relaxed.push(code);
+                    } else {
+                        let path = checks.path().to_path_buf();
+                        checks.report(
+                            Diagnostic::error(
+                                codes::CONFIG_VALUE,
+                                path,
+                                format!("`{code}` cannot be turned into a warning"),
+                            )
+                            .at_position(written.position)
+                            .with_hint(format!(
+                                "only these checks can: {}",
+                                crate::checks::RELAXABLE.join(", ")
+                            )),
+                        );
+                    }
+                }
+            }
+            relaxed
+        })
+        .map(|relaxed| relaxed.value)
+        .unwrap_or_default();
     let mut diagnostics = reader.finish(SITE_KEYS, "site.yaml");
     for diagnostic in &mut diagnostics {
         if diagnostic.code == codes::FRONT_UNKNOWN_KEY {
@@ -208,6 +241,7 @@ pub fn parse(text: &str, path: &Path) -> Result<SiteConfig, Vec<Diagnostic>> {
             publisher,
             funders: funders.into_iter().flatten().collect(),
             people: people.into_iter().flatten().collect(),
+            relaxed_checks,
         }),
         _ => Err(diagnostics),
     }

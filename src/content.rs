@@ -466,6 +466,36 @@ pub struct BundleAsset {
     pub url: String,
 }
 
+/// Why a valid story is not published in this build.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WithheldReason {
+    Draft,
+    /// Under embargo until this time.
+    Embargo(StoryDate),
+}
+
+/// A story left out of the build: what identifies it, so the audit can look for leaks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Withheld {
+    pub source: PathBuf,
+    pub title: String,
+    pub slug: String,
+    pub url: String,
+    pub reason: WithheldReason,
+}
+
+impl Withheld {
+    fn new(story: &Story, reason: WithheldReason) -> Withheld {
+        Withheld {
+            source: story.source.clone(),
+            title: story.title.clone(),
+            slug: story.slug.clone(),
+            url: story.url.clone(),
+            reason,
+        }
+    }
+}
+
 /// Options that decide which stories are part of this build.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ContentOptions {
@@ -481,6 +511,9 @@ pub struct Site {
     pub series: Vec<Series>,
     pub stories: Vec<Story>,
     pub assets: Vec<BundleAsset>,
+    /// Valid stories left out of this build (drafts, embargoes), for the link checks and the
+    /// embargo audit. Nothing is published from them.
+    pub withheld: Vec<Withheld>,
     /// The build time (`--now` or the clock).
     pub now: jiff::Timestamp,
 }
@@ -516,6 +549,7 @@ pub fn assemble(
         .collect();
 
     let mut stories = Vec::new();
+    let mut withheld = Vec::new();
     let mut bundle_urls: HashMap<PathBuf, String> = HashMap::new();
     for parsed in stories_parsed {
         let series_index = parsed
@@ -530,6 +564,13 @@ pub fn assemble(
                 bundle_urls.insert(bundle, story.url.clone());
             }
             if story.draft && !options.include_drafts {
+                withheld.push(Withheld::new(&story, WithheldReason::Draft));
+                continue;
+            }
+            if let Some(publish_at) = story.publish_at
+                && publish_at.instant > options.now
+            {
+                withheld.push(Withheld::new(&story, WithheldReason::Embargo(publish_at)));
                 continue;
             }
             stories.push(story);
@@ -603,6 +644,7 @@ pub fn assemble(
             series,
             stories,
             assets,
+            withheld,
             now: options.now,
         },
         diagnostics,
@@ -673,7 +715,7 @@ fn names(
         if trimmed.is_empty() {
             diagnostics.push(
                 Diagnostic::error(
-                    codes::FRONT_EMPTY,
+                    codes::CREDIT_EMPTY_NAME,
                     path,
                     format!("`{key}` has an empty name"),
                 )
@@ -690,8 +732,12 @@ fn names(
             .any(|d| d.position() == Some(value.position))
     {
         diagnostics.push(
-            Diagnostic::error(codes::FRONT_EMPTY, path, format!("`{key}` names nobody"))
-                .at_position(value.position),
+            Diagnostic::error(
+                codes::CREDIT_EMPTY_NAME,
+                path,
+                format!("`{key}` names nobody"),
+            )
+            .at_position(value.position),
         );
     }
     names
@@ -786,6 +832,19 @@ fn image(
             None
         }
     };
+    if let (Some(alt), Some(caption)) = (&alt, &fields.caption)
+        && alt.trim() == caption.value.trim()
+    {
+        diagnostics.push(
+            Diagnostic::warning(
+                codes::IMAGE_ALT_IS_CAPTION,
+                path,
+                "the image's `alt` text is the same as its caption; blind readers hear it twice and learn nothing about the picture",
+            )
+            .at_position(caption.position)
+            .with_hint("make `alt` describe what the picture shows, and keep the caption for context"),
+        );
+    }
     Some(Image {
         src: resolve_against(page_url, &src?),
         alt: alt?,
@@ -838,7 +897,46 @@ fn validate_series(
     let front = parsed.front;
     let slug = slugify(&parsed.series_dir);
     let url = format!("/{slug}/");
-    if let Some(funders) = &front.funder {
+    let placeholders = [
+        (
+            "title",
+            front.title.as_ref().map(|t| (t.value.as_str(), t.position)),
+        ),
+        (
+            "summary",
+            front
+                .summary
+                .as_ref()
+                .map(|t| (t.value.as_str(), t.position)),
+        ),
+        (
+            "funder",
+            front.funder.as_ref().and_then(|f| {
+                f.value
+                    .iter()
+                    .find(|n| is_placeholder(n))
+                    .map(|n| (n.as_str(), f.position))
+            }),
+        ),
+    ];
+    for (key, value) in placeholders {
+        if let Some((text, position)) = value
+            && is_placeholder(text)
+        {
+            diagnostics.push(
+                Diagnostic::error(
+                    codes::FRONT_PLACEHOLDER,
+                    &path,
+                    format!("`{key}` still holds a placeholder; fill it in before publishing"),
+                )
+                .at_position(position)
+                .with_hint(format!("replace the text starting with {PLACEHOLDER_MARK}")),
+            );
+        }
+    }
+    if let Some(funders) = &front.funder
+        && !funders.value.iter().any(|name| is_placeholder(name))
+    {
         check_funders(config, funders, &path, diagnostics);
     }
     let image = front
@@ -882,6 +980,7 @@ fn validate_story(
     let path = parsed.path;
     let front = parsed.front;
     let errors_before = diagnostics.iter().filter(|d| d.is_error()).count();
+    report_placeholders(&front, &path, diagnostics);
 
     let slug = match &front.slug {
         Some(slug) => {
@@ -944,24 +1043,30 @@ fn validate_story(
         .updated
         .as_ref()
         .and_then(|date| parse_date(date, "updated", &path, diagnostics));
-    let publish_at = front
-        .publish_at
-        .as_ref()
-        .and_then(|date| parse_date(date, "publish_at", &path, diagnostics));
-    if let Some(written) = &front.publish_at
-        && let Some(parsed_time) = publish_at
-        && parsed_time.offset.is_none()
-    {
-        diagnostics.push(
+    let publish_at = front.publish_at.as_ref().and_then(|written| {
+        let zone_error = |day: &str| {
             Diagnostic::error(
-                codes::FRONT_DATE,
+                codes::EMBARGO_NO_ZONE,
                 &path,
-                "`publish_at` needs a time and a time zone, so the embargo lifts at one agreed moment",
+                "`publish_at` needs a time and a time zone, so the embargo lifts at one agreed moment everywhere",
             )
             .at_position(written.position)
-            .with_hint(format!("write e.g. `publish_at: {}T06:00:00+00:00`", parsed_time.day)),
-        );
-    }
+            .with_hint(format!("write e.g. `publish_at: {day}T06:00:00+00:00`"))
+        };
+        match StoryDate::parse(&written.value) {
+            Ok(time) if time.offset.is_some() => Some(time),
+            Ok(time) => {
+                diagnostics.push(zone_error(&time.day.to_string()));
+                None
+            }
+            Err(message) if message.contains("no time zone") => {
+                let day = written.value.split('T').next().unwrap_or("2024-01-31");
+                diagnostics.push(zone_error(day));
+                None
+            }
+            Err(_) => parse_date(written, "publish_at", &path, diagnostics),
+        }
+    });
 
     let credits: Vec<Credit> = front
         .credits
@@ -990,7 +1095,9 @@ fn validate_story(
     // A story names its own funder, or inherits its series'.
     let funders = match (&front.funder, series_index) {
         (Some(own), _) => {
-            check_funders(config, own, &path, diagnostics);
+            if !own.value.iter().any(|name| is_placeholder(name)) {
+                check_funders(config, own, &path, diagnostics);
+            }
             own.value
                 .iter()
                 .map(|f| f.trim().to_string())
@@ -1027,10 +1134,13 @@ fn validate_story(
         .into_iter()
         .filter_map(|source| validate_source(source, &path, diagnostics))
         .collect();
-    let corrections = front
+    let corrections: Vec<(Correction, Position)> = front
         .corrections
         .into_iter()
-        .filter_map(|correction| validate_correction(correction, &path, diagnostics))
+        .filter_map(|correction| {
+            let position = correction.position;
+            validate_correction(correction, &path, diagnostics).map(|c| (c, position))
+        })
         .collect();
     let claims = front
         .claims
@@ -1049,6 +1159,58 @@ fn validate_story(
         })
         .unwrap_or_default();
 
+    if let (Some(date), Some(updated), Some(written)) = (&date, &updated, &front.updated)
+        && updated.instant < date.instant
+    {
+        diagnostics.push(
+            Diagnostic::error(
+                codes::STRUCTURE_UPDATED_BEFORE_DATE,
+                &path,
+                format!(
+                    "`updated` ({}) is before the story's `date` ({})",
+                    updated.iso(),
+                    date.iso()
+                ),
+            )
+            .at_position(written.position)
+            .with_hint("a story can only be updated after it was published; check both dates"),
+        );
+    }
+    if let Some(date) = &date {
+        for (correction, position) in &corrections {
+            if correction.date.day < date.day {
+                diagnostics.push(
+                    Diagnostic::error(
+                        codes::STRUCTURE_CORRECTION_BEFORE_DATE,
+                        &path,
+                        format!(
+                            "this correction is dated {}, before the story was published ({})",
+                            correction.date.iso(),
+                            date.iso()
+                        ),
+                    )
+                    .at_position(*position)
+                    .with_hint("check the correction's date"),
+                );
+            }
+        }
+    }
+    if front
+        .summary
+        .as_ref()
+        .is_none_or(|s| s.value.trim().is_empty())
+    {
+        diagnostics.push(
+            Diagnostic::warning(
+                codes::SUMMARY_MISSING,
+                &path,
+                "this story has no `summary`; listings, feeds and search engines will show its first paragraph instead",
+            )
+            .at(1, 1)
+            .with_hint("add `summary:` with one or two sentences that sell the story"),
+        );
+    }
+    let corrections = corrections.into_iter().map(|(c, _)| c).collect();
     if diagnostics.iter().filter(|d| d.is_error()).count() > errors_before {
         return None;
     }
@@ -1084,6 +1246,61 @@ fn validate_story(
     })
 }
 
+/// The marker `byline new` writes into fields a reporter still has to fill in.
+pub const PLACEHOLDER_MARK: &str = "TODO";
+
+fn is_placeholder(value: &str) -> bool {
+    value.trim_start().starts_with(PLACEHOLDER_MARK)
+}
+
+/// Reports every field that still holds a `TODO` placeholder from `byline new`.
+fn report_placeholders(front: &StoryFrontMatter, path: &Path, diagnostics: &mut Vec<Diagnostic>) {
+    let mut found: Vec<(String, Position)> = Vec::new();
+    let mut text = |key: &str, value: &Option<Located<String>>| {
+        if let Some(value) = value
+            && is_placeholder(&value.value)
+        {
+            found.push((key.to_string(), value.position));
+        }
+    };
+    text("title", &front.title);
+    text("summary", &front.summary);
+    if let Some(image) = &front.image {
+        text("image: src", &image.value.src);
+        text("image: alt", &image.value.alt);
+        text("image: caption", &image.value.caption);
+        text("image: credit", &image.value.credit);
+    }
+    let names = [
+        ("reporter", &front.reporter),
+        ("editor", &front.editor),
+        ("funder", &front.funder),
+    ];
+    for (key, value) in names {
+        if let Some(value) = value
+            && value.value.iter().any(|name| is_placeholder(name))
+        {
+            found.push((key.to_string(), value.position));
+        }
+    }
+    for credit in &front.credits {
+        if credit.value.1.iter().any(|name| is_placeholder(name)) {
+            found.push((format!("credits: {}", credit.value.0), credit.position));
+        }
+    }
+    for (key, position) in found {
+        diagnostics.push(
+            Diagnostic::error(
+                codes::FRONT_PLACEHOLDER,
+                path,
+                format!("`{key}` still holds a placeholder; fill it in before publishing"),
+            )
+            .at_position(position)
+            .with_hint(format!("replace the text starting with {PLACEHOLDER_MARK}")),
+        );
+    }
+}
+
 fn missing_in_entry(list: &str, key: &str, position: Position, path: &Path) -> Diagnostic {
     Diagnostic::error(
         codes::FRONT_REQUIRED,
@@ -1103,6 +1320,24 @@ fn validate_source(
         diagnostics.push(missing_in_entry("sources", "title", source.position, path));
         return None;
     };
+    if source
+        .url
+        .as_ref()
+        .is_none_or(|url| url.value.trim().is_empty())
+    {
+        diagnostics.push(
+            Diagnostic::warning(
+                codes::SOURCE_NO_URL,
+                path,
+                format!(
+                    "the source \"{}\" has no `url`, so readers cannot check it",
+                    title.value
+                ),
+            )
+            .at_position(source.position)
+            .with_hint("add `url:` if the source is online; offline sources can stay as they are"),
+        );
+    }
     Some(Source {
         title: title.value,
         url: source.url.map(|u| u.value),

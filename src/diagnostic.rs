@@ -21,35 +21,225 @@ impl Severity {
 }
 
 /// Stable codes, one per kind of finding. Tools and documentation refer to these strings, so a
-/// code is never renamed once released.
+/// code is never renamed once released. `E-` codes are errors, `W-` codes warnings.
 pub mod codes {
+    /// The site cannot be read: no site.yaml or no content folder.
     pub const SITE_READ: &str = "E-SITE-READ";
+    /// Site.yaml is not valid YAML.
     pub const CONFIG_SYNTAX: &str = "E-CONFIG-SYNTAX";
+    /// A key in site.yaml that byline does not know (with the nearest known key).
     pub const CONFIG_UNKNOWN_KEY: &str = "E-CONFIG-UNKNOWN-KEY";
+    /// A value in site.yaml of the wrong kind (base_url, date_format, ...).
     pub const CONFIG_VALUE: &str = "E-CONFIG-VALUE";
+    /// A required key of site.yaml is missing.
     pub const CONFIG_MISSING: &str = "E-CONFIG-MISSING";
+    /// A content file cannot be read or is not UTF-8.
     pub const FILE_READ: &str = "E-FILE-READ";
+    /// A story has no front matter.
     pub const FRONT_MISSING: &str = "E-FRONT-MISSING";
+    /// The front matter has no closing ---.
     pub const FRONT_UNCLOSED: &str = "E-FRONT-UNCLOSED";
+    /// The front matter is not valid YAML.
     pub const FRONT_SYNTAX: &str = "E-FRONT-SYNTAX";
+    /// The front matter (or a field that takes fields) is not a set of `name: value` lines.
     pub const FRONT_NOT_MAPPING: &str = "E-FRONT-NOT-MAPPING";
+    /// A field byline does not know, e.g. a typo (with the nearest known field).
     pub const FRONT_UNKNOWN_KEY: &str = "E-FRONT-UNKNOWN-KEY";
+    /// A required field is missing (title, date, reporter, editor, image src, ...).
     pub const FRONT_REQUIRED: &str = "E-FRONT-REQUIRED";
+    /// A field has the wrong kind of value (a list where text belongs, ...).
     pub const FRONT_TYPE: &str = "E-FRONT-TYPE";
+    /// A date that does not exist (2022-02-31) or is not written as YYYY-MM-DD.
     pub const FRONT_DATE: &str = "E-FRONT-DATE";
-    pub const FRONT_EMPTY: &str = "E-FRONT-EMPTY";
+    /// A field still holds a TODO placeholder from `byline new`.
+    pub const FRONT_PLACEHOLDER: &str = "E-FRONT-PLACEHOLDER";
+    /// `publish_at` without a time and time zone.
+    pub const EMBARGO_NO_ZONE: &str = "E-EMBARGO-NO-ZONE";
+    /// A published story links to a story still under embargo.
+    pub const EMBARGO_LINK: &str = "E-EMBARGO-LINK";
+    /// The built site mentions an embargoed story (URL, slug or title); the build is refused.
+    pub const EMBARGO_LEAK: &str = "E-EMBARGO-LEAK";
+    /// The header image has no alt text.
     pub const CREDIT_IMAGE_ALT: &str = "E-CREDIT-IMAGE-ALT";
+    /// The header image has no credit.
     pub const CREDIT_IMAGE_CREDIT: &str = "E-CREDIT-IMAGE-CREDIT";
+    /// An image in the story text has no alt text.
+    pub const CREDIT_INLINE_ALT: &str = "E-CREDIT-INLINE-ALT";
+    /// An image in the story text has no `Credit:` in its title.
+    pub const CREDIT_INLINE_CREDIT: &str = "E-CREDIT-INLINE-CREDIT";
+    /// An empty name in reporter, editor or a credit role.
+    pub const CREDIT_EMPTY_NAME: &str = "E-CREDIT-EMPTY-NAME";
+    /// A story has no funder, neither its own nor its series'.
     pub const FUNDING_MISSING: &str = "E-FUNDING-MISSING";
+    /// A story or series names a funder that is not in site.yaml's funders.
     pub const FUNDING_UNKNOWN: &str = "E-FUNDING-UNKNOWN";
+    /// An internal link to a page that does not exist.
+    pub const LINK_BROKEN: &str = "E-LINK-BROKEN";
+    /// A link to #anchor that matches no heading of the target story.
+    pub const LINK_ANCHOR: &str = "E-LINK-ANCHOR";
+    /// An image or file that exists neither in static/ nor in the page bundle.
+    pub const LINK_MISSING_FILE: &str = "E-LINK-MISSING-FILE";
+    /// Two pages would be published at the same address.
     pub const STRUCTURE_DUPLICATE_URL: &str = "E-STRUCTURE-DUPLICATE-URL";
+    /// A `slug` that cannot be used in a web address.
     pub const STRUCTURE_SLUG: &str = "E-STRUCTURE-SLUG";
+    /// A Markdown file in a place where it would not be published.
     pub const STRUCTURE_LAYOUT: &str = "E-STRUCTURE-LAYOUT";
+    /// A series folder without _index.md.
     pub const STRUCTURE_SERIES_INDEX: &str = "E-STRUCTURE-SERIES-INDEX";
-    pub const STRUCTURE_UNPUBLISHED_FILE: &str = "W-STRUCTURE-UNPUBLISHED-FILE";
+    /// A story's `updated` is before its `date`.
+    pub const STRUCTURE_UPDATED_BEFORE_DATE: &str = "E-STRUCTURE-UPDATED-BEFORE-DATE";
+    /// A correction dated before the story.
+    pub const STRUCTURE_CORRECTION_BEFORE_DATE: &str = "E-STRUCTURE-CORRECTION-BEFORE-DATE";
+    /// A template of the theme has an error (names template, line and page).
     pub const TEMPLATE: &str = "E-TEMPLATE";
+    /// The theme named in site.yaml does not exist or cannot be read.
     pub const THEME: &str = "E-THEME";
+    /// The site cannot be written (disk full, no permission, unsafe output folder).
     pub const OUTPUT: &str = "E-OUTPUT";
+    /// Warning: a story has no `summary` (the first paragraph is used).
+    pub const SUMMARY_MISSING: &str = "W-SUMMARY-MISSING";
+    /// Warning: a source without a `url`.
+    pub const SOURCE_NO_URL: &str = "W-SOURCE-NO-URL";
+    /// Warning: an image's alt text repeats its caption (alt should describe the picture).
+    pub const IMAGE_ALT_IS_CAPTION: &str = "W-IMAGE-ALT-IS-CAPTION";
+    /// Warning: a file in content/ that is not published (static files belong in static/).
+    pub const STRUCTURE_UNPUBLISHED_FILE: &str = "W-STRUCTURE-UNPUBLISHED-FILE";
+
+    /// Every code with what it means, for documentation and `byline check --list-codes`.
+    pub const ALL: &[(&str, &str)] = &[
+        (
+            SITE_READ,
+            "the site cannot be read: no site.yaml or no content folder",
+        ),
+        (CONFIG_SYNTAX, "site.yaml is not valid YAML"),
+        (
+            CONFIG_UNKNOWN_KEY,
+            "a key in site.yaml that byline does not know (with the nearest known key)",
+        ),
+        (
+            CONFIG_VALUE,
+            "a value in site.yaml of the wrong kind (base_url, date_format, ...)",
+        ),
+        (CONFIG_MISSING, "a required key of site.yaml is missing"),
+        (FILE_READ, "a content file cannot be read or is not UTF-8"),
+        (FRONT_MISSING, "a story has no front matter"),
+        (FRONT_UNCLOSED, "the front matter has no closing ---"),
+        (FRONT_SYNTAX, "the front matter is not valid YAML"),
+        (
+            FRONT_NOT_MAPPING,
+            "the front matter (or a field that takes fields) is not a set of `name: value` lines",
+        ),
+        (
+            FRONT_UNKNOWN_KEY,
+            "a field byline does not know, e.g. a typo (with the nearest known field)",
+        ),
+        (
+            FRONT_REQUIRED,
+            "a required field is missing (title, date, reporter, editor, image src, ...)",
+        ),
+        (
+            FRONT_TYPE,
+            "a field has the wrong kind of value (a list where text belongs, ...)",
+        ),
+        (
+            FRONT_DATE,
+            "a date that does not exist (2022-02-31) or is not written as YYYY-MM-DD",
+        ),
+        (
+            FRONT_PLACEHOLDER,
+            "a field still holds a TODO placeholder from `byline new`",
+        ),
+        (EMBARGO_NO_ZONE, "`publish_at` without a time and time zone"),
+        (
+            EMBARGO_LINK,
+            "a published story links to a story still under embargo",
+        ),
+        (
+            EMBARGO_LEAK,
+            "the built site mentions an embargoed story (URL, slug or title); the build is refused",
+        ),
+        (CREDIT_IMAGE_ALT, "the header image has no alt text"),
+        (CREDIT_IMAGE_CREDIT, "the header image has no credit"),
+        (
+            CREDIT_INLINE_ALT,
+            "an image in the story text has no alt text",
+        ),
+        (
+            CREDIT_INLINE_CREDIT,
+            "an image in the story text has no `Credit:` in its title",
+        ),
+        (
+            CREDIT_EMPTY_NAME,
+            "an empty name in reporter, editor or a credit role",
+        ),
+        (
+            FUNDING_MISSING,
+            "a story has no funder, neither its own nor its series'",
+        ),
+        (
+            FUNDING_UNKNOWN,
+            "a story or series names a funder that is not in site.yaml's funders",
+        ),
+        (
+            LINK_BROKEN,
+            "an internal link to a page that does not exist",
+        ),
+        (
+            LINK_ANCHOR,
+            "a link to #anchor that matches no heading of the target story",
+        ),
+        (
+            LINK_MISSING_FILE,
+            "an image or file that exists neither in static/ nor in the page bundle",
+        ),
+        (
+            STRUCTURE_DUPLICATE_URL,
+            "two pages would be published at the same address",
+        ),
+        (
+            STRUCTURE_SLUG,
+            "a `slug` that cannot be used in a web address",
+        ),
+        (
+            STRUCTURE_LAYOUT,
+            "a Markdown file in a place where it would not be published",
+        ),
+        (STRUCTURE_SERIES_INDEX, "a series folder without _index.md"),
+        (
+            STRUCTURE_UPDATED_BEFORE_DATE,
+            "a story's `updated` is before its `date`",
+        ),
+        (
+            STRUCTURE_CORRECTION_BEFORE_DATE,
+            "a correction dated before the story",
+        ),
+        (
+            TEMPLATE,
+            "a template of the theme has an error (names template, line and page)",
+        ),
+        (
+            THEME,
+            "the theme named in site.yaml does not exist or cannot be read",
+        ),
+        (
+            OUTPUT,
+            "the site cannot be written (disk full, no permission, unsafe output folder)",
+        ),
+        (
+            SUMMARY_MISSING,
+            "warning: a story has no `summary` (the first paragraph is used)",
+        ),
+        (SOURCE_NO_URL, "warning: a source without a `url`"),
+        (
+            IMAGE_ALT_IS_CAPTION,
+            "warning: an image's alt text repeats its caption (alt should describe the picture)",
+        ),
+        (
+            STRUCTURE_UNPUBLISHED_FILE,
+            "warning: a file in content/ that is not published (static files belong in static/)",
+        ),
+    ];
 }
 
 /// A finding about the site, tied to a place in a file where there is one.
@@ -201,6 +391,15 @@ mod tests {
             diagnostic.to_string(),
             "content/a.md:3:1: error[E-FRONT-UNKNOWN-KEY]: unknown field `reportr`\n  hint: did you mean `reporter`?"
         );
+    }
+
+    #[test]
+    fn codes_are_unique_and_prefixed() {
+        let mut seen = std::collections::HashSet::new();
+        for (code, _) in codes::ALL {
+            assert!(seen.insert(code), "{code} twice");
+            assert!(code.starts_with("E-") || code.starts_with("W-"), "{code}");
+        }
     }
 
     #[test]

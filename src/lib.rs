@@ -19,6 +19,7 @@
 #![allow(clippy::result_large_err)]
 
 pub mod build;
+pub mod checks;
 pub mod cli;
 pub mod config;
 pub mod content;
@@ -28,5 +29,7 @@ pub mod front_matter;
 pub mod markdown;
 pub mod output;
 pub mod render;
+pub mod report;
+pub mod scaffold;
 pub mod templates;
 pub mod theme;

@@ -62,7 +62,7 @@ impl LinkMap {
     }
 
     /// The published URL for a link written in the file `from` (relative to the site root).
-    fn resolve_markdown_link(&self, from: &Path, target: &str) -> Option<String> {
+    pub fn resolve_markdown_link(&self, from: &Path, target: &str) -> Option<String> {
         let (path, fragment) = match target.find('#') {
             Some(index) => target.split_at(index),
             None => (target, ""),
@@ -533,6 +533,20 @@ impl<'a> SiteView<'a> {
         pages.push(Page::Home);
         pages.push(Page::NotFound);
         pages
+    }
+
+    /// The site path a page is published at.
+    pub fn page_url(&self, page: Page) -> String {
+        match page {
+            Page::Story(index) => self.site.stories[index].url.clone(),
+            Page::Series(index) => self.site.series[index].url.clone(),
+            Page::Topic(index) => self.topics[index].url.clone(),
+            Page::Topics => "/topics/".to_string(),
+            Page::Person(index) => self.people[index].url.clone(),
+            Page::People => "/people/".to_string(),
+            Page::Home => "/".to_string(),
+            Page::NotFound => "/404.html".to_string(),
+        }
     }
 
     fn page_value(&self, kind: &'static str, title: &str, url: &str, description: &str) -> Value {

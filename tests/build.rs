@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{TestSite, attrs, byline, snapshot, texts};
+use common::{TestSite, attrs, byline, error_places, findings, snapshot, texts};
 
 const TWITTER: &str = "decision-machines/twitter-cuts-ties/index.html";
 const MAP: &str = "decision-machines/map-of-lookups/index.html";
@@ -276,23 +276,33 @@ fn misspelt_key_fails_with_file_line_and_suggestion() {
     );
     let run = site.build(&[]);
     run.assert_failure(1);
-    assert!(
-        run.stderr.contains("content/decision-machines/typo.md:4:1: error[E-FRONT-UNKNOWN-KEY]: `reportr` is not a field"),
-        "{}",
-        run.stderr
-    );
-    assert!(
-        run.stderr.contains("hint: did you mean `reporter`?"),
-        "{}",
-        run.stderr
-    );
+    // People read the source line with a caret under the problem.
+    for expected in [
+        "error[E-FRONT-UNKNOWN-KEY]: `reportr` is not a field",
+        "┌─ content/decision-machines/typo.md:4:1",
+        "4 │ reportr: Ana Lind",
+        "= hint: did you mean `reporter`?",
+    ] {
+        assert!(
+            run.stderr.contains(expected),
+            "{expected} in {}",
+            run.stderr
+        );
+    }
     // The missing reporter is reported in the same run.
-    assert!(
-        run.stderr
-            .contains("typo.md:1:1: error[E-FRONT-REQUIRED]: this story has no `reporter`"),
-        "{}",
-        run.stderr
+    let run = site.build(&["--format", "json"]);
+    assert_eq!(
+        error_places(&run),
+        [
+            "content/decision-machines/typo.md:1:1 E-FRONT-REQUIRED",
+            "content/decision-machines/typo.md:4:1 E-FRONT-UNKNOWN-KEY"
+        ]
     );
+    let typo = findings(&run)
+        .into_iter()
+        .find(|f| f.code == "E-FRONT-UNKNOWN-KEY")
+        .unwrap();
+    assert_eq!(typo.hint.as_deref(), Some("did you mean `reporter`?"));
 }
 
 #[test]
@@ -302,12 +312,20 @@ fn impossible_date_fails_with_file_and_line() {
         "content/decision-machines/bad-date.md",
         "---\ntitle: T\nreporter: Ana Lind\neditor: Meirion Jones\ndate: 2022-02-31\n---\nBody\n",
     );
-    let run = site.build(&[]);
+    let run = site.build(&["--format", "json"]);
     run.assert_failure(1);
+    assert_eq!(
+        error_places(&run),
+        ["content/decision-machines/bad-date.md:5:1 E-FRONT-DATE"]
+    );
+    let date = findings(&run)
+        .into_iter()
+        .find(|f| f.code == "E-FRONT-DATE")
+        .unwrap();
     assert!(
-        run.stderr.contains("content/decision-machines/bad-date.md:5:1: error[E-FRONT-DATE]: `date`: \"2022-02-31\" is not a real date"),
+        date.message.contains("\"2022-02-31\" is not a real date"),
         "{}",
-        run.stderr
+        date.message
     );
 }
 
@@ -317,40 +335,26 @@ fn every_error_of_every_file_in_one_run() {
     site.write("content/a.md", "---\ntitle: [unclosed\n---\n");
     site.write(
         "content/b.md",
-        "---\ntitle: B\ndate: 2022-01-01\nreporter: X\neditor: Y\nfunder: Open Society Foundation\nimage:\n  src: /images/zug.png\n  alt: x\n---\n",
+        "---\ntitle: B\ndate: 2022-01-01\nreporter: X\neditor: Y\nsummary: S\nfunder: Open Society Foundation\nimage:\n  src: /images/zug.png\n  alt: x\n---\n",
     );
-    let run = site.build(&[]);
+    let run = site.build(&["--format", "json"]);
     run.assert_failure(1);
-    assert!(
-        run.stderr
-            .contains("content/a.md:3:1: error[E-FRONT-SYNTAX]"),
-        "{}",
-        run.stderr
-    );
     // A file whose YAML cannot be read gets one error, not a list of "missing" fields.
     assert_eq!(
-        run.stderr.matches("content/a.md").count(),
-        1,
-        "{}",
-        run.stderr
+        error_places(&run),
+        [
+            "content/a.md:3:1 E-FRONT-SYNTAX",
+            "content/b.md:7:1 E-FUNDING-UNKNOWN",
+            "content/b.md:8:1 E-CREDIT-IMAGE-CREDIT"
+        ]
     );
-    assert!(
-        run.stderr
-            .contains("content/b.md:6:1: error[E-FUNDING-UNKNOWN]"),
-        "{}",
-        run.stderr
-    );
-    assert!(
-        run.stderr
-            .contains("did you mean `Open Society Foundations`?"),
-        "{}",
-        run.stderr
-    );
-    assert!(
-        run.stderr
-            .contains("content/b.md:7:1: error[E-CREDIT-IMAGE-CREDIT]"),
-        "{}",
-        run.stderr
+    let funder = &findings(&run)
+        .into_iter()
+        .find(|f| f.code == "E-FUNDING-UNKNOWN")
+        .unwrap();
+    assert_eq!(
+        funder.hint.as_deref(),
+        Some("did you mean `Open Society Foundations`?")
     );
     assert!(run.stderr.contains("3 errors found"), "{}", run.stderr);
 }
@@ -362,13 +366,11 @@ fn story_without_any_funder_is_refused() {
         "content/unfunded.md",
         "---\ntitle: U\ndate: 2022-01-01\nreporter: X\neditor: Y\n---\n",
     );
-    let run = site.build(&[]);
+    let run = site.build(&["--format", "json"]);
     run.assert_failure(1);
-    assert!(
-        run.stderr
-            .contains("content/unfunded.md:1:1: error[E-FUNDING-MISSING]"),
-        "{}",
-        run.stderr
+    assert_eq!(
+        error_places(&run),
+        ["content/unfunded.md:1:1 E-FUNDING-MISSING"]
     );
 }
 
@@ -379,18 +381,21 @@ fn template_error_names_template_line_and_story() {
         "themes/default/templates/story.html",
         "{% extends \"base.html\" %}\n{% block content %}\n<h1>{{ story.titel }}</h1>\n{% endblock %}\n",
     );
-    let run = site.build(&[]);
+    let run = site.build(&["--format", "json"]);
     run.assert_failure(1);
+    let places = error_places(&run);
     assert!(
-        run.stderr.contains("themes/default/templates/story.html:3:1: error[E-TEMPLATE]: template story.html failed while rendering the page for content/"),
-        "{}",
-        run.stderr
+        places
+            .iter()
+            .all(|p| p == "themes/default/templates/story.html:3:1 E-TEMPLATE"),
+        "{places:?}"
     );
+    let messages: Vec<String> = findings(&run).into_iter().map(|f| f.message).collect();
     assert!(
-        run.stderr
-            .contains("content/decision-machines/twitter-cuts-ties.md"),
-        "{}",
-        run.stderr
+        messages.iter().any(|m| m.starts_with(
+            "template story.html failed while rendering the page for content/decision-machines/twitter-cuts-ties.md: undefined value"
+        )),
+        "{messages:?}"
     );
 }
 

@@ -166,3 +166,58 @@ pub fn attrs(html: &str, selector: &str, attribute: &str) -> Vec<String> {
         .filter_map(|element| element.value().attr(attribute).map(str::to_string))
         .collect()
 }
+
+/// One finding of `--format json`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    pub file: String,
+    pub line: Option<u64>,
+    pub column: Option<u64>,
+    pub severity: String,
+    pub code: String,
+    pub message: String,
+    pub hint: Option<String>,
+}
+
+impl Finding {
+    /// `file:line:column code`, the form assertions compare.
+    pub fn place(&self) -> String {
+        format!(
+            "{}:{}:{} {}",
+            self.file,
+            self.line.map_or("-".to_string(), |l| l.to_string()),
+            self.column.map_or("-".to_string(), |c| c.to_string()),
+            self.code
+        )
+    }
+}
+
+/// The findings a run printed with `--format json`.
+pub fn findings(run: &Run) -> Vec<Finding> {
+    run.stdout
+        .lines()
+        .filter(|line| line.starts_with('{'))
+        .map(|line| {
+            let value: serde_json::Value = serde_json::from_str(line).unwrap();
+            let text = |key: &str| value[key].as_str().map(str::to_string);
+            Finding {
+                file: text("file").unwrap(),
+                line: value["line"].as_u64(),
+                column: value["column"].as_u64(),
+                severity: text("severity").unwrap(),
+                code: text("code").unwrap(),
+                message: text("message").unwrap(),
+                hint: text("hint"),
+            }
+        })
+        .collect()
+}
+
+/// The places (`file:line:column CODE`) of a run's errors.
+pub fn error_places(run: &Run) -> Vec<String> {
+    findings(run)
+        .iter()
+        .filter(|f| f.severity == "error")
+        .map(Finding::place)
+        .collect()
+}

@@ -1,0 +1,274 @@
+//! Prints diagnostics for people and tools: `human` (the offending source line with a caret,
+//! rendered by codespan-reporting, coloured only on a terminal), `json` (one object per line
+//! with stable field names) and `github` (workflow commands that annotate a pull request).
+
+use std::collections::HashMap;
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+
+use codespan_reporting::diagnostic::{Diagnostic as Report, Label, Severity as ReportSeverity};
+use codespan_reporting::files::SimpleFiles;
+use codespan_reporting::term::{self, Config, termcolor};
+use serde::Serialize;
+
+use crate::diagnostic::{Diagnostic, Severity};
+
+/// How findings are printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Format {
+    /// Source line with a caret under the problem, for people.
+    #[default]
+    Human,
+    /// One JSON object per line: file, line, column, severity, code, message, hint.
+    Json,
+    /// GitHub Actions workflow commands (::error file=...,line=...::message).
+    Github,
+}
+
+/// The JSON shape of a finding. Field names are a stable interface for editors' tools.
+#[derive(Debug, Serialize)]
+struct JsonFinding<'a> {
+    file: String,
+    line: Option<usize>,
+    column: Option<usize>,
+    severity: &'static str,
+    code: &'static str,
+    message: &'a str,
+    hint: Option<&'a str>,
+}
+
+/// Renders findings in `format`; `root` is where their relative paths point, so the human
+/// format can quote the source lines.
+pub fn render(diagnostics: &[Diagnostic], format: Format, root: &Path, color: bool) -> Vec<u8> {
+    match format {
+        Format::Human => human(diagnostics, root, color),
+        Format::Json => json(diagnostics),
+        Format::Github => github(diagnostics).into_bytes(),
+    }
+}
+
+/// Prints findings: the human format to standard error (beside the program's own messages),
+/// the machine formats to standard output (for tools to read).
+pub fn print(diagnostics: &[Diagnostic], format: Format, root: &Path) {
+    if diagnostics.is_empty() {
+        return;
+    }
+    match format {
+        Format::Human => {
+            let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+            let _ = std::io::stderr().write_all(&human(diagnostics, root, color));
+        }
+        _ => {
+            let _ = std::io::stdout().write_all(&render(diagnostics, format, root, false));
+        }
+    }
+}
+
+fn human(diagnostics: &[Diagnostic], root: &Path, color: bool) -> Vec<u8> {
+    let mut files = SimpleFiles::new();
+    let mut file_ids: HashMap<PathBuf, Option<usize>> = HashMap::new();
+    let config = Config::default();
+    let mut buffer = if color {
+        termcolor::Buffer::ansi()
+    } else {
+        termcolor::Buffer::no_color()
+    };
+    for diagnostic in diagnostics {
+        let file_id = *file_ids.entry(diagnostic.path.clone()).or_insert_with(|| {
+            let source = std::fs::read_to_string(root.join(&diagnostic.path)).ok()?;
+            Some(files.add(diagnostic.path.display().to_string(), source))
+        });
+        let severity = match diagnostic.severity {
+            Severity::Error => ReportSeverity::Error,
+            Severity::Warning => ReportSeverity::Warning,
+        };
+        let mut report = Report::new(severity)
+            .with_message(&diagnostic.message)
+            .with_code(diagnostic.code);
+        let label = file_id.zip(diagnostic.line).and_then(|(id, line)| {
+            let source = files.get(id).ok()?.source();
+            let range = span(source, line, diagnostic.column.unwrap_or(1))?;
+            Some(Label::primary(id, range))
+        });
+        match label {
+            Some(label) => report = report.with_labels(vec![label]),
+            None => report = report.with_notes(vec![format!("in {}", location(diagnostic))]),
+        }
+        if let Some(hint) = &diagnostic.hint {
+            report = report.with_notes(vec![format!("hint: {hint}")]);
+        }
+        if term::emit_to_write_style(&mut buffer, &config, &files, &report).is_err() {
+            // The file changed under us: fall back to the one-line form.
+            let _ = writeln!(buffer, "{diagnostic}");
+        }
+    }
+    buffer.into_inner()
+}
+
+/// The byte range to underline: from the column to the end of the line's text.
+fn span(source: &str, line: usize, column: usize) -> Option<std::ops::Range<usize>> {
+    let line_start = if line <= 1 {
+        0
+    } else {
+        source.match_indices('\n').nth(line - 2)?.0 + 1
+    };
+    let line_text = source[line_start..].split('\n').next().unwrap_or("");
+    let line_text = line_text.trim_end_matches('\r');
+    let start = line_start
+        + line_text
+            .char_indices()
+            .nth(column.saturating_sub(1))
+            .map(|(offset, _)| offset)
+            .unwrap_or(line_text.len());
+    let end = (line_start + line_text.trim_end().len()).max(start);
+    Some(start..end)
+}
+
+fn location(diagnostic: &Diagnostic) -> String {
+    match (diagnostic.line, diagnostic.column) {
+        (Some(line), Some(column)) => format!("{}:{line}:{column}", diagnostic.path.display()),
+        (Some(line), None) => format!("{}:{line}", diagnostic.path.display()),
+        _ => diagnostic.path.display().to_string(),
+    }
+}
+
+fn json(diagnostics: &[Diagnostic]) -> Vec<u8> {
+    let mut out = Vec::new();
+    for diagnostic in diagnostics {
+        let finding = JsonFinding {
+            file: diagnostic.path.display().to_string(),
+            line: diagnostic.line,
+            column: diagnostic.column,
+            severity: diagnostic.severity.as_str(),
+            code: diagnostic.code,
+            message: &diagnostic.message,
+            hint: diagnostic.hint.as_deref(),
+        };
+        // Serialising plain strings and numbers cannot fail.
+        if serde_json::to_writer(&mut out, &finding).is_ok() {
+            out.push(b'\n');
+        }
+    }
+    out
+}
+
+/// Escapes text for a workflow command's message.
+fn escape_data(text: &str) -> String {
+    text.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// Escapes text for a workflow command's property (file, title).
+fn escape_property(text: &str) -> String {
+    escape_data(text).replace(':', "%3A").replace(',', "%2C")
+}
+
+fn github(diagnostics: &[Diagnostic]) -> String {
+    let mut out = String::new();
+    for diagnostic in diagnostics {
+        let command = match diagnostic.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        let mut properties = vec![format!(
+            "file={}",
+            escape_property(&diagnostic.path.display().to_string())
+        )];
+        if let Some(line) = diagnostic.line {
+            properties.push(format!("line={line}"));
+        }
+        if let Some(column) = diagnostic.column {
+            properties.push(format!("col={column}"));
+        }
+        properties.push(format!("title={}", escape_property(diagnostic.code)));
+        let mut message = diagnostic.message.clone();
+        if let Some(hint) = &diagnostic.hint {
+            message.push_str("\nhint: ");
+            message.push_str(hint);
+        }
+        out.push_str(&format!(
+            "::{command} {}::{}\n",
+            properties.join(","),
+            escape_data(&message)
+        ));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostic::codes;
+
+    fn finding() -> Diagnostic {
+        Diagnostic::error(
+            codes::FRONT_UNKNOWN_KEY,
+            "content/a.md",
+            "`reportr` is not a field",
+        )
+        .at(3, 1)
+        .with_hint("did you mean `reporter`?")
+    }
+
+    #[test]
+    fn human_quotes_the_line_with_a_caret() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("content")).unwrap();
+        std::fs::write(
+            dir.path().join("content/a.md"),
+            "---\ntitle: A\nreportr: Ana\n---\n",
+        )
+        .unwrap();
+        let text =
+            String::from_utf8(render(&[finding()], Format::Human, dir.path(), false)).unwrap();
+        assert!(
+            text.contains("error[E-FRONT-UNKNOWN-KEY]: `reportr` is not a field"),
+            "{text}"
+        );
+        assert!(text.contains("content/a.md:3:1"), "{text}");
+        assert!(text.contains("3 │ reportr: Ana"), "{text}");
+        assert!(text.contains("^^^^^^^^^^^^"), "{text}");
+        assert!(text.contains("= hint: did you mean `reporter`?"), "{text}");
+        assert!(!text.contains('\u{1b}'), "no colour when not asked");
+        let colored = render(&[finding()], Format::Human, dir.path(), true);
+        assert!(colored.contains(&0x1b));
+    }
+
+    #[test]
+    fn human_without_source_names_the_place() {
+        let text = String::from_utf8(render(
+            &[finding()],
+            Format::Human,
+            Path::new("/nonexistent"),
+            false,
+        ))
+        .unwrap();
+        assert!(text.contains("in content/a.md:3:1"), "{text}");
+    }
+
+    #[test]
+    fn json_has_stable_fields() {
+        let text =
+            String::from_utf8(render(&[finding()], Format::Json, Path::new("."), false)).unwrap();
+        let value: serde_json::Value = serde_json::from_str(text.trim()).unwrap();
+        assert_eq!(
+            value,
+            serde_json::json!({
+                "file": "content/a.md", "line": 3, "column": 1, "severity": "error",
+                "code": "E-FRONT-UNKNOWN-KEY", "message": "`reportr` is not a field",
+                "hint": "did you mean `reporter`?"
+            })
+        );
+    }
+
+    #[test]
+    fn github_workflow_commands_are_escaped() {
+        let text = render(&[finding()], Format::Github, Path::new("."), false);
+        assert_eq!(
+            String::from_utf8(text).unwrap(),
+            "::error file=content/a.md,line=3,col=1,title=E-FRONT-UNKNOWN-KEY::`reportr` is not a field%0Ahint: did you mean `reporter`?\n"
+        );
+        assert_eq!(escape_property("a:b,c%"), "a%3Ab%2Cc%25");
+    }
+}
