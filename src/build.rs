@@ -14,7 +14,7 @@ use crate::content::{self, ContentOptions, Site};
 use crate::diagnostic::{Diagnostic, codes};
 use crate::markdown::{MarkdownOptions, RenderedMarkdown};
 use crate::output::{self, Staging};
-use crate::render::{self, LinkMap, SiteView};
+use crate::render::{self, BodyOutput, LinkMap, SiteIndex, SiteView};
 use crate::templates::Templates;
 use crate::theme::Theme;
 
@@ -103,7 +103,7 @@ impl CheckedSite {
 pub fn check(
     root: &Path,
     options: &SiteOptions,
-    markdown: &MarkdownOptions,
+    output: BodyOutput,
 ) -> Result<CheckedSite, BuildFailure> {
     let mut config: SiteConfig = config::load(root).map_err(|diagnostics| {
         let unreadable = diagnostics.iter().any(|d| d.code == codes::SITE_READ);
@@ -125,9 +125,15 @@ pub fn check(
         diagnostics.extend(found);
     }
     let theme_name = config.theme.clone();
-    let (site, found) = content::assemble(
-        config,
-        parsed_sources,
+    let (stage, stories, found) = content::collect_series(config, parsed_sources);
+    diagnostics.extend(found);
+    let outcomes = stories
+        .into_par_iter()
+        .map(|story| stage.validate(story))
+        .collect();
+    let (site, found) = content::finish(
+        stage,
+        outcomes,
         ContentOptions {
             include_drafts: options.include_drafts,
             now: options.now,
@@ -151,40 +157,39 @@ pub fn check(
         None => None,
     };
 
-    let (bodies, descriptions) = render_markdown(&site, markdown);
-    let targets = link_targets(root, &site, &bodies, &descriptions, theme.as_ref());
-    diagnostics.extend(checks::check_bodies(
-        &site,
-        &bodies,
-        &descriptions,
-        &targets,
-        &LinkMap::new(&site),
-    ));
+    let texts = render_markdown(&site, output);
+    let mut targets = link_targets(root, &site, theme.as_ref());
+    // Links to a story that has errors of its own are not broken links: its errors say why.
+    targets
+        .pages
+        .extend(site.rejected.iter().map(|story| story.url.clone()));
+    let checker = checks::BodyChecker::new(&site, &texts, &targets);
+    let found: Vec<Vec<Diagnostic>> = checker
+        .units()
+        .into_par_iter()
+        .map(|unit| checker.check(unit))
+        .collect();
+    diagnostics.extend(found.into_iter().flatten());
+    diagnostics.extend(checker.check_site());
     Diagnostic::sort(&mut diagnostics);
     Ok(CheckedSite {
         site,
         theme,
         templates,
-        bodies,
-        descriptions,
+        bodies: texts.stories,
+        descriptions: texts.series,
         diagnostics,
     })
 }
 
 /// Every page and file of the site to be, for the link checks.
-fn link_targets(
-    root: &Path,
-    site: &Site,
-    bodies: &[RenderedMarkdown],
-    descriptions: &[RenderedMarkdown],
-    theme: Option<&Theme>,
-) -> LinkTargets {
-    let view = SiteView::new(site, bodies, descriptions);
+fn link_targets(root: &Path, site: &Site, theme: Option<&Theme>) -> LinkTargets {
+    let index = SiteIndex::new(site);
     let mut targets = LinkTargets::default();
-    targets.pages = view
+    targets.pages = index
         .pages()
         .into_iter()
-        .map(|page| view.page_url(page))
+        .map(|page| index.page_url(page))
         .collect();
     for (_, inside) in site_static_files(root).0 {
         targets.files.insert(format!("/{inside}"));
@@ -200,41 +205,44 @@ fn link_targets(
     targets
 }
 
-/// Renders every story body (in parallel) and series description.
-pub fn render_markdown(
-    site: &Site,
-    options: &MarkdownOptions,
-) -> (Vec<RenderedMarkdown>, Vec<RenderedMarkdown>) {
+/// Renders every story body, series description and rejected story's text (in parallel).
+pub fn render_markdown(site: &Site, output: BodyOutput) -> checks::RenderedTexts {
+    let options = match output {
+        BodyOutput::Html => MarkdownOptions::default(),
+        // Highlighting changes no link, image or heading.
+        BodyOutput::ChecksOnly => MarkdownOptions {
+            highlight: false,
+            ..MarkdownOptions::default()
+        },
+    };
     let links = LinkMap::new(site);
-    let bodies = site
-        .stories
-        .par_iter()
-        .map(|story| {
-            render::markdown_body(
-                &story.body_markdown,
-                story.body_first_line,
-                &story.source,
-                &story.url,
-                &links,
-                options,
-            )
-        })
-        .collect();
-    let descriptions = site
-        .series
-        .iter()
-        .map(|series| {
-            render::markdown_body(
-                &series.description_markdown,
-                series.description_first_line,
-                &series.source,
-                &series.url,
-                &links,
-                options,
-            )
-        })
-        .collect();
-    (bodies, descriptions)
+    let body = |markdown: &str, first_line: usize, source: &Path, url: &str| {
+        render::markdown_body(markdown, first_line, source, url, &links, &options, output)
+    };
+    checks::RenderedTexts {
+        stories: site
+            .stories
+            .par_iter()
+            .map(|s| body(&s.body_markdown, s.body_first_line, &s.source, &s.url))
+            .collect(),
+        series: site
+            .series
+            .iter()
+            .map(|s| {
+                body(
+                    &s.description_markdown,
+                    s.description_first_line,
+                    &s.source,
+                    &s.url,
+                )
+            })
+            .collect(),
+        rejected: site
+            .rejected
+            .par_iter()
+            .map(|s| body(&s.body_markdown, s.body_first_line, &s.source, &s.url))
+            .collect(),
+    }
 }
 
 /// Builds the site into `options.output`, replacing what was there only on success.
@@ -243,7 +251,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     let root = options.root.as_path();
     let output = output::check_output_dir(root, &options.output)
         .map_err(|diagnostic| BuildFailure::new(vec![diagnostic], false))?;
-    let checked = check(root, &options.site, &MarkdownOptions::default())?;
+    let checked = check(root, &options.site, BodyOutput::Html)?;
     let fail = |diagnostics: Vec<Diagnostic>| BuildFailure::new(diagnostics, false);
     let (false, Some(templates), Some(theme)) =
         (checked.has_errors(), &checked.templates, &checked.theme)

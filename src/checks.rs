@@ -75,60 +75,137 @@ fn looks_like_file(path: &str) -> bool {
     last.contains('.') && !last.ends_with(".html")
 }
 
-/// Runs every body check over the published stories and the series descriptions.
-/// `bodies[i]` belongs to `site.stories[i]`, `descriptions[i]` to `site.series[i]`.
-pub fn check_bodies(
-    site: &Site,
-    bodies: &[RenderedMarkdown],
-    descriptions: &[RenderedMarkdown],
-    targets: &LinkTargets,
-    links: &LinkMap,
-) -> Vec<Diagnostic> {
-    let anchors: HashMap<&str, HashSet<&str>> = site
-        .stories
-        .iter()
-        .zip(bodies)
-        .map(|(story, body)| {
-            let ids = body.headings.iter().map(|h| h.id.as_str()).collect();
-            (story.url.as_str(), ids)
-        })
-        .collect();
-    let checker = BodyChecker {
-        site,
-        targets,
-        anchors,
-        links,
-    };
-    let mut diagnostics = Vec::new();
-    for (story, body) in site.stories.iter().zip(bodies) {
-        checker.check(&story.source, &story.url, body, &mut diagnostics);
-    }
-    for (series, body) in site.series.iter().zip(descriptions) {
-        checker.check(&series.source, &series.url, body, &mut diagnostics);
-    }
-    let relaxed: HashSet<&str> = site
-        .config
-        .relaxed_checks
-        .iter()
-        .map(String::as_str)
-        .collect();
-    for diagnostic in &mut diagnostics {
-        if relaxed.contains(diagnostic.code) {
-            diagnostic.severity = crate::diagnostic::Severity::Warning;
+/// The rendered texts of the site: `stories[i]` belongs to `site.stories[i]`, `series[i]` to
+/// `site.series[i]`, `rejected[i]` to `site.rejected[i]`.
+#[derive(Debug, Default)]
+pub struct RenderedTexts {
+    pub stories: Vec<RenderedMarkdown>,
+    pub series: Vec<RenderedMarkdown>,
+    pub rejected: Vec<RenderedMarkdown>,
+}
+
+/// One text to check; checks of different units are independent (`build` runs them in
+/// parallel).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unit {
+    Story(usize),
+    Series(usize),
+    Rejected(usize),
+}
+
+/// Runs the body checks over a site's texts.
+pub struct BodyChecker<'a> {
+    site: &'a Site,
+    texts: &'a RenderedTexts,
+    targets: &'a LinkTargets,
+    links: LinkMap,
+    anchors: HashMap<&'a str, HashSet<&'a str>>,
+    relaxed: HashSet<&'a str>,
+}
+
+impl<'a> BodyChecker<'a> {
+    pub fn new(site: &'a Site, texts: &'a RenderedTexts, targets: &'a LinkTargets) -> Self {
+        let anchors = site
+            .stories
+            .iter()
+            .zip(&texts.stories)
+            .map(|(story, body)| {
+                let ids = body.headings.iter().map(|h| h.id.as_str()).collect();
+                (story.url.as_str(), ids)
+            })
+            .collect();
+        BodyChecker {
+            site,
+            texts,
+            targets,
+            links: LinkMap::new(site),
+            anchors,
+            relaxed: site
+                .config
+                .relaxed_checks
+                .iter()
+                .map(String::as_str)
+                .collect(),
         }
     }
-    diagnostics
-}
 
-struct BodyChecker<'a> {
-    site: &'a Site,
-    targets: &'a LinkTargets,
-    anchors: HashMap<&'a str, HashSet<&'a str>>,
-    links: &'a LinkMap,
-}
+    /// Every text of the site.
+    pub fn units(&self) -> Vec<Unit> {
+        (0..self.site.stories.len())
+            .map(Unit::Story)
+            .chain((0..self.site.series.len()).map(Unit::Series))
+            .chain((0..self.site.rejected.len()).map(Unit::Rejected))
+            .collect()
+    }
 
-impl BodyChecker<'_> {
-    fn check(
+    /// Checks one text: its links, anchors, images and image credits.
+    pub fn check(&self, unit: Unit) -> Vec<Diagnostic> {
+        let (source, url, body) = match unit {
+            Unit::Story(i) => (
+                &self.site.stories[i].source,
+                &self.site.stories[i].url,
+                &self.texts.stories[i],
+            ),
+            Unit::Series(i) => (
+                &self.site.series[i].source,
+                &self.site.series[i].url,
+                &self.texts.series[i],
+            ),
+            Unit::Rejected(i) => (
+                &self.site.rejected[i].source,
+                &self.site.rejected[i].url,
+                &self.texts.rejected[i],
+            ),
+        };
+        let mut found = Vec::new();
+        self.check_text(source, url, body, &mut found);
+        self.relax(found)
+    }
+
+    /// Checks what belongs to no text: the header images of stories and series.
+    pub fn check_site(&self) -> Vec<Diagnostic> {
+        let mut found = Vec::new();
+        let header_images = self
+            .site
+            .stories
+            .iter()
+            .filter_map(|story| Some((&story.source, story.image.as_ref()?)))
+            .chain(
+                self.site
+                    .series
+                    .iter()
+                    .filter_map(|series| Some((&series.source, series.image.as_ref()?))),
+            );
+        for (source, image) in header_images {
+            if !is_external(&image.src) && !self.targets.files.contains(split_url(&image.src).0) {
+                found.push(
+                    Diagnostic::error(
+                        codes::LINK_MISSING_FILE,
+                        source,
+                        format!(
+                            "the image {} does not exist in static/ or beside the story",
+                            image.src
+                        ),
+                    )
+                    .at_position(image.position)
+                    .with_hint("check the file name under `image: src:` (it is case-sensitive)"),
+                );
+            }
+        }
+        self.relax(found)
+    }
+
+    /// Reports the checks the site relaxed (`checks: {warn: [...]}`) as warnings.
+    fn relax(&self, mut found: Vec<Diagnostic>) -> Vec<Diagnostic> {
+        for diagnostic in &mut found {
+            if self.relaxed.contains(diagnostic.code) {
+                diagnostic.severity = crate::diagnostic::Severity::Warning;
+            }
+        }
+        found
+    }
+
+    fn check_text(
         &self,
         source: &Path,
         page_url: &str,

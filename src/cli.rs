@@ -11,7 +11,7 @@ use jiff::Timestamp;
 use crate::build::{self, BuildFailure, BuildOptions, SiteOptions};
 use crate::content::WithheldReason;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::markdown::MarkdownOptions;
+use crate::render::BodyOutput;
 use crate::report::{self, Format};
 use crate::scaffold;
 
@@ -226,22 +226,13 @@ fn failure_code(failure: &BuildFailure) -> ExitCode {
     }
 }
 
-/// The Markdown options for checking: highlighting changes no link, image or heading, so it
-/// is skipped to keep `check` fast.
-fn check_markdown_options() -> MarkdownOptions {
-    MarkdownOptions {
-        highlight: false,
-        ..MarkdownOptions::default()
-    }
-}
-
 fn run_check(args: CheckArgs) -> ExitCode {
     let options = match args.site.options(None) {
         Ok(options) => options,
         Err(message) => return usage_error(&message),
     };
     let root = &args.site.root;
-    let checked = match build::check(root, &options, &check_markdown_options()) {
+    let checked = match build::check(root, &options, BodyOutput::ChecksOnly) {
         Ok(checked) => checked,
         Err(failure) => {
             report_failure(&failure, args.format, root);
@@ -255,7 +246,9 @@ fn run_check(args: CheckArgs) -> ExitCode {
         eprintln!(
             "checked {} and {}: {}, {}",
             counted(
-                checked.site.stories.len() + checked.site.withheld.len(),
+                checked.site.stories.len()
+                    + checked.site.withheld.len()
+                    + checked.site.rejected.len(),
                 "story",
                 "stories"
             ),
@@ -276,7 +269,7 @@ fn run_next_publish(args: SiteArgs) -> ExitCode {
         Ok(options) => options,
         Err(message) => return usage_error(&message),
     };
-    let checked = match build::check(&args.root, &options, &check_markdown_options()) {
+    let checked = match build::check(&args.root, &options, BodyOutput::ChecksOnly) {
         Ok(checked) => checked,
         Err(failure) => {
             report_failure(&failure, Format::Human, &args.root);

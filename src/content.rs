@@ -381,6 +381,8 @@ pub struct Image {
     pub alt: String,
     pub caption: Option<String>,
     pub credit: String,
+    /// Where `image:` is written in the front matter.
+    pub position: Position,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -496,6 +498,17 @@ impl Withheld {
     }
 }
 
+/// A story that cannot be published because of front-matter errors; kept so its text can still
+/// be checked in the same run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RejectedStory {
+    pub source: PathBuf,
+    /// Where it would be published.
+    pub url: String,
+    pub body_markdown: String,
+    pub body_first_line: usize,
+}
+
 /// Options that decide which stories are part of this build.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ContentOptions {
@@ -514,21 +527,55 @@ pub struct Site {
     /// Valid stories left out of this build (drafts, embargoes), for the link checks and the
     /// embargo audit. Nothing is published from them.
     pub withheld: Vec<Withheld>,
+    /// Stories with errors in their front matter: not published, but their text is checked.
+    pub rejected: Vec<RejectedStory>,
     /// The build time (`--now` or the clock).
     pub now: jiff::Timestamp,
 }
 
-/// Validates the parsed files together and builds the [`Site`]. Returns every problem found;
-/// the site is returned even with errors so callers can report on as much as possible.
+/// Validates the parsed files together and builds the [`Site`], one story after another.
+/// `build` runs the same three stages with the stories validated in parallel.
 pub fn assemble(
     config: SiteConfig,
     parsed: Vec<ParsedSource>,
     options: ContentOptions,
 ) -> (Site, Vec<Diagnostic>) {
+    let (stage, stories, mut diagnostics) = collect_series(config, parsed);
+    let outcomes = stories
+        .into_iter()
+        .map(|story| stage.validate(story))
+        .collect();
+    let (site, found) = finish(stage, outcomes, options);
+    diagnostics.extend(found);
+    (site, diagnostics)
+}
+
+/// The site after its series are validated: what each story needs to be validated on its own
+/// (the configuration, for the funders registry; the series, for inherited funders).
+pub struct SeriesStage {
+    pub config: SiteConfig,
+    pub series: Vec<Series>,
+    series_by_dir: HashMap<String, usize>,
+    assets: Vec<(PathBuf, PathBuf)>,
+}
+
+/// A story after validation: published or withheld (`story`), or rejected with its errors.
+pub struct StoryOutcome {
+    story: Option<Story>,
+    rejected: Option<RejectedStory>,
+    bundle: Option<PathBuf>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+/// First stage: validates the series and sorts the parsed files into stories and assets.
+pub fn collect_series(
+    config: SiteConfig,
+    parsed: Vec<ParsedSource>,
+) -> (SeriesStage, Vec<ParsedStory>, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
     let mut series = Vec::new();
-    let mut stories_parsed = Vec::new();
-    let mut assets_parsed = Vec::new();
+    let mut stories = Vec::new();
+    let mut assets = Vec::new();
     for source in parsed {
         match source {
             ParsedSource::Series(parsed) => {
@@ -536,74 +583,121 @@ pub fn assemble(
                     series.push(valid);
                 }
             }
-            ParsedSource::Story(parsed) => stories_parsed.push(parsed),
-            ParsedSource::Asset { path, bundle } => assets_parsed.push((path, bundle)),
+            ParsedSource::Story(parsed) => stories.push(parsed),
+            ParsedSource::Asset { path, bundle } => assets.push((path, bundle)),
             ParsedSource::Failed => {}
         }
     }
     series.sort_by(|a, b| a.slug.cmp(&b.slug));
-    let series_by_dir: HashMap<&str, usize> = series
+    let series_by_dir = series
         .iter()
         .enumerate()
-        .map(|(index, series)| (series.slug.as_str(), index))
+        .map(|(index, series)| (series.slug.clone(), index))
         .collect();
+    let stage = SeriesStage {
+        config,
+        series,
+        series_by_dir,
+        assets,
+    };
+    (stage, stories, diagnostics)
+}
 
-    let mut stories = Vec::new();
-    let mut withheld = Vec::new();
-    let mut bundle_urls: HashMap<PathBuf, String> = HashMap::new();
-    for parsed in stories_parsed {
+impl SeriesStage {
+    /// Second stage, independent per story: validates one story.
+    pub fn validate(&self, parsed: ParsedStory) -> StoryOutcome {
         let series_index = parsed
             .series_dir
             .as_deref()
-            .and_then(|dir| series_by_dir.get(slugify(dir).as_str()).copied());
+            .and_then(|dir| self.series_by_dir.get(slugify(dir).as_str()).copied());
         let bundle = parsed.bundle.clone();
-        if let Some(story) =
-            validate_story(&config, &series, series_index, parsed, &mut diagnostics)
-        {
-            if let Some(bundle) = bundle {
-                bundle_urls.insert(bundle, story.url.clone());
-            }
-            if story.draft && !options.include_drafts {
-                withheld.push(Withheld::new(&story, WithheldReason::Draft));
-                continue;
-            }
-            if let Some(publish_at) = story.publish_at
-                && publish_at.instant > options.now
-            {
-                withheld.push(Withheld::new(&story, WithheldReason::Embargo(publish_at)));
-                continue;
-            }
-            stories.push(story);
+        let mut diagnostics = Vec::new();
+        let mut rejected = Vec::new();
+        let story = validate_story(
+            &self.config,
+            &self.series,
+            series_index,
+            parsed,
+            &mut diagnostics,
+            &mut rejected,
+        );
+        StoryOutcome {
+            story,
+            rejected: rejected.pop(),
+            bundle,
+            diagnostics,
         }
     }
+}
 
-    let mut by_url: HashMap<&str, &Story> = HashMap::new();
-    for story in &stories {
-        if let Some(first) = by_url.insert(story.url.as_str(), story) {
+/// Third stage: decides what is published (drafts and embargoes are withheld), finds clashing
+/// addresses, orders the stories newest first and places page-bundle files.
+pub fn finish(
+    stage: SeriesStage,
+    outcomes: Vec<StoryOutcome>,
+    options: ContentOptions,
+) -> (Site, Vec<Diagnostic>) {
+    let SeriesStage {
+        config,
+        series,
+        assets: assets_parsed,
+        ..
+    } = stage;
+    let mut diagnostics = Vec::new();
+    let mut stories = Vec::new();
+    let mut withheld = Vec::new();
+    let mut rejected = Vec::new();
+    let mut bundle_urls: HashMap<PathBuf, String> = HashMap::new();
+    let mut first_at_url: HashMap<String, PathBuf> = HashMap::new();
+    for outcome in outcomes {
+        diagnostics.extend(outcome.diagnostics);
+        rejected.extend(outcome.rejected);
+        let Some(story) = outcome.story else {
+            continue;
+        };
+        // Drafts and embargoed stories take their address too: publishing them later must
+        // not collide with a story already out.
+        if let Some(first) = first_at_url.get(&story.url) {
             diagnostics.push(
                 Diagnostic::error(
                     codes::STRUCTURE_DUPLICATE_URL,
                     &story.source,
                     format!(
-                        "this story would be published at {} , the same address as {}",
+                        "this story would be published at {}, the same address as {}",
                         story.url,
-                        first.source.display()
+                        first.display()
                     ),
                 )
                 .at(1, 1)
                 .with_hint("give one of them a different `slug:` or file name"),
             );
+            continue;
         }
+        first_at_url.insert(story.url.clone(), story.source.clone());
+        if let Some(bundle) = outcome.bundle {
+            bundle_urls.insert(bundle, story.url.clone());
+        }
+        if story.draft && !options.include_drafts {
+            withheld.push(Withheld::new(&story, WithheldReason::Draft));
+            continue;
+        }
+        if let Some(publish_at) = story.publish_at
+            && publish_at.instant > options.now
+        {
+            withheld.push(Withheld::new(&story, WithheldReason::Embargo(publish_at)));
+            continue;
+        }
+        stories.push(story);
     }
     for series in &series {
-        if let Some(story) = by_url.get(series.url.as_str()) {
+        if let Some(story) = first_at_url.get(&series.url) {
             diagnostics.push(
                 Diagnostic::error(
                     codes::STRUCTURE_DUPLICATE_URL,
-                    &story.source,
+                    story,
                     format!(
                         "this story would be published at {}, the address of the series {}",
-                        story.url, series.title
+                        series.url, series.title
                     ),
                 )
                 .at(1, 1)
@@ -645,6 +739,7 @@ pub fn assemble(
             stories,
             assets,
             withheld,
+            rejected,
             now: options.now,
         },
         diagnostics,
@@ -709,6 +804,7 @@ fn names(
     path: &Path,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<String> {
+    let first_finding = diagnostics.len();
     let mut names = Vec::with_capacity(value.value.len());
     for name in value.value {
         let trimmed = name.trim();
@@ -726,11 +822,7 @@ fn names(
             names.push(trimmed.to_string());
         }
     }
-    if names.is_empty()
-        && !diagnostics
-            .iter()
-            .any(|d| d.position() == Some(value.position))
-    {
+    if names.is_empty() && diagnostics.len() == first_finding {
         diagnostics.push(
             Diagnostic::error(
                 codes::CREDIT_EMPTY_NAME,
@@ -853,6 +945,7 @@ fn image(
             .map(|c| c.value)
             .filter(|c| !c.trim().is_empty()),
         credit: credit?,
+        position: value.position,
     })
 }
 
@@ -976,10 +1069,12 @@ fn validate_story(
     series_index: Option<usize>,
     parsed: ParsedStory,
     diagnostics: &mut Vec<Diagnostic>,
+    rejected: &mut Vec<RejectedStory>,
 ) -> Option<Story> {
     let path = parsed.path;
     let front = parsed.front;
-    let errors_before = diagnostics.iter().filter(|d| d.is_error()).count();
+    // Only this story's findings are looked at below (the list holds the whole site's).
+    let first_finding = diagnostics.len();
     report_placeholders(&front, &path, diagnostics);
 
     let slug = match &front.slug {
@@ -1211,7 +1306,18 @@ fn validate_story(
         );
     }
     let corrections = corrections.into_iter().map(|(c, _)| c).collect();
-    if diagnostics.iter().filter(|d| d.is_error()).count() > errors_before {
+    if diagnostics[first_finding..]
+        .iter()
+        .any(Diagnostic::is_error)
+    {
+        // The story cannot be published, but its text is still checked (links, image
+        // credits), so one run reports every mistake in it.
+        rejected.push(RejectedStory {
+            source: path,
+            url,
+            body_markdown: parsed.body,
+            body_first_line: parsed.body_first_line,
+        });
         return None;
     }
     Some(Story {

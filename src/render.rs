@@ -92,6 +92,15 @@ impl LinkMap {
     }
 }
 
+/// What the Markdown stage is run for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BodyOutput {
+    /// HTML for publishing, plus what the checks need.
+    Html,
+    /// Only what the checks need (links, images, headings): `byline check` writes no HTML.
+    ChecksOnly,
+}
+
 /// Renders a story's body (or a series description) to HTML, rewriting links to `.md` files and
 /// relative paths to the site paths they mean.
 pub fn markdown_body(
@@ -101,6 +110,7 @@ pub fn markdown_body(
     page_url: &str,
     links: &LinkMap,
     options: &MarkdownOptions,
+    output: BodyOutput,
 ) -> RenderedMarkdown {
     let rewrite = |target: &str| -> Option<String> {
         if let Some(url) = links.resolve_markdown_link(source, target) {
@@ -114,7 +124,10 @@ pub fn markdown_body(
         first_line,
         rewrite_url: Some(&rewrite),
     };
-    markdown::render(markdown_source, &context)
+    match output {
+        BodyOutput::Html => markdown::render(markdown_source, &context),
+        BodyOutput::ChecksOnly => markdown::scan(markdown_source, &context),
+    }
 }
 
 /// What one page is.
@@ -147,10 +160,17 @@ struct PersonEntry {
 /// The site prepared for rendering: shared, read-only, built once.
 pub struct SiteView<'a> {
     site: &'a Site,
+    index: SiteIndex<'a>,
     bodies: &'a [RenderedMarkdown],
     series_descriptions: &'a [RenderedMarkdown],
     site_value: Value,
     cards: Vec<Value>,
+}
+
+/// Which pages the site has and which stories each listing holds: cheap to build (no template
+/// values), so the link checks can know every page without preparing to render.
+pub struct SiteIndex<'a> {
+    site: &'a Site,
     series_stories: Vec<Vec<usize>>,
     topics: Vec<TopicEntry>,
     people: Vec<PersonEntry>,
@@ -391,27 +411,9 @@ pub fn funding_text(series_title: Option<&str>, funders: &[String]) -> String {
     }
 }
 
-impl<'a> SiteView<'a> {
-    /// Prepares the listings. `bodies[i]` is the rendered body of `site.stories[i]`,
-    /// `series_descriptions[i]` that of `site.series[i]`.
-    pub fn new(
-        site: &'a Site,
-        bodies: &'a [RenderedMarkdown],
-        series_descriptions: &'a [RenderedMarkdown],
-    ) -> SiteView<'a> {
+impl<'a> SiteIndex<'a> {
+    pub fn new(site: &'a Site) -> SiteIndex<'a> {
         let config = &site.config;
-        let site_value = value(SiteContext {
-            title: &config.title,
-            base_url: &config.base_url,
-            language: &config.language,
-            funding_note: config.funding_note.as_deref(),
-            publisher: config.publisher.as_ref().map(|p| PublisherContext {
-                name: p.name.as_deref(),
-                url: p.url.as_deref(),
-                logo: p.logo.as_deref(),
-            }),
-        });
-
         let mut series_stories = vec![Vec::new(); site.series.len()];
         let mut topics: BTreeMap<String, TopicEntry> = BTreeMap::new();
         let mut people: BTreeMap<String, PersonEntry> = BTreeMap::new();
@@ -458,17 +460,73 @@ impl<'a> SiteView<'a> {
             .values()
             .map(|entry| (entry.name.clone(), entry.url.clone()))
             .collect();
-        let mut view = SiteView {
+        SiteIndex {
             site,
-            bodies,
-            series_descriptions,
-            site_value,
-            cards: Vec::new(),
             series_stories,
             topics: topics.into_values().collect(),
             people: people.into_values().collect(),
             person_urls,
             topic_urls,
+        }
+    }
+
+    /// Every page of the site, in a fixed order.
+    pub fn pages(&self) -> Vec<Page> {
+        let mut pages =
+            Vec::with_capacity(self.site.stories.len() + self.topics.len() + self.people.len() + 8);
+        pages.extend((0..self.site.stories.len()).map(Page::Story));
+        pages.extend((0..self.site.series.len()).map(Page::Series));
+        pages.extend((0..self.topics.len()).map(Page::Topic));
+        pages.push(Page::Topics);
+        pages.extend((0..self.people.len()).map(Page::Person));
+        pages.push(Page::People);
+        pages.push(Page::Home);
+        pages.push(Page::NotFound);
+        pages
+    }
+
+    /// The site path a page is published at.
+    pub fn page_url(&self, page: Page) -> String {
+        match page {
+            Page::Story(index) => self.site.stories[index].url.clone(),
+            Page::Series(index) => self.site.series[index].url.clone(),
+            Page::Topic(index) => self.topics[index].url.clone(),
+            Page::Topics => "/topics/".to_string(),
+            Page::Person(index) => self.people[index].url.clone(),
+            Page::People => "/people/".to_string(),
+            Page::Home => "/".to_string(),
+            Page::NotFound => "/404.html".to_string(),
+        }
+    }
+}
+
+impl<'a> SiteView<'a> {
+    /// Prepares the listings. `bodies[i]` is the rendered body of `site.stories[i]`,
+    /// `series_descriptions[i]` that of `site.series[i]`.
+    pub fn new(
+        site: &'a Site,
+        bodies: &'a [RenderedMarkdown],
+        series_descriptions: &'a [RenderedMarkdown],
+    ) -> SiteView<'a> {
+        let config = &site.config;
+        let site_value = value(SiteContext {
+            title: &config.title,
+            base_url: &config.base_url,
+            language: &config.language,
+            funding_note: config.funding_note.as_deref(),
+            publisher: config.publisher.as_ref().map(|p| PublisherContext {
+                name: p.name.as_deref(),
+                url: p.url.as_deref(),
+                logo: p.logo.as_deref(),
+            }),
+        });
+        let mut view = SiteView {
+            site,
+            index: SiteIndex::new(site),
+            bodies,
+            series_descriptions,
+            site_value,
+            cards: Vec::new(),
         };
         view.cards = site
             .stories
@@ -479,8 +537,19 @@ impl<'a> SiteView<'a> {
         view
     }
 
+    /// Every page of the site, in a fixed order.
+    pub fn pages(&self) -> Vec<Page> {
+        self.index.pages()
+    }
+
+    /// The site path a page is published at.
+    pub fn page_url(&self, page: Page) -> String {
+        self.index.page_url(page)
+    }
+
     fn person_url(&self, name: &str) -> &str {
-        self.person_urls
+        self.index
+            .person_urls
             .get(name)
             .map(String::as_str)
             .unwrap_or("/people/")
@@ -518,35 +587,6 @@ impl<'a> SiteView<'a> {
             series: self.series_link(story),
             image: story.image.as_ref().map(ImageContext::from),
         })
-    }
-
-    /// Every page of the site, in a fixed order.
-    pub fn pages(&self) -> Vec<Page> {
-        let mut pages =
-            Vec::with_capacity(self.site.stories.len() + self.topics.len() + self.people.len() + 8);
-        pages.extend((0..self.site.stories.len()).map(Page::Story));
-        pages.extend((0..self.site.series.len()).map(Page::Series));
-        pages.extend((0..self.topics.len()).map(Page::Topic));
-        pages.push(Page::Topics);
-        pages.extend((0..self.people.len()).map(Page::Person));
-        pages.push(Page::People);
-        pages.push(Page::Home);
-        pages.push(Page::NotFound);
-        pages
-    }
-
-    /// The site path a page is published at.
-    pub fn page_url(&self, page: Page) -> String {
-        match page {
-            Page::Story(index) => self.site.stories[index].url.clone(),
-            Page::Series(index) => self.site.series[index].url.clone(),
-            Page::Topic(index) => self.topics[index].url.clone(),
-            Page::Topics => "/topics/".to_string(),
-            Page::Person(index) => self.people[index].url.clone(),
-            Page::People => "/people/".to_string(),
-            Page::Home => "/".to_string(),
-            Page::NotFound => "/404.html".to_string(),
-        }
     }
 
     fn page_value(&self, kind: &'static str, title: &str, url: &str, description: &str) -> Value {
@@ -595,7 +635,7 @@ impl<'a> SiteView<'a> {
                     site,
                     page => self.page_value("series", &series.title, &series.url, description),
                     series => self.series_value(series, &self.series_descriptions[index]),
-                    stories => self.cards_of(self.series_stories[index].iter().copied()),
+                    stories => self.cards_of(self.index.series_stories[index].iter().copied()),
                 };
                 (
                     series.url.clone(),
@@ -605,7 +645,7 @@ impl<'a> SiteView<'a> {
                 )
             }
             Page::Topic(index) => {
-                let topic = &self.topics[index];
+                let topic = &self.index.topics[index];
                 let context = minijinja::context! {
                     site,
                     page => self.page_value("topic", &topic.name, &topic.url, ""),
@@ -616,6 +656,7 @@ impl<'a> SiteView<'a> {
             }
             Page::Topics => {
                 let topics: Vec<TopicSummary> = self
+                    .index
                     .topics
                     .iter()
                     .map(|t| TopicSummary {
@@ -632,7 +673,7 @@ impl<'a> SiteView<'a> {
                 ("/topics/".to_string(), "topics.html", context, None)
             }
             Page::Person(index) => {
-                let person = &self.people[index];
+                let person = &self.index.people[index];
                 let profile: Option<&PersonProfile> = person.profile.map(|i| &config.people[i]);
                 let entries: Vec<Value> = person
                     .stories
@@ -658,6 +699,7 @@ impl<'a> SiteView<'a> {
             }
             Page::People => {
                 let people: Vec<PersonSummary> = self
+                    .index
                     .people
                     .iter()
                     .map(|p| PersonSummary {
@@ -751,6 +793,7 @@ impl<'a> SiteView<'a> {
                 .map(|name| LinkContext {
                     name,
                     url: self
+                        .index
                         .topic_urls
                         .get(name)
                         .map(String::as_str)

@@ -1,0 +1,629 @@
+//! `byline check`: every check code triggered alone by a fixture (file and line asserted), all
+//! of them at once, the three output formats, exit codes; drafts, embargoes and the leak audit;
+//! `next-publish`, `init` and `new`.
+
+mod common;
+
+use common::{TestSite, byline, findings, snapshot};
+
+/// Runs `byline check --format json` on the site.
+fn check(site: &TestSite, extra: &[&str]) -> common::Run {
+    let root = site.root.to_str().unwrap().to_string();
+    let mut args = vec![
+        "check",
+        "--root",
+        &root,
+        "--format",
+        "json",
+        "--now",
+        "2026-11-25T12:00:00Z",
+    ];
+    args.extend_from_slice(extra);
+    byline(&args, &site.root)
+}
+
+fn places(run: &common::Run) -> Vec<String> {
+    findings(run).iter().map(common::Finding::place).collect()
+}
+
+const STORY: &str = "content/inquiry/first.md";
+const GOOD_FRONT: &str =
+    "title: T\ndate: 2022-02-09\nreporter: Ana Lind\neditor: Meirion Jones\nsummary: S\n";
+
+/// A story file in the inquiry series with the given extra front matter and body.
+fn story(extra_front: &str, body: &str) -> String {
+    format!("---\n{GOOD_FRONT}{extra_front}---\n\n{body}\n")
+}
+
+struct Case {
+    code: &'static str,
+    files: Vec<(&'static str, String)>,
+    removes: Vec<&'static str>,
+    expected: Vec<&'static str>,
+}
+
+fn case(
+    code: &'static str,
+    files: Vec<(&'static str, String)>,
+    expected: Vec<&'static str>,
+) -> Case {
+    Case {
+        code,
+        files,
+        removes: Vec::new(),
+        expected,
+    }
+}
+
+fn cases() -> Vec<Case> {
+    let new = "content/inquiry/new.md";
+    vec![
+        case("E-CONFIG-SYNTAX", vec![("site.yaml", "title: [oops\nbase_url: https://x.org\n".into())], vec!["site.yaml:2:9 E-CONFIG-SYNTAX"]),
+        case(
+            "E-CONFIG-UNKNOWN-KEY",
+            vec![("site.yaml", "title: T\nbase_url: https://x.org\nfunder_note: x\n".into())],
+            vec!["site.yaml:3:1 E-CONFIG-UNKNOWN-KEY"],
+        ),
+        case("E-CONFIG-VALUE", vec![("site.yaml", "title: T\nbase_url: example.org\n".into())], vec!["site.yaml:2:1 E-CONFIG-VALUE"]),
+        case("E-CONFIG-MISSING", vec![("site.yaml", "base_url: https://x.org\n".into())], vec!["site.yaml:1:1 E-CONFIG-MISSING"]),
+        case("E-FILE-READ", vec![(new, "---\ntitle: caf\u{e9}\n---\n".into())], vec![]),
+        case("E-FRONT-MISSING", vec![(new, "# Just a heading\n".into())], vec!["content/inquiry/new.md:1:1 E-FRONT-MISSING"]),
+        case("E-FRONT-UNCLOSED", vec![(new, "---\ntitle: T\n".into())], vec!["content/inquiry/new.md:1:1 E-FRONT-UNCLOSED"]),
+        case("E-FRONT-SYNTAX", vec![(new, "---\ntitle: \"T\nsummary: x\n---\n".into())], vec!["content/inquiry/new.md:4:1 E-FRONT-SYNTAX"]),
+        case("E-FRONT-NOT-MAPPING", vec![(new, "---\n- a\n- b\n---\n".into())], vec!["content/inquiry/new.md:2:1 E-FRONT-NOT-MAPPING"]),
+        case("E-FRONT-UNKNOWN-KEY", vec![(new, story("reportr: X\n", ""))], vec!["content/inquiry/new.md:7:1 E-FRONT-UNKNOWN-KEY"]),
+        case(
+            "E-FRONT-REQUIRED",
+            vec![(new, "---\ndate: 2022-02-09\nreporter: A\neditor: B\nsummary: S\n---\n".into())],
+            vec!["content/inquiry/new.md:1:1 E-FRONT-REQUIRED"],
+        ),
+        case("E-FRONT-TYPE", vec![(new, story("topics: {a: 1}\n", ""))], vec!["content/inquiry/new.md:7:1 E-FRONT-TYPE"]),
+        case(
+            "E-FRONT-DATE",
+            vec![(new, story("updated: 2022-02-31\n", ""))],
+            vec!["content/inquiry/new.md:7:1 E-FRONT-DATE"],
+        ),
+        case(
+            "E-FRONT-PLACEHOLDER",
+            vec![(new, "---\ntitle: T\ndate: 2022-02-09\nreporter: \"TODO: reporter's name\"\neditor: B\nsummary: S\n---\n".into())],
+            vec!["content/inquiry/new.md:4:1 E-FRONT-PLACEHOLDER"],
+        ),
+        case(
+            "E-EMBARGO-NO-ZONE",
+            vec![(new, story("publish_at: 2030-01-01T06:00:00\n", ""))],
+            vec!["content/inquiry/new.md:7:1 E-EMBARGO-NO-ZONE"],
+        ),
+        case(
+            "E-EMBARGO-LINK",
+            vec![
+                (new, story("publish_at: 2030-01-01T06:00:00+00:00\n", "")),
+                ("content/alone.md", "---\ntitle: Alone\ndate: 2021-12-01\nreporter: A\neditor: B\nfunder: Luminate\nsummary: S\n---\n\nSee [the scoop](/inquiry/new/).\n".into()),
+            ],
+            vec!["content/alone.md:10:5 E-EMBARGO-LINK"],
+        ),
+        case(
+            "E-CREDIT-IMAGE-ALT",
+            vec![(new, story("image:\n  src: /images/zug.png\n  credit: C\n", ""))],
+            vec!["content/inquiry/new.md:7:1 E-CREDIT-IMAGE-ALT"],
+        ),
+        case(
+            "E-CREDIT-IMAGE-CREDIT",
+            vec![(new, story("image:\n  src: /images/zug.png\n  alt: A lake\n", ""))],
+            vec!["content/inquiry/new.md:7:1 E-CREDIT-IMAGE-CREDIT"],
+        ),
+        case(
+            "E-CREDIT-INLINE-ALT",
+            vec![(new, story("", "Text.\n\n![](/images/zug.png \"The lake. Credit: C\")"))],
+            vec!["content/inquiry/new.md:11:1 E-CREDIT-INLINE-ALT"],
+        ),
+        case(
+            "E-CREDIT-INLINE-CREDIT",
+            vec![(new, story("", "![A lake](/images/zug.png \"The lake.\")"))],
+            vec!["content/inquiry/new.md:9:1 E-CREDIT-INLINE-CREDIT"],
+        ),
+        case(
+            "E-CREDIT-EMPTY-NAME",
+            vec![(new, "---\ntitle: T\ndate: 2022-02-09\nreporter: [Ana Lind, \"\"]\neditor: B\nsummary: S\n---\n".into())],
+            vec!["content/inquiry/new.md:4:1 E-CREDIT-EMPTY-NAME"],
+        ),
+        case(
+            "E-FUNDING-MISSING",
+            vec![("content/alone.md", "---\ntitle: Alone\ndate: 2021-12-01\nreporter: A\neditor: B\nsummary: S\n---\n".into())],
+            vec!["content/alone.md:1:1 E-FUNDING-MISSING"],
+        ),
+        case(
+            "E-FUNDING-UNKNOWN",
+            vec![(new, story("funder: Lumnate\n", ""))],
+            vec!["content/inquiry/new.md:7:1 E-FUNDING-UNKNOWN"],
+        ),
+        case(
+            "E-FUNDING-UNKNOWN",
+            vec![("content/inquiry/_index.md", "---\ntitle: The Inquiry\nsummary: S\nfunder: Nobody\n---\n".into())],
+            vec!["content/inquiry/_index.md:4:1 E-FUNDING-UNKNOWN"],
+        ),
+        case("E-LINK-BROKEN", vec![(new, story("", "See [this](/nowhere/)."))], vec!["content/inquiry/new.md:9:5 E-LINK-BROKEN"]),
+        case(
+            "E-LINK-BROKEN",
+            vec![(new, story("", "See [this](missing.md)."))],
+            vec!["content/inquiry/new.md:9:5 E-LINK-BROKEN"],
+        ),
+        case(
+            "E-LINK-ANCHOR",
+            vec![(new, story("", "See [the ruling](/inquiry/first/#ruling)."))],
+            vec!["content/inquiry/new.md:9:5 E-LINK-ANCHOR"],
+        ),
+        case(
+            "E-LINK-MISSING-FILE",
+            vec![(new, story("", "Read [the PDF](/files/report.pdf)."))],
+            vec!["content/inquiry/new.md:9:6 E-LINK-MISSING-FILE"],
+        ),
+        case(
+            "E-LINK-MISSING-FILE",
+            vec![(new, story("image:\n  src: /images/nope.png\n  alt: A lake\n  credit: C\n", ""))],
+            vec!["content/inquiry/new.md:7:1 E-LINK-MISSING-FILE"],
+        ),
+        case(
+            "E-STRUCTURE-DUPLICATE-URL",
+            vec![(new, story("slug: first\n", ""))],
+            vec!["content/inquiry/new.md:1:1 E-STRUCTURE-DUPLICATE-URL"],
+        ),
+        case("E-STRUCTURE-SLUG", vec![(new, story("slug: Not A Slug\n", ""))], vec!["content/inquiry/new.md:7:1 E-STRUCTURE-SLUG"]),
+        case(
+            "E-STRUCTURE-LAYOUT",
+            vec![("content/inquiry/deep/er/story.md", story("", ""))],
+            vec!["content/inquiry/deep/er/story.md:-:- E-STRUCTURE-LAYOUT"],
+        ),
+        case(
+            "E-STRUCTURE-SERIES-INDEX",
+            vec![("content/orphans/story.md", story("funder: Luminate\n", ""))],
+            vec!["content/orphans:-:- E-STRUCTURE-SERIES-INDEX"],
+        ),
+        case(
+            "E-STRUCTURE-UPDATED-BEFORE-DATE",
+            vec![(new, story("updated: 2022-01-01\n", ""))],
+            vec!["content/inquiry/new.md:7:1 E-STRUCTURE-UPDATED-BEFORE-DATE"],
+        ),
+        case(
+            "E-STRUCTURE-CORRECTION-BEFORE-DATE",
+            vec![(new, story("corrections:\n  - date: 2022-01-01\n    text: Fixed.\n", ""))],
+            vec!["content/inquiry/new.md:8:3 E-STRUCTURE-CORRECTION-BEFORE-DATE"],
+        ),
+        case(
+            "E-TEMPLATE",
+            vec![("themes/default/templates/story.html", "{% extends \"base.html\" %}\n{% block content %}{% if %}{% endblock %}\n".into())],
+            vec!["themes/default/templates/story.html:2:1 E-TEMPLATE"],
+        ),
+        case(
+            "E-THEME",
+            vec![("site.yaml", "title: T\nbase_url: https://x.org\ntheme: fancy\nfunders: [{name: Luminate}, {name: Open Society Foundations}]\n".into())],
+            vec!["site.yaml:-:- E-THEME"],
+        ),
+        case("W-SUMMARY-MISSING", vec![(new, "---\ntitle: T\ndate: 2022-02-09\nreporter: A\neditor: B\n---\n".into())], vec!["content/inquiry/new.md:1:1 W-SUMMARY-MISSING"]),
+        case(
+            "W-SOURCE-NO-URL",
+            vec![(new, story("sources:\n  - title: A leaked memo\n", ""))],
+            vec!["content/inquiry/new.md:8:3 W-SOURCE-NO-URL"],
+        ),
+        case(
+            "W-IMAGE-ALT-IS-CAPTION",
+            vec![(new, story("image:\n  src: /images/zug.png\n  alt: The lake\n  caption: The lake\n  credit: C\n", ""))],
+            vec!["content/inquiry/new.md:10:3 W-IMAGE-ALT-IS-CAPTION"],
+        ),
+        case("W-STRUCTURE-UNPUBLISHED-FILE", vec![("content/notes.txt", "x".into())], vec!["content/notes.txt:-:- W-STRUCTURE-UNPUBLISHED-FILE"]),
+    ]
+}
+
+#[test]
+fn the_clean_fixture_is_clean() {
+    let site = TestSite::fixture("clean");
+    let run = check(&site, &[]);
+    run.assert_success();
+    assert_eq!(places(&run), Vec::<String>::new());
+}
+
+#[test]
+fn each_check_is_triggered_alone_with_file_and_line() {
+    let mut failures = Vec::new();
+    for case in cases() {
+        let site = TestSite::fixture("clean");
+        for (path, contents) in &case.files {
+            site.write(path, contents);
+        }
+        for path in &case.removes {
+            site.remove(path);
+        }
+        if case.code == "E-FILE-READ" {
+            std::fs::write(
+                site.path("content/inquiry/new.md"),
+                b"---\ntitle: caf\xe9\n---\n",
+            )
+            .unwrap();
+        }
+        let run = check(&site, &[]);
+        let found = places(&run);
+        let expected: Vec<String> = if case.code == "E-FILE-READ" {
+            vec!["content/inquiry/new.md:2:1 E-FILE-READ".into()]
+        } else {
+            case.expected.iter().map(|s| s.to_string()).collect()
+        };
+        if found != expected {
+            failures.push(format!(
+                "{}: expected {expected:?}, found {found:?}",
+                case.code
+            ));
+        }
+        let expected_exit = if case.code.starts_with("W-") { 0 } else { 1 };
+        if run.code() != expected_exit {
+            failures.push(format!(
+                "{}: exit {} (expected {expected_exit})",
+                case.code,
+                run.code()
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+}
+
+#[test]
+fn every_code_has_a_test() {
+    // Tested elsewhere: unreadable site (exit code test below), leaks (audit test below), and
+    // unsafe output folders (tests/build.rs).
+    let elsewhere = ["E-SITE-READ", "E-EMBARGO-LEAK", "E-OUTPUT"];
+    let covered: Vec<&str> = cases().iter().map(|c| c.code).chain(elsewhere).collect();
+    for (code, _) in byline::diagnostic::codes::ALL {
+        assert!(covered.contains(code), "{code} has no test case");
+    }
+}
+
+#[test]
+fn many_mistakes_reported_in_one_run() {
+    let site = TestSite::fixture("many-errors");
+    let run = check(&site, &[]);
+    run.assert_failure(1);
+    assert_eq!(
+        places(&run),
+        [
+            "content/probe/credits.md:1:1 E-FRONT-REQUIRED",
+            "content/probe/credits.md:4:1 E-FRONT-UNKNOWN-KEY",
+            "content/probe/credits.md:5:1 E-CREDIT-EMPTY-NAME",
+            "content/probe/credits.md:6:1 E-CREDIT-IMAGE-CREDIT",
+            "content/probe/credits.md:12:1 E-CREDIT-INLINE-ALT",
+            "content/probe/credits.md:12:1 E-CREDIT-INLINE-CREDIT",
+            "content/probe/credits.md:12:1 E-LINK-MISSING-FILE",
+            "content/probe/dates.md:1:1 W-SUMMARY-MISSING",
+            "content/probe/dates.md:3:1 E-FRONT-DATE",
+            "content/probe/dates.md:6:1 E-FRONT-DATE",
+            "content/probe/dates.md:7:1 E-EMBARGO-NO-ZONE",
+            "content/probe/dates.md:8:1 E-FUNDING-UNKNOWN",
+            "content/probe/dates.md:11:3 E-LINK-BROKEN",
+            "content/probe/dates.md:11:45 E-LINK-ANCHOR",
+            "content/probe/links.md:8:3 W-SOURCE-NO-URL",
+            "content/probe/links.md:13:5 E-LINK-MISSING-FILE",
+            "content/probe/links.md:13:37 E-LINK-BROKEN",
+            "content/probe/links.md:13:63 E-LINK-BROKEN",
+        ]
+    );
+}
+
+#[test]
+fn human_format_quotes_the_line_and_summarises() {
+    let site = TestSite::fixture("many-errors");
+    let root = site.root.to_str().unwrap().to_string();
+    let run = byline(&["check", "--root", &root], &site.root);
+    run.assert_failure(1);
+    for expected in [
+        "error[E-FRONT-UNKNOWN-KEY]: `reportr` is not a field byline knows in a story's front matter",
+        "┌─ content/probe/credits.md:4:1",
+        "4 │ reportr: Ana Lind",
+        "│ ^^^^^^^^^^^^^^^^^",
+        "= hint: did you mean `reporter`?",
+        "checked 3 stories and 1 series: 16 errors, 2 warnings",
+    ] {
+        assert!(
+            run.stderr.contains(expected),
+            "{expected:?} not in\n{}",
+            run.stderr
+        );
+    }
+    assert!(
+        !run.stderr.contains('\u{1b}'),
+        "no colour when not on a terminal"
+    );
+    assert_eq!(run.stdout, "");
+}
+
+#[test]
+fn github_format_annotates_each_finding() {
+    let site = TestSite::fixture("many-errors");
+    let root = site.root.to_str().unwrap().to_string();
+    let run = byline(
+        &["check", "--root", &root, "--format", "github"],
+        &site.root,
+    );
+    run.assert_failure(1);
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert_eq!(lines.len(), 18);
+    assert!(lines.contains(
+        &"::error file=content/probe/credits.md,line=4,col=1,title=E-FRONT-UNKNOWN-KEY::`reportr` is not a field byline knows in a story's front matter, so it would be silently ignored%0Ahint: did you mean `reporter`?"
+    ), "{}", run.stdout);
+    assert!(lines.iter().any(|l| l.starts_with(
+        "::warning file=content/probe/links.md,line=8,col=3,title=W-SOURCE-NO-URL::"
+    )));
+}
+
+#[test]
+fn exit_codes() {
+    let clean = TestSite::fixture("clean");
+    check(&clean, &[]).assert_success();
+    // Warnings pass, unless --strict.
+    clean.write(
+        "content/inquiry/new.md",
+        &story("sources:\n  - title: Offline memo\n", ""),
+    );
+    check(&clean, &[]).assert_success();
+    check(&clean, &["--strict"]).assert_failure(1);
+    // No site at all.
+    let empty = tempfile::tempdir().unwrap();
+    let run = byline(
+        &[
+            "check",
+            "--root",
+            empty.path().to_str().unwrap(),
+            "--format",
+            "json",
+        ],
+        empty.path(),
+    );
+    run.assert_failure(2);
+    assert_eq!(places(&run), ["site.yaml:-:- E-SITE-READ"]);
+}
+
+#[test]
+fn relaxed_checks_become_warnings() {
+    let site = TestSite::fixture("clean");
+    site.write(
+        "content/inquiry/new.md",
+        &story("", "![A lake](/images/zug.png \"No credit.\")"),
+    );
+    check(&site, &[]).assert_failure(1);
+    let config = std::fs::read_to_string(site.path("site.yaml")).unwrap();
+    site.write(
+        "site.yaml",
+        &format!("{config}checks:\n  warn: [E-CREDIT-INLINE-CREDIT]\n"),
+    );
+    let run = check(&site, &[]);
+    run.assert_success();
+    assert_eq!(findings(&run)[0].severity, "warning");
+    site.write(
+        "site.yaml",
+        &format!("{config}checks:\n  warn: [E-FUNDING-MISSING]\n"),
+    );
+    assert_eq!(places(&check(&site, &[])), ["site.yaml:8:3 E-CONFIG-VALUE"]);
+}
+
+/// The clean site plus a draft and an embargoed story (embargo lifts 2026-12-01 06:00 UTC).
+fn site_with_withheld_stories() -> TestSite {
+    let site = TestSite::fixture("clean");
+    site.write(
+        "content/inquiry/minister-secret-deal.md",
+        &story(
+            "publish_at: 2026-12-01T06:00:00+00:00\ntopics: [Courts]\n",
+            "The embargoed scoop.",
+        )
+        .replace("title: T\n", "title: Minister's secret deal\n"),
+    );
+    site.write(
+        "content/inquiry/unfinished-draft.md",
+        &story("draft: true\n", "Not ready.")
+            .replace("title: T\n", "title: Unfinished draft story\n"),
+    );
+    site
+}
+
+fn build_at(site: &TestSite, now: &str) -> common::Run {
+    site.build(&["--now", now])
+}
+
+#[test]
+fn drafts_and_embargoed_stories_are_in_no_output_file() {
+    let site = site_with_withheld_stories();
+    build_at(&site, "2026-12-01T05:59:59Z").assert_success();
+    let output = snapshot(&site.output());
+    for needle in [
+        "Minister",
+        "minister-secret-deal",
+        "Unfinished draft",
+        "unfinished-draft",
+        "embargoed scoop",
+    ] {
+        let hits: Vec<&String> = output
+            .iter()
+            .filter(|(_, bytes)| String::from_utf8_lossy(bytes).contains(needle))
+            .map(|(path, _)| path)
+            .collect();
+        assert!(hits.is_empty(), "{needle} leaked into {hits:?}");
+    }
+    // The embargo lifts at its time (--now replays it); the draft still waits.
+    build_at(&site, "2026-12-01T06:00:00Z").assert_success();
+    assert!(
+        site.output()
+            .join("inquiry/minister-secret-deal/index.html")
+            .is_file()
+    );
+    assert!(
+        site.page("inquiry/index.html")
+            .contains("Minister&#39;s secret deal")
+    );
+    assert!(
+        site.page("topics/courts/index.html")
+            .contains("/inquiry/minister-secret-deal/")
+    );
+    assert!(!site.output().join("inquiry/unfinished-draft").exists());
+}
+
+#[test]
+fn a_theme_that_leaks_an_embargoed_title_fails_the_build() {
+    let site = site_with_withheld_stories();
+    build_at(&site, "2026-11-30T00:00:00Z").assert_success();
+    let before = snapshot(&site.output());
+    site.write(
+        "themes/default/templates/404.html",
+        "{% extends \"base.html\" %}{% block content %}<p>Coming soon: Minister's secret deal</p>{% endblock %}",
+    );
+    let run = site.build(&["--now", "2026-11-30T00:00:00Z", "--format", "json"]);
+    run.assert_failure(1);
+    let leak = findings(&run)
+        .into_iter()
+        .find(|f| f.code == "E-EMBARGO-LEAK")
+        .expect("a leak is reported");
+    assert!(leak.file.ends_with("public/404.html"), "{leak:?}");
+    assert!(
+        leak.message.contains("\"Minister's secret deal\""),
+        "{leak:?}"
+    );
+    assert_eq!(
+        snapshot(&site.output()),
+        before,
+        "the published site is untouched"
+    );
+}
+
+#[test]
+fn next_publish_prints_the_earliest_future_embargo() {
+    let site = site_with_withheld_stories();
+    site.write(
+        "content/later.md",
+        &story(
+            "publish_at: 2027-01-01T09:00:00+01:00\nfunder: Luminate\n",
+            "",
+        ),
+    );
+    let root = site.root.to_str().unwrap().to_string();
+    let run = byline(
+        &[
+            "next-publish",
+            "--root",
+            &root,
+            "--now",
+            "2026-11-25T00:00:00Z",
+        ],
+        &site.root,
+    );
+    run.assert_success();
+    assert_eq!(run.stdout, "2026-12-01T06:00:00Z\n");
+    let run = byline(
+        &[
+            "next-publish",
+            "--root",
+            &root,
+            "--now",
+            "2026-12-02T00:00:00Z",
+        ],
+        &site.root,
+    );
+    assert_eq!(run.stdout, "2027-01-01T08:00:00Z\n");
+    let run = byline(
+        &[
+            "next-publish",
+            "--root",
+            &root,
+            "--now",
+            "2028-01-01T00:00:00Z",
+        ],
+        &site.root,
+    );
+    run.assert_success();
+    assert_eq!(run.stdout, "");
+}
+
+#[test]
+fn init_then_check_and_build_are_clean() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("newsroom");
+    let root_text = root.to_str().unwrap();
+    byline(&["init", root_text], dir.path()).assert_success();
+    let run = byline(
+        &["check", "--root", root_text, "--format", "json"],
+        dir.path(),
+    );
+    run.assert_success();
+    assert_eq!(run.stdout, "", "no findings");
+    let run = byline(&["build", "--root", root_text], dir.path());
+    run.assert_success();
+    assert_eq!(run.stderr, "");
+    assert!(
+        root.join("public/first-investigation/welcome/index.html")
+            .is_file()
+    );
+    // A second init into the same (now non-empty) folder is refused.
+    let run = byline(&["init", root_text], dir.path());
+    run.assert_failure(2);
+    assert!(run.stderr.contains("is not empty"), "{}", run.stderr);
+}
+
+#[test]
+fn new_story_and_series_have_placeholders_that_check_reports() {
+    let site = TestSite::fixture("clean");
+    let root = site.root.to_str().unwrap().to_string();
+    byline(
+        &["new", "series", "Water Deals", "--root", &root],
+        &site.root,
+    )
+    .assert_success();
+    byline(
+        &[
+            "new",
+            "story",
+            "Who owns the water?",
+            "--series",
+            "water-deals",
+            "--root",
+            &root,
+        ],
+        &site.root,
+    )
+    .assert_success();
+    byline(
+        &[
+            "new",
+            "story",
+            "In the inquiry",
+            "--series",
+            "inquiry",
+            "--root",
+            &root,
+        ],
+        &site.root,
+    )
+    .assert_success();
+    let run = check(&site, &[]);
+    run.assert_failure(1);
+    assert_eq!(
+        places(&run),
+        [
+            "content/inquiry/in-the-inquiry.md:4:1 E-FRONT-PLACEHOLDER",
+            "content/inquiry/in-the-inquiry.md:5:1 E-FRONT-PLACEHOLDER",
+            "content/inquiry/in-the-inquiry.md:7:1 E-FRONT-PLACEHOLDER",
+            "content/water-deals/_index.md:3:1 E-FRONT-PLACEHOLDER",
+            "content/water-deals/_index.md:4:1 E-FRONT-PLACEHOLDER",
+            "content/water-deals/who-owns-the-water.md:4:1 E-FRONT-PLACEHOLDER",
+            "content/water-deals/who-owns-the-water.md:5:1 E-FRONT-PLACEHOLDER",
+            "content/water-deals/who-owns-the-water.md:7:1 E-FRONT-PLACEHOLDER",
+        ]
+    );
+    // Never overwrites.
+    let run = byline(
+        &[
+            "new",
+            "story",
+            "In the inquiry",
+            "--series",
+            "inquiry",
+            "--root",
+            &root,
+        ],
+        &site.root,
+    );
+    run.assert_failure(2);
+    assert!(run.stderr.contains("already exists"), "{}", run.stderr);
+}
