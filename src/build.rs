@@ -185,12 +185,14 @@ pub fn check(
 /// Every page and file of the site to be, for the link checks.
 fn link_targets(root: &Path, site: &Site, theme: Option<&Theme>) -> LinkTargets {
     let index = SiteIndex::new(site);
-    let mut targets = LinkTargets::default();
-    targets.pages = index
-        .pages()
-        .into_iter()
-        .map(|page| index.page_url(page))
-        .collect();
+    let mut targets = LinkTargets {
+        pages: index
+            .pages()
+            .into_iter()
+            .map(|page| index.page_url(page))
+            .collect(),
+        files: Default::default(),
+    };
     for (_, inside) in site_static_files(root).0 {
         targets.files.insert(format!("/{inside}"));
     }

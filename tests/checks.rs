@@ -26,7 +26,6 @@ fn places(run: &common::Run) -> Vec<String> {
     findings(run).iter().map(common::Finding::place).collect()
 }
 
-const STORY: &str = "content/inquiry/first.md";
 const GOOD_FRONT: &str =
     "title: T\ndate: 2022-02-09\nreporter: Ana Lind\neditor: Meirion Jones\nsummary: S\n";
 
@@ -626,4 +625,16 @@ fn new_story_and_series_have_placeholders_that_check_reports() {
     );
     run.assert_failure(2);
     assert!(run.stderr.contains("already exists"), "{}", run.stderr);
+}
+
+#[test]
+fn readme_lists_every_check_code() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    for (code, _) in byline::diagnostic::codes::ALL {
+        assert!(
+            readme.contains(&format!("| `{code}` |")),
+            "README does not list {code}"
+        );
+    }
 }
