@@ -620,6 +620,16 @@ pub fn slugify(text: &str) -> String {
     }
 }
 
+/// The site path of a person's page: `/people/<slug>/`.
+pub fn person_url(name: &str) -> String {
+    format!("/people/{}/", slugify(name))
+}
+
+/// The site path of a topic's page: `/topics/<slug>/`.
+pub fn topic_url(name: &str) -> String {
+    format!("/topics/{}/", slugify(name))
+}
+
 fn required<T>(
     value: Option<Located<T>>,
     key: &str,
