@@ -1064,3 +1064,31 @@ fn staging_base_url_reaches_every_output() {
     let feed = parse_feed(&site.page("atom.xml"));
     assert_eq!(feed.self_link, "https://staging.example.net/atom.xml");
 }
+
+#[test]
+fn stories_cannot_take_the_address_of_a_site_page() {
+    let site = TestSite::fixture("newsroom");
+    site.write(
+        "content/corrections.md",
+        "---\ntitle: C\ndate: 2022-01-01\nreporter: X\neditor: Y\nfunder: Luminate\n---\n",
+    );
+    site.write(
+        "content/funders/_index.md",
+        "---\ntitle: F\nfunder: Luminate\n---\n",
+    );
+    let run = site.build(&[]);
+    run.assert_failure(1);
+    assert!(
+        run.stderr.contains(
+            "content/corrections.md:1:1: error[E-STRUCTURE-DUPLICATE-URL]: this would be published at /corrections/"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("content/funders/_index.md:1:1: error[E-STRUCTURE-DUPLICATE-URL]"),
+        "{}",
+        run.stderr
+    );
+}

@@ -87,8 +87,18 @@ pub fn news_publication(config: &SiteConfig) -> NewsPublication {
                 .and_then(|p| p.name.as_deref())
                 .unwrap_or(&config.title),
         ),
-        language: config.language.to_lowercase(),
+        language: news_language(&config.language),
     }
+}
+
+/// The language as Google News wants it: the ISO 639 code alone (`en` for `en-GB`), except
+/// `zh-cn` and `zh-tw`.
+pub fn news_language(language: &str) -> String {
+    let language = language.trim().to_lowercase().replace('_', "-");
+    if language == "zh-cn" || language == "zh-tw" {
+        return language;
+    }
+    language.split('-').next().unwrap_or_default().to_string()
 }
 
 #[cfg(test)]
@@ -109,6 +119,14 @@ mod tests {
         assert!(inside("2022-03-03T12:00:00Z"), "the build time itself");
         assert!(!inside("2022-03-01T11:59:59Z"), "just over two days ago");
         assert!(!inside("2022-03-03T12:00:01Z"), "after the build");
+    }
+
+    #[test]
+    fn news_languages_are_iso_639() {
+        assert_eq!(news_language("en"), "en");
+        assert_eq!(news_language("en-GB"), "en");
+        assert_eq!(news_language("de_CH"), "de");
+        assert_eq!(news_language("zh-TW"), "zh-tw");
     }
 
     #[test]
