@@ -612,8 +612,8 @@ impl<'a> SiteView<'a> {
 
     /// Every page of the site, in a fixed order.
     pub fn pages(&self) -> Vec<Page> {
-        let mut pages =
-            Vec::with_capacity(self.site.stories.len() + self.topics.len() + self.people.len() + 8);
+        let listings = self.site.series.len() + self.topics.len() + self.people.len();
+        let mut pages = Vec::with_capacity(self.site.stories.len() + 2 * listings + 16);
         pages.extend((0..self.site.stories.len()).map(Page::Story));
         pages.extend((0..self.site.series.len()).map(Page::Series));
         pages.extend((0..self.topics.len()).map(Page::Topic));
