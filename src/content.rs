@@ -22,6 +22,10 @@ use crate::front_matter::{
 
 pub const CONTENT_DIR: &str = "content";
 
+/// Top-level addresses of the site's own pages (`/topics/`, `/people/`, `/corrections/`,
+/// `/funders/`), which no series or stand-alone story may take.
+pub const RESERVED_PATHS: &[&str] = &["topics", "people", "corrections", "funders"];
+
 /// A content file found by [`discover`], and what its place in the tree makes it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SourceFile {
@@ -705,6 +709,32 @@ pub fn finish(
             );
         }
     }
+    // Site-wide pages live at these addresses; a story or series there would overwrite them.
+    let reserved = |url: &str| {
+        RESERVED_PATHS
+            .iter()
+            .any(|path| url.trim_matches('/') == *path)
+    };
+    for (url, source) in series
+        .iter()
+        .map(|s| (&s.url, &s.source))
+        .chain(stories.iter().map(|s| (&s.url, &s.source)))
+    {
+        if reserved(url) {
+            diagnostics.push(
+                Diagnostic::error(
+                    codes::STRUCTURE_DUPLICATE_URL,
+                    source,
+                    format!("this would be published at {url}, where byline publishes one of the site's own pages"),
+                )
+                .at(1, 1)
+                .with_hint(format!(
+                    "{} are taken; rename the file or folder, or give the story a different `slug:`",
+                    RESERVED_PATHS.join(", ")
+                )),
+            );
+        }
+    }
 
     stories.sort_by(|a, b| {
         b.date
@@ -755,6 +785,16 @@ pub fn slugify(text: &str) -> String {
     } else {
         slug
     }
+}
+
+/// The site path of a person's page: `/people/<slug>/`.
+pub fn person_url(name: &str) -> String {
+    format!("/people/{}/", slugify(name))
+}
+
+/// The site path of a topic's page: `/topics/<slug>/`.
+pub fn topic_url(name: &str) -> String {
+    format!("/topics/{}/", slugify(name))
 }
 
 fn required<T>(

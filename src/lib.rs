@@ -7,6 +7,7 @@
 //! config::load      site.yaml                      -> SiteConfig
 //! content::load     content/**.md (front_matter)   -> Site (validated series and stories)
 //! render::render    Site + theme (markdown, templates) -> Vec<OutputFile>
+//!                   (outputs: JSON-LD, feed, sitemap and ledger data for the pages)
 //! output::publish   Vec<OutputFile> + static files -> public/ (swapped in only on success)
 //! ```
 //!
@@ -28,6 +29,7 @@ pub mod diagnostic;
 pub mod front_matter;
 pub mod markdown;
 pub mod output;
+pub mod outputs;
 pub mod render;
 pub mod report;
 pub mod scaffold;

@@ -1,6 +1,8 @@
 //! Rendering: turns the validated [`Site`] into pages. Story bodies go through the Markdown
-//! pipeline, then every page (story, series, topic, person, their indexes, home, 404) is
-//! rendered through the theme's templates.
+//! pipeline, then every page (story, series, topic, person, their indexes, home, 404, the
+//! corrections and funders pages) and every machine-readable file (Atom feeds, sitemaps,
+//! robots.txt; their data comes from [`crate::outputs`]) is rendered through the theme's
+//! templates.
 //!
 //! Everything a listing needs is prepared once in a [`SiteView`] (one template value per story
 //! card, the story lists of every topic and person), so rendering a page only clones cheap,
@@ -9,15 +11,22 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Component, Path, PathBuf};
+use std::sync::OnceLock;
 
 use minijinja::Value;
 use minijinja::value::Serde;
 use serde::Serialize;
 
 use crate::config::{PersonProfile, SiteConfig};
-use crate::content::{Image, Series, Site, Story, resolve_against, slugify};
+use crate::content::{
+    Claim, Image, Series, Site, Story, person_url, resolve_against, slugify, topic_url,
+};
+use crate::dates::StoryDate;
 use crate::diagnostic::Diagnostic;
 use crate::markdown::{self, MarkdownOptions, RenderContext, RenderedMarkdown};
+use crate::outputs::feeds::{self, FEED_ENTRIES};
+use crate::outputs::ledger::{self, FunderStories, LedgerEntry};
+use crate::outputs::{self, jsonld, sitemaps};
 use crate::templates::Templates;
 
 /// How many of the latest stories the home page lists.
@@ -130,7 +139,7 @@ pub fn markdown_body(
     }
 }
 
-/// What one page is.
+/// What one page is: an HTML page, or a machine-readable file (feed, sitemap, robots.txt).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Page {
     Story(usize),
@@ -141,6 +150,40 @@ pub enum Page {
     People,
     Home,
     NotFound,
+    /// `/corrections/`: every correction, newest first.
+    Corrections,
+    /// `/funders/`: each funder and the stories it funded.
+    Funders,
+    /// `/atom.xml`: the latest stories of the site.
+    SiteFeed,
+    /// `/<series>/atom.xml`.
+    SeriesFeed(usize),
+    /// `/topics/<topic>/atom.xml`.
+    TopicFeed(usize),
+    /// `/people/<person>/atom.xml`.
+    PersonFeed(usize),
+    /// `/corrections/atom.xml`.
+    CorrectionsFeed,
+    /// `/sitemap.xml`.
+    Sitemap,
+    /// `/news-sitemap.xml`.
+    NewsSitemap,
+    /// `/robots.txt`.
+    Robots,
+}
+
+/// Site paths of the site-wide pages and files.
+pub const CORRECTIONS_URL: &str = "/corrections/";
+pub const FUNDERS_URL: &str = "/funders/";
+pub const SITE_FEED_URL: &str = "/atom.xml";
+pub const CORRECTIONS_FEED_URL: &str = "/corrections/atom.xml";
+pub const SITEMAP_URL: &str = "/sitemap.xml";
+pub const NEWS_SITEMAP_URL: &str = "/news-sitemap.xml";
+pub const ROBOTS_URL: &str = "/robots.txt";
+
+/// The feed of the page at site path `page_url` (a series, topic or person page).
+pub fn feed_url(page_url: &str) -> String {
+    format!("{page_url}atom.xml")
 }
 
 struct TopicEntry {
@@ -165,6 +208,14 @@ pub struct SiteView<'a> {
     series_descriptions: &'a [RenderedMarkdown],
     site_value: Value,
     cards: Vec<Value>,
+    /// When each story last changed (its date, `updated` or a correction, the latest).
+    last_changed: Vec<StoryDate>,
+    /// Every correction, newest first.
+    ledger: Vec<LedgerEntry>,
+    funders: Vec<FunderStories>,
+    /// Each story's feed entry, made the first time a feed needs it and shared by every feed
+    /// that lists the story (its body is the biggest part).
+    feed_entries: Vec<OnceLock<Value>>,
 }
 
 /// Which pages the site has and which stories each listing holds: cheap to build (no template
@@ -201,6 +252,15 @@ struct PageContext<'a> {
     url: &'a str,
     permalink: String,
     description: &'a str,
+    feeds: Vec<FeedLink>,
+}
+
+/// A feed offered in a page's head.
+#[derive(Serialize)]
+struct FeedLink {
+    title: String,
+    /// Absolute URL.
+    url: String,
 }
 
 #[derive(Serialize)]
@@ -278,6 +338,28 @@ struct CorrectionContext<'a> {
     date: String,
     date_display: String,
     text: &'a str,
+    anchor: &'a str,
+}
+
+#[derive(Serialize)]
+struct LedgerContext<'a> {
+    date: String,
+    date_display: String,
+    text: &'a str,
+    anchor: String,
+    /// The correction on its story's page: `/series/story/#correction-2022-02-10`.
+    url: String,
+    story: SeriesLinkContext<'a>,
+}
+
+#[derive(Serialize)]
+struct FunderPageContext<'a> {
+    name: &'a str,
+    anchor: &'a str,
+    url: Option<&'a str>,
+    description: Option<&'a str>,
+    series: Vec<SeriesLinkContext<'a>>,
+    stories: Value,
 }
 
 #[derive(Serialize)]
@@ -300,7 +382,9 @@ struct StoryContext<'a> {
     date_display: String,
     updated: Option<String>,
     updated_display: Option<String>,
+    modified: Option<String>,
     summary: &'a str,
+    reporters: Vec<LinkContext<'a>>,
     series: Option<SeriesLinkContext<'a>>,
     topics: Vec<LinkContext<'a>>,
     image: Option<ImageContext<'a>>,
@@ -313,6 +397,8 @@ struct StoryContext<'a> {
     draft: bool,
     /// The body HTML, marked safe so templates do not escape it.
     content: Value,
+    /// The JSON-LD documents, marked safe (already escaped for a `<script>` element).
+    json_ld: Vec<Value>,
 }
 
 #[derive(Serialize)]
@@ -423,9 +509,9 @@ impl<'a> SiteIndex<'a> {
             }
             for topic in &story.topics {
                 let slug = slugify(topic);
-                let entry = topics.entry(slug.clone()).or_insert_with(|| TopicEntry {
+                let entry = topics.entry(slug).or_insert_with(|| TopicEntry {
                     name: topic.clone(),
-                    url: format!("/topics/{slug}/"),
+                    url: topic_url(topic),
                     stories: Vec::new(),
                 });
                 if entry.stories.last() != Some(&index) {
@@ -437,7 +523,7 @@ impl<'a> SiteIndex<'a> {
                     let slug = slugify(name);
                     let entry = people.entry(slug.clone()).or_insert_with(|| PersonEntry {
                         name: name.clone(),
-                        url: format!("/people/{slug}/"),
+                        url: person_url(name),
                         profile: profile_index(config, &slug),
                         stories: Vec::new(),
                     });
@@ -472,8 +558,8 @@ impl<'a> SiteIndex<'a> {
 
     /// Every page of the site, in a fixed order.
     pub fn pages(&self) -> Vec<Page> {
-        let mut pages =
-            Vec::with_capacity(self.site.stories.len() + self.topics.len() + self.people.len() + 8);
+        let listings = self.site.series.len() + self.topics.len() + self.people.len();
+        let mut pages = Vec::with_capacity(self.site.stories.len() + 2 * listings + 16);
         pages.extend((0..self.site.stories.len()).map(Page::Story));
         pages.extend((0..self.site.series.len()).map(Page::Series));
         pages.extend((0..self.topics.len()).map(Page::Topic));
@@ -482,6 +568,16 @@ impl<'a> SiteIndex<'a> {
         pages.push(Page::People);
         pages.push(Page::Home);
         pages.push(Page::NotFound);
+        pages.push(Page::Corrections);
+        pages.push(Page::Funders);
+        pages.push(Page::SiteFeed);
+        pages.extend((0..self.site.series.len()).map(Page::SeriesFeed));
+        pages.extend((0..self.topics.len()).map(Page::TopicFeed));
+        pages.extend((0..self.people.len()).map(Page::PersonFeed));
+        pages.push(Page::CorrectionsFeed);
+        pages.push(Page::Sitemap);
+        pages.push(Page::NewsSitemap);
+        pages.push(Page::Robots);
         pages
     }
 
@@ -496,6 +592,16 @@ impl<'a> SiteIndex<'a> {
             Page::People => "/people/".to_string(),
             Page::Home => "/".to_string(),
             Page::NotFound => "/404.html".to_string(),
+            Page::Corrections => CORRECTIONS_URL.to_string(),
+            Page::Funders => FUNDERS_URL.to_string(),
+            Page::SiteFeed => SITE_FEED_URL.to_string(),
+            Page::SeriesFeed(index) => feed_url(&self.site.series[index].url),
+            Page::TopicFeed(index) => feed_url(&self.topics[index].url),
+            Page::PersonFeed(index) => feed_url(&self.people[index].url),
+            Page::CorrectionsFeed => CORRECTIONS_FEED_URL.to_string(),
+            Page::Sitemap => SITEMAP_URL.to_string(),
+            Page::NewsSitemap => NEWS_SITEMAP_URL.to_string(),
+            Page::Robots => ROBOTS_URL.to_string(),
         }
     }
 }
@@ -527,6 +633,10 @@ impl<'a> SiteView<'a> {
             series_descriptions,
             site_value,
             cards: Vec::new(),
+            last_changed: site.stories.iter().map(outputs::last_changed).collect(),
+            ledger: ledger::corrections_newest_first(&site.stories),
+            funders: ledger::funders(config, &site.stories),
+            feed_entries: site.stories.iter().map(|_| OnceLock::new()).collect(),
         };
         view.cards = site
             .stories
@@ -589,14 +699,133 @@ impl<'a> SiteView<'a> {
         })
     }
 
-    fn page_value(&self, kind: &'static str, title: &str, url: &str, description: &str) -> Value {
+    /// The `page` value. Its `feeds` are the site's feed and, when given, the page's own
+    /// (`(title, site path)`).
+    fn page_value(
+        &self,
+        kind: &'static str,
+        title: &str,
+        url: &str,
+        description: &str,
+        own_feed: Option<(&str, String)>,
+    ) -> Value {
+        let config = &self.site.config;
+        let mut feeds = vec![FeedLink {
+            title: config.title.clone(),
+            url: config.absolute_url(SITE_FEED_URL),
+        }];
+        if let Some((title, feed)) = own_feed {
+            feeds.push(FeedLink {
+                title: format!("{title} — {}", config.title),
+                url: config.absolute_url(&feed),
+            });
+        }
         value(PageContext {
             kind,
             title,
             url,
-            permalink: self.site.config.absolute_url(url),
+            permalink: config.absolute_url(url),
             description,
+            feeds,
         })
+    }
+
+    /// The site path and last change of an HTML page, for the sitemap; None for pages that are
+    /// not listed there (the 404 page, feeds and other files).
+    fn sitemap_entry(&self, page: Page) -> Option<(&str, Option<StoryDate>)> {
+        let of = |stories: &mut dyn Iterator<Item = usize>| {
+            outputs::latest(stories.map(|index| &self.last_changed[index]))
+        };
+        let all = || outputs::latest(&self.last_changed);
+        Some(match page {
+            Page::Story(index) => (
+                self.site.stories[index].url.as_str(),
+                Some(self.last_changed[index]),
+            ),
+            Page::Series(index) => (
+                self.site.series[index].url.as_str(),
+                of(&mut self.index.series_stories[index].iter().copied()),
+            ),
+            Page::Topic(index) => (
+                self.index.topics[index].url.as_str(),
+                of(&mut self.index.topics[index].stories.iter().copied()),
+            ),
+            Page::Person(index) => (
+                self.index.people[index].url.as_str(),
+                of(&mut self.index.people[index]
+                    .stories
+                    .iter()
+                    .map(|(story, _)| *story)),
+            ),
+            Page::Topics => ("/topics/", all()),
+            Page::People => ("/people/", all()),
+            Page::Home => ("/", all()),
+            Page::Funders => (FUNDERS_URL, all()),
+            Page::Corrections => (
+                CORRECTIONS_URL,
+                self.ledger
+                    .first()
+                    .map(|entry| self.correction(*entry).date),
+            ),
+            Page::NotFound
+            | Page::SiteFeed
+            | Page::SeriesFeed(_)
+            | Page::TopicFeed(_)
+            | Page::PersonFeed(_)
+            | Page::CorrectionsFeed
+            | Page::Sitemap
+            | Page::NewsSitemap
+            | Page::Robots => return None,
+        })
+    }
+
+    fn correction(&self, entry: LedgerEntry) -> &'a crate::content::Correction {
+        &self.site.stories[entry.story].corrections[entry.correction]
+    }
+
+    fn correction_anchor(&self, entry: LedgerEntry) -> String {
+        let corrections = &self.site.stories[entry.story].corrections;
+        ledger::correction_anchors(corrections).swap_remove(entry.correction)
+    }
+
+    /// The feed entry of a story, made once.
+    fn feed_entry(&self, index: usize) -> Value {
+        self.feed_entries[index]
+            .get_or_init(|| {
+                let story = &self.site.stories[index];
+                let body = &self.bodies[index];
+                value(feeds::story_entry(
+                    &self.site.config,
+                    story,
+                    summary_of(story, body),
+                    &body.html,
+                ))
+            })
+            .clone()
+    }
+
+    /// The context of a story feed: `title`, `subtitle`, the feed's and its page's site paths,
+    /// and its stories (newest first; only the first [`FEED_ENTRIES`] are used).
+    fn story_feed_context(
+        &self,
+        title: &str,
+        subtitle: &str,
+        url: &str,
+        page_url: &str,
+        stories: impl Iterator<Item = usize>,
+    ) -> Value {
+        let stories: Vec<usize> = stories.take(FEED_ENTRIES).collect();
+        let updated = outputs::latest(stories.iter().map(|&index| &self.last_changed[index]));
+        let entries: Vec<Value> = stories
+            .iter()
+            .map(|&index| self.feed_entry(index))
+            .collect();
+        minijinja::context! {
+            site => self.site_value.clone(),
+            page => self.page_value("feed", title, url, subtitle, None),
+            feed => value(feeds::feed(&self.site.config, title, subtitle, url, page_url, updated)),
+            entries,
+        }
     }
 
     fn cards_of(&self, stories: impl Iterator<Item = usize>) -> Value {
@@ -616,9 +845,13 @@ impl<'a> SiteView<'a> {
                 let story = &self.site.stories[index];
                 let body = &self.bodies[index];
                 let description = summary_of(story, body);
+                let series_feed = story.series.map(|series| {
+                    let series = &self.site.series[series];
+                    (series.title.as_str(), feed_url(&series.url))
+                });
                 let context = minijinja::context! {
                     site,
-                    page => self.page_value("story", &story.title, &story.url, description),
+                    page => self.page_value("story", &story.title, &story.url, description, series_feed),
                     story => self.story_value(story, body),
                 };
                 (
@@ -633,7 +866,13 @@ impl<'a> SiteView<'a> {
                 let description = series.summary.as_deref().unwrap_or("");
                 let context = minijinja::context! {
                     site,
-                    page => self.page_value("series", &series.title, &series.url, description),
+                    page => self.page_value(
+                        "series",
+                        &series.title,
+                        &series.url,
+                        description,
+                        Some((&series.title, feed_url(&series.url))),
+                    ),
                     series => self.series_value(series, &self.series_descriptions[index]),
                     stories => self.cards_of(self.index.series_stories[index].iter().copied()),
                 };
@@ -648,7 +887,13 @@ impl<'a> SiteView<'a> {
                 let topic = &self.index.topics[index];
                 let context = minijinja::context! {
                     site,
-                    page => self.page_value("topic", &topic.name, &topic.url, ""),
+                    page => self.page_value(
+                        "topic",
+                        &topic.name,
+                        &topic.url,
+                        "",
+                        Some((&topic.name, feed_url(&topic.url))),
+                    ),
                     topic => value(LinkContext { name: &topic.name, url: &topic.url }),
                     stories => self.cards_of(topic.stories.iter().copied()),
                 };
@@ -667,7 +912,7 @@ impl<'a> SiteView<'a> {
                     .collect();
                 let context = minijinja::context! {
                     site,
-                    page => self.page_value("topics", "Topics", "/topics/", ""),
+                    page => self.page_value("topics", "Topics", "/topics/", "", None),
                     topics => value(topics),
                 };
                 ("/topics/".to_string(), "topics.html", context, None)
@@ -685,7 +930,13 @@ impl<'a> SiteView<'a> {
                 let description = profile.and_then(|p| p.bio.as_deref()).unwrap_or("");
                 let context = minijinja::context! {
                     site,
-                    page => self.page_value("person", &person.name, &person.url, description),
+                    page => self.page_value(
+                        "person",
+                        &person.name,
+                        &person.url,
+                        description,
+                        Some((&person.name, feed_url(&person.url))),
+                    ),
                     person => value(PersonContext {
                         name: &person.name,
                         url: &person.url,
@@ -711,7 +962,7 @@ impl<'a> SiteView<'a> {
                     .collect();
                 let context = minijinja::context! {
                     site,
-                    page => self.page_value("people", "People", "/people/", ""),
+                    page => self.page_value("people", "People", "/people/", "", None),
                     people => value(people),
                 };
                 ("/people/".to_string(), "people.html", context, None)
@@ -729,7 +980,7 @@ impl<'a> SiteView<'a> {
                     .collect();
                 let context = minijinja::context! {
                     site,
-                    page => self.page_value("home", &config.title, "/", ""),
+                    page => self.page_value("home", &config.title, "/", "", None),
                     stories => self.cards_of(0..self.site.stories.len().min(HOME_STORIES)),
                     series_list => value(series_list),
                 };
@@ -738,9 +989,203 @@ impl<'a> SiteView<'a> {
             Page::NotFound => {
                 let context = minijinja::context! {
                     site,
-                    page => self.page_value("404", "Page not found", "/404.html", ""),
+                    page => self.page_value("404", "Page not found", "/404.html", "", None),
                 };
                 ("/404.html".to_string(), "404.html", context, None)
+            }
+            Page::Corrections => {
+                let format = &config.date_format;
+                let corrections: Vec<LedgerContext> = self
+                    .ledger
+                    .iter()
+                    .map(|entry| {
+                        let story = &self.site.stories[entry.story];
+                        let correction = self.correction(*entry);
+                        let anchor = self.correction_anchor(*entry);
+                        LedgerContext {
+                            date: correction.date.iso(),
+                            date_display: correction.date.display(format),
+                            text: &correction.text,
+                            url: format!("{}#{anchor}", story.url),
+                            anchor,
+                            story: SeriesLinkContext {
+                                title: &story.title,
+                                url: &story.url,
+                            },
+                        }
+                    })
+                    .collect();
+                let context = minijinja::context! {
+                    site,
+                    page => self.page_value(
+                        "corrections",
+                        "Corrections",
+                        CORRECTIONS_URL,
+                        "Every correction we have published, newest first.",
+                        Some(("Corrections", CORRECTIONS_FEED_URL.to_string())),
+                    ),
+                    corrections => value(corrections),
+                };
+                (
+                    CORRECTIONS_URL.to_string(),
+                    "corrections.html",
+                    context,
+                    None,
+                )
+            }
+            Page::Funders => {
+                let funders: Vec<FunderPageContext> = self
+                    .funders
+                    .iter()
+                    .map(|funder| {
+                        let registered = funder.registry.map(|index| &config.funders[index]);
+                        FunderPageContext {
+                            name: &funder.name,
+                            anchor: &funder.anchor,
+                            url: registered.and_then(|f| f.url.as_deref()),
+                            description: registered.and_then(|f| f.description.as_deref()),
+                            series: self
+                                .site
+                                .series
+                                .iter()
+                                .filter(|series| series.funders.contains(&funder.name))
+                                .map(|series| SeriesLinkContext {
+                                    title: &series.title,
+                                    url: &series.url,
+                                })
+                                .collect(),
+                            stories: self.cards_of(funder.stories.iter().copied()),
+                        }
+                    })
+                    .collect();
+                let context = minijinja::context! {
+                    site,
+                    page => self.page_value(
+                        "funders",
+                        "Our funders",
+                        FUNDERS_URL,
+                        "Who funds our journalism, and every story each funder paid for.",
+                        None,
+                    ),
+                    funders => value(funders),
+                };
+                (FUNDERS_URL.to_string(), "funders.html", context, None)
+            }
+            Page::SiteFeed => {
+                let context = self.story_feed_context(
+                    &config.title,
+                    "",
+                    SITE_FEED_URL,
+                    "/",
+                    0..self.site.stories.len(),
+                );
+                (SITE_FEED_URL.to_string(), "atom.xml", context, None)
+            }
+            Page::SeriesFeed(index) => {
+                let series = &self.site.series[index];
+                let url = feed_url(&series.url);
+                let context = self.story_feed_context(
+                    &series.title,
+                    series.summary.as_deref().unwrap_or(""),
+                    &url,
+                    &series.url,
+                    self.index.series_stories[index].iter().copied(),
+                );
+                (url, "atom.xml", context, Some(series.source.as_path()))
+            }
+            Page::TopicFeed(index) => {
+                let topic = &self.index.topics[index];
+                let url = feed_url(&topic.url);
+                let context = self.story_feed_context(
+                    &topic.name,
+                    "",
+                    &url,
+                    &topic.url,
+                    topic.stories.iter().copied(),
+                );
+                (url, "atom.xml", context, None)
+            }
+            Page::PersonFeed(index) => {
+                let person = &self.index.people[index];
+                let url = feed_url(&person.url);
+                let context = self.story_feed_context(
+                    &person.name,
+                    "",
+                    &url,
+                    &person.url,
+                    person.stories.iter().map(|(story, _)| *story),
+                );
+                (url, "atom.xml", context, None)
+            }
+            Page::CorrectionsFeed => {
+                let entries: Vec<&LedgerEntry> = self.ledger.iter().take(FEED_ENTRIES).collect();
+                let updated = outputs::latest(entries.iter().map(|e| &self.correction(**e).date));
+                let entries: Vec<Value> = entries
+                    .iter()
+                    .map(|entry| {
+                        let correction = self.correction(**entry);
+                        value(feeds::correction_entry(
+                            config,
+                            &self.site.stories[entry.story],
+                            correction,
+                            &self.correction_anchor(**entry),
+                            &correction.date.display(&config.date_format),
+                        ))
+                    })
+                    .collect();
+                let title = format!("Corrections — {}", config.title);
+                let subtitle = "Every correction we have published, newest first.";
+                let context = minijinja::context! {
+                    site,
+                    page => self.page_value("feed", &title, CORRECTIONS_FEED_URL, subtitle, None),
+                    feed => value(feeds::feed(config, &title, subtitle, CORRECTIONS_FEED_URL, CORRECTIONS_URL, updated)),
+                    entries,
+                };
+                (CORRECTIONS_FEED_URL.to_string(), "atom.xml", context, None)
+            }
+            Page::Sitemap => {
+                let urls: Vec<sitemaps::SitemapUrl> = self
+                    .pages()
+                    .into_iter()
+                    .filter_map(|page| self.sitemap_entry(page))
+                    .map(|(url, lastmod)| sitemaps::SitemapUrl::new(config, url, lastmod))
+                    .collect();
+                let context = minijinja::context! {
+                    site,
+                    page => self.page_value("sitemap", "Sitemap", SITEMAP_URL, "", None),
+                    urls => value(urls),
+                };
+                (SITEMAP_URL.to_string(), "sitemap.xml", context, None)
+            }
+            Page::NewsSitemap => {
+                let stories: Vec<sitemaps::NewsUrl> =
+                    sitemaps::news_window(&self.site.stories, self.site.now)
+                        .into_iter()
+                        .map(|index| sitemaps::news_url(config, &self.site.stories[index]))
+                        .collect();
+                let context = minijinja::context! {
+                    site,
+                    page => self.page_value("news-sitemap", "News sitemap", NEWS_SITEMAP_URL, "", None),
+                    publication => value(sitemaps::news_publication(config)),
+                    stories => value(stories),
+                };
+                (
+                    NEWS_SITEMAP_URL.to_string(),
+                    "news-sitemap.xml",
+                    context,
+                    None,
+                )
+            }
+            Page::Robots => {
+                let context = minijinja::context! {
+                    site,
+                    page => self.page_value("robots", "robots.txt", ROBOTS_URL, "", None),
+                    sitemaps => vec![
+                        config.absolute_url(SITEMAP_URL),
+                        config.absolute_url(NEWS_SITEMAP_URL),
+                    ],
+                };
+                (ROBOTS_URL.to_string(), "robots.txt", context, None)
             }
         };
         let contents = templates.render(template, context, source)?;
@@ -776,7 +1221,16 @@ impl<'a> SiteView<'a> {
             note: config.funding_note.as_deref(),
             funders: self.funders(&story.funders),
         });
-        let mut anchors_used: HashMap<String, usize> = HashMap::new();
+        let claim_anchors = claim_anchors(&story.claims);
+        let correction_anchors = ledger::correction_anchors(&story.corrections);
+        let description = summary_of(story, body);
+        let json_ld = jsonld::story_documents(&jsonld::ArticleInput {
+            story,
+            config,
+            series,
+            description,
+            claim_anchors: &claim_anchors,
+        });
         value(StoryContext {
             title: &story.title,
             url: &story.url,
@@ -785,7 +1239,9 @@ impl<'a> SiteView<'a> {
             date_display: story.date.display(format),
             updated: story.updated.map(|d| d.iso()),
             updated_display: story.updated.map(|d| d.display(format)),
-            summary: summary_of(story, body),
+            modified: outputs::modified(story).map(|d| d.iso()),
+            summary: description,
+            reporters: self.people_links(&story.reporters),
             series: self.series_link(story),
             topics: story
                 .topics
@@ -815,38 +1271,32 @@ impl<'a> SiteView<'a> {
             corrections: story
                 .corrections
                 .iter()
-                .map(|c| CorrectionContext {
+                .zip(&correction_anchors)
+                .map(|(c, anchor)| CorrectionContext {
                     date: c.date.iso(),
                     date_display: c.date.display(format),
                     text: &c.text,
+                    anchor,
                 })
                 .collect(),
             claims: story
                 .claims
                 .iter()
-                .map(|c| {
-                    let base = format!("claim-{}", slugify(&c.claim));
-                    let seen = anchors_used.entry(base.clone()).or_insert(0);
-                    *seen += 1;
-                    let anchor = if *seen == 1 {
-                        base
-                    } else {
-                        format!("{base}-{}", *seen - 1)
-                    };
-                    ClaimContext {
-                        claim: &c.claim,
-                        claimant: &c.claimant,
-                        rating: &c.rating,
-                        date: c.date.map(|d| d.iso()),
-                        date_display: c.date.map(|d| d.display(format)),
-                        url: c.url.as_deref(),
-                        anchor,
-                    }
+                .zip(claim_anchors)
+                .map(|(c, anchor)| ClaimContext {
+                    claim: &c.claim,
+                    claimant: &c.claimant,
+                    rating: &c.rating,
+                    date: c.date.map(|d| d.iso()),
+                    date_display: c.date.map(|d| d.display(format)),
+                    url: c.url.as_deref(),
+                    anchor,
                 })
                 .collect(),
             extra: &story.extra,
             draft: story.draft,
             content: Value::from_safe_string(body.html.clone()),
+            json_ld: json_ld.into_iter().map(Value::from_safe_string).collect(),
         })
     }
 
@@ -862,6 +1312,25 @@ impl<'a> SiteView<'a> {
             extra: &series.extra,
         })
     }
+}
+
+/// The id of each claim on the story page: `claim-` and a slug of the claim, with `-1`, `-2`...
+/// for repeats.
+pub fn claim_anchors(claims: &[Claim]) -> Vec<String> {
+    let mut anchors_used: HashMap<String, usize> = HashMap::new();
+    claims
+        .iter()
+        .map(|claim| {
+            let base = format!("claim-{}", slugify(&claim.claim));
+            let seen = anchors_used.entry(base.clone()).or_insert(0);
+            *seen += 1;
+            if *seen == 1 {
+                base
+            } else {
+                format!("{base}-{}", *seen - 1)
+            }
+        })
+        .collect()
 }
 
 /// The roles of a story in byline order: reporters, further credits as written, editors.

@@ -20,7 +20,7 @@ fn writes_every_page_of_the_site() {
     let run = site.build(&[]);
     run.assert_success();
     assert!(
-        run.stdout.starts_with("built 14 pages (3 stories, "),
+        run.stdout.starts_with("built 28 pages (3 stories, "),
         "{}",
         run.stdout
     );

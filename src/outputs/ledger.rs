@@ -1,0 +1,211 @@
+//! The accountability pages' data: the corrections ledger (every correction on the site, newest
+//! first, with the anchor it has on its story's page) and who funded which stories.
+
+use std::collections::HashMap;
+
+use crate::config::SiteConfig;
+use crate::content::{Correction, Story, slugify};
+
+/// One correction in the ledger: which story and which of its corrections.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LedgerEntry {
+    pub story: usize,
+    pub correction: usize,
+}
+
+/// Every correction of `stories`, newest first; corrections of the same moment in story order
+/// (newest story first), then as written.
+pub fn corrections_newest_first(stories: &[Story]) -> Vec<LedgerEntry> {
+    let mut entries: Vec<LedgerEntry> = stories
+        .iter()
+        .enumerate()
+        .flat_map(|(story, s)| {
+            (0..s.corrections.len()).map(move |correction| LedgerEntry { story, correction })
+        })
+        .collect();
+    entries.sort_by(|a, b| {
+        let date = |e: &LedgerEntry| stories[e.story].corrections[e.correction].date.instant;
+        date(b)
+            .cmp(&date(a))
+            .then(a.story.cmp(&b.story))
+            .then(a.correction.cmp(&b.correction))
+    });
+    entries
+}
+
+/// The id of each correction on its story's page: `correction-2022-02-10`, with `-2`, `-3`...
+/// for further corrections of the same day. Tied to the date rather than the position, so an
+/// anchor (and a feed entry's id) stays the same when corrections are added above it.
+pub fn correction_anchors(corrections: &[Correction]) -> Vec<String> {
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    corrections
+        .iter()
+        .map(|correction| {
+            let base = format!("correction-{}", correction.date.day);
+            let count = seen.entry(base.clone()).or_insert(0);
+            *count += 1;
+            if *count == 1 {
+                base
+            } else {
+                format!("{base}-{count}")
+            }
+        })
+        .collect()
+}
+
+/// A funder and the stories it funded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FunderStories {
+    pub name: String,
+    /// The anchor of the funder on the funders page.
+    pub anchor: String,
+    /// Index into the site configuration's funders registry; None for a funder a story names
+    /// that the registry does not list (only possible when the registry is empty).
+    pub registry: Option<usize>,
+    /// Indexes of the stories it funded, directly or through their series, in site order.
+    pub stories: Vec<usize>,
+}
+
+/// Every funder of the registry in its order, then any other funder the stories name (by
+/// name), each with the stories it funded. A story's funders are its own or, when it names
+/// none, its series'.
+pub fn funders(config: &SiteConfig, stories: &[Story]) -> Vec<FunderStories> {
+    let mut list: Vec<FunderStories> = config
+        .funders
+        .iter()
+        .enumerate()
+        .map(|(index, funder)| FunderStories {
+            name: funder.name.clone(),
+            anchor: String::new(),
+            registry: Some(index),
+            stories: Vec::new(),
+        })
+        .collect();
+    let mut by_name: HashMap<String, usize> = list
+        .iter()
+        .enumerate()
+        .map(|(index, funder)| (funder.name.clone(), index))
+        .collect();
+    let mut unlisted: Vec<String> = stories
+        .iter()
+        .flat_map(|story| &story.funders)
+        .filter(|name| !by_name.contains_key(name.as_str()))
+        .cloned()
+        .collect();
+    unlisted.sort();
+    unlisted.dedup();
+    for name in unlisted {
+        by_name.insert(name.clone(), list.len());
+        list.push(FunderStories {
+            name,
+            anchor: String::new(),
+            registry: None,
+            stories: Vec::new(),
+        });
+    }
+    for (index, story) in stories.iter().enumerate() {
+        for name in &story.funders {
+            let funder = &mut list[by_name[name.as_str()]];
+            if funder.stories.last() != Some(&index) {
+                funder.stories.push(index);
+            }
+        }
+    }
+    let mut anchors: HashMap<String, usize> = HashMap::new();
+    for funder in &mut list {
+        let base = slugify(&funder.name);
+        let count = anchors.entry(base.clone()).or_insert(0);
+        *count += 1;
+        funder.anchor = if *count == 1 {
+            base
+        } else {
+            format!("{base}-{count}")
+        };
+    }
+    list
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dates::StoryDate;
+
+    fn correction(date: &str) -> Correction {
+        Correction {
+            date: StoryDate::parse(date).unwrap(),
+            text: "t".into(),
+        }
+    }
+
+    #[test]
+    fn ledger_is_newest_first_across_stories() {
+        use crate::outputs::tests::story;
+        let mut a = story("a", "2022-03-01");
+        a.corrections = vec![correction("2022-03-02"), correction("2022-03-05")];
+        let mut b = story("b", "2022-02-01");
+        b.corrections = vec![correction("2022-03-03T10:00:00+02:00")];
+        let c = story("c", "2022-01-01");
+        let ledger = corrections_newest_first(&[a, b, c]);
+        let order: Vec<(usize, usize)> = ledger.iter().map(|e| (e.story, e.correction)).collect();
+        assert_eq!(order, [(0, 1), (1, 0), (0, 0)]);
+    }
+
+    #[test]
+    fn funders_list_registry_first_then_others_with_their_stories() {
+        use crate::outputs::tests::{config, story};
+        let mut config = config();
+        config.funders = vec![
+            crate::config::Funder {
+                name: "Zeta Fund".into(),
+                url: None,
+                description: None,
+            },
+            crate::config::Funder {
+                name: "Alpha Trust".into(),
+                url: None,
+                description: None,
+            },
+        ];
+        let mut a = story("a", "2022-03-01");
+        a.funders = vec!["Alpha Trust".into(), "Beta".into()];
+        let mut b = story("b", "2022-02-01");
+        b.funders = vec!["Alpha Trust".into()];
+        let list = funders(&config, &[a, b]);
+        let summary: Vec<(&str, &str, Option<usize>, &[usize])> = list
+            .iter()
+            .map(|f| {
+                (
+                    f.name.as_str(),
+                    f.anchor.as_str(),
+                    f.registry,
+                    f.stories.as_slice(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            summary,
+            [
+                ("Zeta Fund", "zeta-fund", Some(0), &[][..]),
+                ("Alpha Trust", "alpha-trust", Some(1), &[0, 1][..]),
+                ("Beta", "beta", None, &[0][..]),
+            ]
+        );
+    }
+
+    #[test]
+    fn correction_anchors_follow_dates() {
+        let anchors = correction_anchors(&[
+            correction("2022-02-10"),
+            correction("2022-02-11T09:00:00+01:00"),
+            correction("2022-02-10"),
+        ]);
+        assert_eq!(
+            anchors,
+            [
+                "correction-2022-02-10",
+                "correction-2022-02-11",
+                "correction-2022-02-10-2"
+            ]
+        );
+    }
+}

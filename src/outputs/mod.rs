@@ -1,0 +1,182 @@
+//! Newsroom outputs: what byline publishes for machines and for accountability besides the
+//! pages themselves — schema.org structured data ([`jsonld`]), Atom feeds ([`feeds`]), sitemaps
+//! and robots.txt ([`sitemaps`]), and the corrections ledger and funders page ([`ledger`]).
+//!
+//! Each function here takes plain data (stories, the site configuration, dates) and returns
+//! plain data or strings; `render` turns them into template values and pages, so feeds and
+//! sitemaps go through the theme like every other page and a site can override them. Nothing
+//! here reads files: everything comes from [`crate::content::Site::stories`], so drafts and
+//! embargoed stories, which never reach that list, appear in none of these outputs.
+
+pub mod feeds;
+pub mod jsonld;
+pub mod ledger;
+pub mod sitemaps;
+
+use crate::config::SiteConfig;
+use crate::content::{Story, resolve_against};
+use crate::dates::StoryDate;
+
+/// The latest of `dates` (by instant), or None when there are none. Of equal instants the
+/// first wins, so the result does not depend on anything but the order given.
+pub fn latest<'a>(dates: impl IntoIterator<Item = &'a StoryDate>) -> Option<StoryDate> {
+    dates
+        .into_iter()
+        .fold(None, |best: Option<StoryDate>, date| match best {
+            Some(best) if best.instant >= date.instant => Some(best),
+            _ => Some(*date),
+        })
+}
+
+/// When the story last changed after publication: the latest of `updated` and its corrections'
+/// dates, or None when it has neither.
+pub fn modified(story: &Story) -> Option<StoryDate> {
+    latest(
+        story
+            .updated
+            .iter()
+            .chain(story.corrections.iter().map(|c| &c.date)),
+    )
+}
+
+/// When the story last changed: [`modified`], but never before its publication date.
+pub fn last_changed(story: &Story) -> StoryDate {
+    match modified(story) {
+        Some(date) if date.instant > story.date.instant => date,
+        _ => story.date,
+    }
+}
+
+/// The absolute URL of a link written on the page at `page_url`: site paths and relative paths
+/// get the site's address, `#fragment` the page's own; URLs with a scheme stay as they are.
+pub fn absolute_link(config: &SiteConfig, page_url: &str, target: &str) -> String {
+    if target.is_empty() || target.starts_with("//") || has_scheme(target) {
+        return target.to_string();
+    }
+    if target.starts_with('#') {
+        return format!("{}{page_url}{target}", config.base_url);
+    }
+    config.absolute_url(&resolve_against(page_url, target))
+}
+
+/// `https:`, `mailto:`, `data:`...: a scheme is letters, digits, `+ - .` before the first `:`,
+/// which comes before any `/ ? #`.
+fn has_scheme(target: &str) -> bool {
+    let Some(colon) = target.find(':') else {
+        return false;
+    };
+    let scheme = &target[..colon];
+    scheme
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic())
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config;
+    use std::path::Path;
+
+    pub(crate) fn config() -> SiteConfig {
+        config::parse(
+            "title: T\nbase_url: https://news.example.org/\n",
+            Path::new("site.yaml"),
+        )
+        .unwrap()
+    }
+
+    pub(crate) fn date(text: &str) -> StoryDate {
+        StoryDate::parse(text).unwrap()
+    }
+
+    /// A minimal valid story.
+    pub(crate) fn story(slug: &str, published: &str) -> Story {
+        Story {
+            source: format!("content/{slug}.md").into(),
+            slug: slug.to_string(),
+            url: format!("/{slug}/"),
+            series: None,
+            title: slug.to_string(),
+            date: date(published),
+            updated: None,
+            reporters: vec!["R".into()],
+            editors: vec!["E".into()],
+            credits: Vec::new(),
+            funders: vec!["F".into()],
+            image: None,
+            summary: None,
+            topics: Vec::new(),
+            draft: false,
+            publish_at: None,
+            sources: Vec::new(),
+            corrections: Vec::new(),
+            claims: Vec::new(),
+            extra: serde_yaml::Value::Null,
+            body_markdown: String::new(),
+            body_first_line: 1,
+        }
+    }
+
+    fn correction(day: &str) -> crate::content::Correction {
+        crate::content::Correction {
+            date: date(day),
+            text: day.to_string(),
+        }
+    }
+
+    #[test]
+    fn last_change_is_the_latest_update_or_correction() {
+        let mut s = story("s", "2022-02-09");
+        assert_eq!(modified(&s), None);
+        assert_eq!(last_changed(&s).iso(), "2022-02-09");
+        s.updated = Some(date("2022-02-10"));
+        s.corrections = vec![correction("2022-02-12"), correction("2022-02-11")];
+        assert_eq!(modified(&s).unwrap().iso(), "2022-02-12");
+        assert_eq!(last_changed(&s).iso(), "2022-02-12");
+        // An `updated` before publication does not move the last change back.
+        s.corrections.clear();
+        s.updated = Some(date("2022-01-01"));
+        assert_eq!(last_changed(&s).iso(), "2022-02-09");
+    }
+
+    #[test]
+    fn latest_compares_instants_not_text() {
+        let dates = [
+            date("2022-02-10"),
+            date("2022-02-10T23:30:00-05:00"),
+            date("2022-02-11T01:00:00+02:00"),
+        ];
+        assert_eq!(latest(&dates).unwrap().iso(), "2022-02-10T23:30:00-05:00");
+        assert_eq!(latest(&[]), None);
+    }
+
+    #[test]
+    fn links_become_absolute() {
+        let config = config();
+        let page = "/s/story/";
+        assert_eq!(
+            absolute_link(&config, page, "/images/a.png"),
+            "https://news.example.org/images/a.png"
+        );
+        assert_eq!(
+            absolute_link(&config, page, "map.png"),
+            "https://news.example.org/s/story/map.png"
+        );
+        assert_eq!(
+            absolute_link(&config, page, "#fn-1"),
+            "https://news.example.org/s/story/#fn-1"
+        );
+        for kept in [
+            "https://x.org/a",
+            "mailto:desk@example.org",
+            "//cdn.example/x.js",
+            "",
+        ] {
+            assert_eq!(absolute_link(&config, page, kept), kept);
+        }
+    }
+}
