@@ -21,6 +21,7 @@ import statistics
 import subprocess
 import sys
 import sysconfig
+import tempfile
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -38,14 +39,17 @@ def find_hugo():
 
 
 def timed(cmd, cwd):
-    start = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(proc.pid, 0)
-    elapsed = time.perf_counter() - start
-    stderr = proc.stderr.read().decode(errors="replace")
-    proc.stderr.close()
-    if os.waitstatus_to_exitcode(status) != 0:
-        sys.exit(f"{' '.join(cmd)} failed:\n{stderr[-2000:]}")
+    # Standard error goes to a file, not a pipe: a pipe nobody reads while waiting would
+    # block a tool that reports many warnings.
+    with tempfile.TemporaryFile() as errors:
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=errors)
+        _, status, usage = os.wait4(proc.pid, 0)
+        elapsed = time.perf_counter() - start
+        if os.waitstatus_to_exitcode(status) != 0:
+            errors.seek(0)
+            tail = errors.read()[-2000:].decode(errors="replace")
+            sys.exit(f"{' '.join(cmd)} failed:\n{tail}")
     return elapsed, usage.ru_maxrss / 1024.0
 
 

@@ -56,12 +56,51 @@ pub fn print(diagnostics: &[Diagnostic], format: Format, root: &Path) {
     match format {
         Format::Human => {
             let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-            let _ = std::io::stderr().write_all(&human(diagnostics, root, color));
+            let (shown, summary) = limit_warnings(diagnostics, HUMAN_WARNING_LIMIT);
+            let mut stderr = std::io::stderr().lock();
+            let _ = stderr.write_all(&human(&shown, root, color));
+            if let Some(summary) = summary {
+                let _ = writeln!(stderr, "{summary}");
+            }
         }
         _ => {
             let _ = std::io::stdout().write_all(&render(diagnostics, format, root, false));
         }
     }
+}
+
+/// How many warnings the human format shows in full. An archive can hold thousands of the same
+/// warning; people need the errors and a count, tools get everything from `--format json`.
+pub const HUMAN_WARNING_LIMIT: usize = 50;
+
+/// Every error, and at most `limit` warnings; for the warnings left out, a line counting them
+/// by code.
+fn limit_warnings(diagnostics: &[Diagnostic], limit: usize) -> (Vec<Diagnostic>, Option<String>) {
+    let mut shown = Vec::new();
+    let mut hidden: std::collections::BTreeMap<&str, usize> = Default::default();
+    let mut warnings = 0;
+    for diagnostic in diagnostics {
+        if diagnostic.severity == Severity::Warning {
+            warnings += 1;
+            if warnings > limit {
+                *hidden.entry(diagnostic.code).or_default() += 1;
+                continue;
+            }
+        }
+        shown.push(diagnostic.clone());
+    }
+    let summary = (!hidden.is_empty()).then(|| {
+        let counts: Vec<String> = hidden
+            .iter()
+            .map(|(code, n)| format!("{n} × {code}"))
+            .collect();
+        format!(
+            "… and {} more warnings not shown ({}); `--format json` lists every finding",
+            hidden.values().sum::<usize>(),
+            counts.join(", ")
+        )
+    });
+    (shown, summary)
 }
 
 fn human(diagnostics: &[Diagnostic], root: &Path, color: bool) -> Vec<u8> {
@@ -245,6 +284,24 @@ mod tests {
         ))
         .unwrap();
         assert!(text.contains("in content/a.md:3:1"), "{text}");
+    }
+
+    #[test]
+    fn human_shows_every_error_and_counts_surplus_warnings() {
+        let warning =
+            |n: usize| Diagnostic::warning(codes::SUMMARY_MISSING, format!("c/{n}.md"), "w");
+        let mut all: Vec<Diagnostic> = (0..5).map(warning).collect();
+        all.push(finding());
+        let (shown, summary) = limit_warnings(&all, 2);
+        assert_eq!(shown.len(), 3);
+        assert!(shown.iter().any(|d| d.is_error()));
+        assert_eq!(
+            summary.as_deref(),
+            Some(
+                "… and 3 more warnings not shown (3 × W-SUMMARY-MISSING); `--format json` lists every finding"
+            )
+        );
+        assert_eq!(limit_warnings(&all, 10).1, None);
     }
 
     #[test]
