@@ -10,7 +10,7 @@ use walkdir::WalkDir;
 
 use crate::checks::{self, EmbargoAudit, LinkTargets};
 use crate::config::{self, SiteConfig};
-use crate::content::{self, ContentOptions, Site};
+use crate::content::{self, ContentOptions, Site, web_path};
 use crate::diagnostic::{Diagnostic, codes};
 use crate::markdown::{MarkdownOptions, RenderedMarkdown};
 use crate::output::{self, Staging};
@@ -312,14 +312,12 @@ fn site_static_files(root: &Path) -> (Vec<(PathBuf, String)>, Vec<Diagnostic>) {
     for entry in WalkDir::new(&site_static).sort_by_file_name() {
         match entry {
             Ok(entry) if entry.file_type().is_file() => {
-                let inside = entry
-                    .path()
-                    .strip_prefix(&site_static)
-                    .unwrap_or(entry.path())
-                    .iter()
-                    .map(|c| c.to_string_lossy())
-                    .collect::<Vec<_>>()
-                    .join("/");
+                let inside = web_path(
+                    entry
+                        .path()
+                        .strip_prefix(&site_static)
+                        .unwrap_or(entry.path()),
+                );
                 files.push((entry.path().to_path_buf(), inside));
             }
             Ok(_) => {}

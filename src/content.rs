@@ -748,12 +748,7 @@ pub fn finish(
         .into_iter()
         .filter_map(|(path, bundle)| {
             let story_url = bundle_urls.get(&bundle)?;
-            let inside = path.strip_prefix(&bundle).ok()?;
-            let inside = inside
-                .iter()
-                .map(|c| c.to_string_lossy())
-                .collect::<Vec<_>>()
-                .join("/");
+            let inside = web_path(path.strip_prefix(&bundle).ok()?);
             Some(BundleAsset {
                 url: format!("{story_url}{inside}"),
                 source: path,
@@ -774,6 +769,15 @@ pub fn finish(
         },
         diagnostics,
     )
+}
+
+/// A relative file path as the `/`-separated path it has on the web, on every platform.
+pub fn web_path(relative: &Path) -> String {
+    relative
+        .iter()
+        .map(|component| component.to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
 /// Turns `text` into a URL-safe slug (`Big Tech` -> `big-tech`); non-Latin text is

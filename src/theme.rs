@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use walkdir::WalkDir;
 
+use crate::content::web_path;
 use crate::diagnostic::{Diagnostic, codes};
 
 include!(concat!(env!("OUT_DIR"), "/default_theme.rs"));
@@ -88,14 +89,12 @@ impl Theme {
             if !entry.file_type().is_file() {
                 continue;
             }
-            let inside = entry
-                .path()
-                .strip_prefix(&site_theme)
-                .unwrap_or(entry.path())
-                .iter()
-                .map(|c| c.to_string_lossy())
-                .collect::<Vec<_>>()
-                .join("/");
+            let inside = web_path(
+                entry
+                    .path()
+                    .strip_prefix(&site_theme)
+                    .unwrap_or(entry.path()),
+            );
             let relative = entry
                 .path()
                 .strip_prefix(root)
