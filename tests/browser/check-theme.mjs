@@ -107,6 +107,28 @@ const OBSERVE_LAYOUT_SHIFT = `
   }).observe({ type: "layout-shift", buffered: true });
 `;
 
+/** Lazy images load as a reader scrolls: scrolls through the page and waits for every image. */
+function loadLazyImages(page) {
+  return page.evaluate(async () => {
+    for (let y = 0; y < document.body.scrollHeight; y += window.innerHeight / 2) {
+      window.scrollTo(0, y);
+      await new Promise((r) => requestAnimationFrame(r));
+    }
+    await Promise.all(
+      [...document.images].map((img) =>
+        img.complete
+          ? null
+          : new Promise((r) => {
+              img.addEventListener("load", r, { once: true });
+              img.addEventListener("error", r, { once: true });
+            })
+      )
+    );
+    window.scrollTo(0, 0);
+    await new Promise((r) => setTimeout(r, 100));
+  });
+}
+
 /** axe-core's WCAG A and AA violations on the page as it is laid out now. */
 function runAxe(page) {
   return page.evaluate(async (tags) => {
@@ -130,20 +152,7 @@ async function checkPage(page, origin, pagePath, scheme) {
   const response = await page.goto(origin + pagePath, { waitUntil: "load" });
   if (response.status() !== 200) problems.push(`HTTP ${response.status()}`);
 
-  // Lazy images load as the reader scrolls: scroll through, then wait for every image.
-  await page.evaluate(async () => {
-    for (let y = 0; y < document.body.scrollHeight; y += window.innerHeight / 2) {
-      window.scrollTo(0, y);
-      await new Promise((r) => requestAnimationFrame(r));
-    }
-    await Promise.all(
-      [...document.images].map((img) =>
-        img.complete ? null : new Promise((r) => img.addEventListener("load", r, { once: true }) || img.addEventListener("error", r, { once: true }))
-      )
-    );
-    window.scrollTo(0, 0);
-    await new Promise((r) => setTimeout(r, 100));
-  });
+  await loadLazyImages(page);
 
   const facts = await page.evaluate(() => ({
     lang: document.documentElement.lang,
@@ -202,6 +211,7 @@ async function screenshots(browser, origin, story, folder) {
       const context = await browser.newContext({ viewport: size, colorScheme: scheme, deviceScaleFactor: 1 });
       const page = await context.newPage();
       await page.goto(origin + story, { waitUntil: "load" });
+      await loadLazyImages(page);
       const file = path.join(folder, `story-${size.width}-${scheme}.png`);
       await page.screenshot({ path: file, fullPage: true });
       written.push(file);
