@@ -13,6 +13,7 @@
 
 mod common;
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
@@ -85,7 +86,10 @@ fn tools_present(test: &str, needs: &[&str]) -> bool {
         !required(),
         "BYLINE_BROWSER_TESTS=1 but {test} cannot run: missing {missing}"
     );
-    eprintln!(
+    // Written to stderr directly rather than with eprintln!, which the test harness captures
+    // and shows only for failing tests: a skip should be seen.
+    let _ = writeln!(
+        std::io::stderr(),
         "skipping {test}: missing {missing} (set BYLINE_BROWSER_TESTS=1 to make this a failure)"
     );
     false
