@@ -12,6 +12,7 @@ use crate::checks::{self, EmbargoAudit, LinkTargets};
 use crate::config::{self, SiteConfig};
 use crate::content::{self, ContentOptions, Site, web_path};
 use crate::diagnostic::{Diagnostic, codes};
+use crate::images::ImageSizes;
 use crate::markdown::{MarkdownOptions, RenderedMarkdown};
 use crate::output::{self, Staging};
 use crate::render::{self, BodyOutput, LinkMap, SiteIndex, SiteView};
@@ -89,6 +90,8 @@ pub struct CheckedSite {
     pub descriptions: Vec<RenderedMarkdown>,
     /// Errors and warnings, sorted by file and position.
     pub diagnostics: Vec<Diagnostic>,
+    /// Pixel sizes of the site's images, for `width` and `height` attributes.
+    pub images: ImageSizes,
 }
 
 impl CheckedSite {
@@ -157,7 +160,8 @@ pub fn check(
         None => None,
     };
 
-    let texts = render_markdown(&site, output);
+    let images = ImageSizes::new(root, &site);
+    let texts = render_markdown(&site, output, &images);
     let mut targets = link_targets(root, &site, theme.as_ref());
     // Links to a story that has errors of its own are not broken links: its errors say why.
     targets
@@ -179,6 +183,7 @@ pub fn check(
         bodies: texts.stories,
         descriptions: texts.series,
         diagnostics,
+        images,
     })
 }
 
@@ -208,7 +213,11 @@ fn link_targets(root: &Path, site: &Site, theme: Option<&Theme>) -> LinkTargets 
 }
 
 /// Renders every story body, series description and rejected story's text (in parallel).
-pub fn render_markdown(site: &Site, output: BodyOutput) -> checks::RenderedTexts {
+pub fn render_markdown(
+    site: &Site,
+    output: BodyOutput,
+    images: &ImageSizes,
+) -> checks::RenderedTexts {
     let options = match output {
         BodyOutput::Html => MarkdownOptions::default(),
         // Highlighting changes no link, image or heading.
@@ -219,7 +228,8 @@ pub fn render_markdown(site: &Site, output: BodyOutput) -> checks::RenderedTexts
     };
     let links = LinkMap::new(site);
     let body = |markdown: &str, first_line: usize, source: &Path, url: &str| {
-        render::markdown_body(markdown, first_line, source, url, &links, &options, output)
+        let page = render::BodyPage { source, url };
+        render::markdown_body(markdown, first_line, page, &links, &options, output, images)
     };
     checks::RenderedTexts {
         stories: site
@@ -260,7 +270,12 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     else {
         return Err(fail(checked.diagnostics));
     };
-    let view = SiteView::new(&checked.site, &checked.bodies, &checked.descriptions);
+    let view = SiteView::new(
+        &checked.site,
+        &checked.bodies,
+        &checked.descriptions,
+        &checked.images,
+    );
     let pages = view.pages();
     let audit = EmbargoAudit::new(&checked.site.withheld);
 

@@ -27,6 +27,7 @@ pub mod content;
 pub mod dates;
 pub mod diagnostic;
 pub mod front_matter;
+pub mod images;
 pub mod markdown;
 pub mod output;
 pub mod outputs;

@@ -27,6 +27,11 @@
 //! 3. `Figures` turns a paragraph that holds nothing but an image with a title into a
 //!    `<figure>` (see below).
 //! 4. [`highlight`] colours fenced code blocks whose language it knows.
+//! 5. `AccessibleMarkup` adds what keyboards and screen readers need and pulldown-cmark does not
+//!    write: each table is wrapped in `<div class="table-scroll" tabindex="0">` (a theme lets it
+//!    scroll sideways on a phone, and a keyboard can then scroll it), and a task list's
+//!    checkboxes get a label (`aria-label="Done"` or `"Not done"`). Code blocks, which scroll
+//!    too, get `tabindex="0"` on their `<pre>` for the same reason.
 //!
 //! A stage holds back at most one heading, one figure candidate or one code block; the rest of
 //! the stream flows through without being collected, which keeps rendering cheap on sites with
@@ -48,13 +53,16 @@
 //! renders as
 //!
 //! ```html
-//! <figure><img src="/images/court.jpg" alt="A crowd outside the court" loading="lazy"><figcaption>Protesters outside the court in Zug. <span class="credit">Credit: Anna Keller/Reuters</span></figcaption></figure>
+//! <figure><img src="/images/court.jpg" alt="A crowd outside the court" width="1200" height="800" loading="lazy"><figcaption>Protesters outside the court in Zug. <span class="credit">Credit: Anna Keller/Reuters</span></figcaption></figure>
 //! ```
 //!
 //! A title without `Credit:` is all caption; a title that is only `Credit: ...` gives a credit
 //! without a caption (see [`split_caption_credit`]). An image without a title, or one that shares
 //! its paragraph with text or a link, stays an ordinary `<img>` with a `title` attribute. Every
-//! image, figure or not, is recorded with the caption and credit its title holds.
+//! image, figure or not, is recorded with the caption and credit its title holds. A figure's
+//! `width` and `height` (the image's pixel size, so browsers reserve its space before it loads)
+//! come from [`RenderContext::image_size`]; without one, or for an image it does not know, they
+//! are left out.
 
 pub mod highlight;
 
@@ -78,6 +86,9 @@ pub struct MarkdownOptions {
     pub figures: bool,
     /// Syntax-highlight fenced code blocks that name a known language.
     pub highlight: bool,
+    /// Keyboard access to tables and code blocks (which scroll sideways on narrow screens) and
+    /// labels on task list checkboxes (see the module documentation).
+    pub accessible_markup: bool,
 }
 
 impl Default for MarkdownOptions {
@@ -88,6 +99,7 @@ impl Default for MarkdownOptions {
             heading_ids: true,
             figures: true,
             highlight: true,
+            accessible_markup: true,
         }
     }
 }
@@ -95,6 +107,10 @@ impl Default for MarkdownOptions {
 /// The caller's URL rewrite: given a link or image destination as written, the URL to put in
 /// the HTML instead, or None to keep it. It may borrow from the caller for `'a`.
 pub type RewriteUrl<'a> = dyn Fn(&str) -> Option<String> + Sync + 'a;
+
+/// The caller's image sizes: given an image source as it goes into the HTML (after
+/// [`RenderContext::rewrite_url`]), its width and height in pixels, when known.
+pub type ImageSize<'a> = dyn Fn(&str) -> Option<(u32, u32)> + Sync + 'a;
 
 /// What a render needs to know besides the Markdown itself.
 #[derive(Clone, Copy)]
@@ -107,6 +123,9 @@ pub struct RenderContext<'a> {
     /// Called with every link and image destination as written; Some(new) replaces it in the
     /// HTML. The caller uses it to resolve relative paths and `other-story.md` links.
     pub rewrite_url: Option<&'a RewriteUrl<'a>>,
+    /// Called with the source of every figure's image; its size becomes the `width` and
+    /// `height` attributes.
+    pub image_size: Option<&'a ImageSize<'a>>,
 }
 
 impl<'a> RenderContext<'a> {
@@ -116,6 +135,7 @@ impl<'a> RenderContext<'a> {
             options,
             first_line: 1,
             rewrite_url: None,
+            image_size: None,
         }
     }
 }
@@ -130,6 +150,10 @@ impl fmt::Debug for RenderContext<'_> {
             .field(
                 "rewrite_url",
                 &self.rewrite_url.map(|_| "Fn(&str) -> Option<String>"),
+            )
+            .field(
+                "image_size",
+                &self.image_size.map(|_| "Fn(&str) -> Option<(u32, u32)>"),
             )
             .finish()
     }
@@ -234,11 +258,19 @@ fn process(markdown: &str, context: &RenderContext, write_html: bool) -> Rendere
     });
     let mut html = String::new();
     if write_html {
-        let events = Figures::new(events, options.figures);
+        let events = Figures::new(events, options.figures, context.image_size);
         let events = highlight::HighlightCode::new(events, options.highlight);
+        let events = AccessibleMarkup::new(events, options.accessible_markup);
         // HTML is usually somewhat longer than its Markdown; reserving that avoids most regrowth.
         html.reserve(markdown.len() + markdown.len() / 2);
         html::push_html(&mut html, events);
+        if options.accessible_markup && html.contains(PLAIN_PRE) {
+            // A code block's start is written by push_html itself, which alone knows whether a
+            // line break goes before it; the attribute is added afterwards. Text and code are
+            // escaped, so `<pre><code` appears nowhere else but in an author's raw HTML, whose
+            // code blocks scroll the same way.
+            html = html.replace(PLAIN_PRE, FOCUSABLE_PRE);
+        }
     } else {
         events.for_each(drop);
     }
@@ -683,19 +715,80 @@ impl<'r> FirstParagraph<'r> {
     }
 }
 
-/// Adapter: renders a paragraph holding nothing but a titled image as a `<figure>`.
-struct Figures<'a, I> {
+/// How pulldown-cmark opens a code block, and the same made reachable by keyboard.
+const PLAIN_PRE: &str = "<pre><code";
+const FOCUSABLE_PRE: &str = "<pre tabindex=\"0\"><code";
+
+/// Adapter: wraps tables in a focusable scroll container and labels task list checkboxes
+/// (see the module documentation).
+struct AccessibleMarkup<'a, I> {
     events: I,
     enabled: bool,
-    /// Events read ahead to decide whether a paragraph is a figure, when it was not.
-    pending: VecDeque<Event<'a>>,
+    /// The event to hand on after the one just returned.
+    pending: Option<Event<'a>>,
 }
 
-impl<'a, I: Iterator<Item = Event<'a>>> Figures<'a, I> {
+impl<'a, I: Iterator<Item = Event<'a>>> AccessibleMarkup<'a, I> {
     fn new(events: I, enabled: bool) -> Self {
         Self {
             events,
             enabled,
+            pending: None,
+        }
+    }
+}
+
+impl<'a, I: Iterator<Item = Event<'a>>> Iterator for AccessibleMarkup<'a, I> {
+    type Item = Event<'a>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if let Some(pending) = self.pending.take() {
+            return Some(pending);
+        }
+        let event = self.events.next()?;
+        if !self.enabled {
+            return Some(event);
+        }
+        match event {
+            // The table's own start stays an event: push_html keeps its column alignments.
+            Event::Start(Tag::Table(_)) => {
+                self.pending = Some(event);
+                Some(Event::Html(
+                    "<div class=\"table-scroll\" tabindex=\"0\">".into(),
+                ))
+            }
+            Event::End(TagEnd::Table) => {
+                self.pending = Some(Event::Html("</div>\n".into()));
+                Some(event)
+            }
+            Event::TaskListMarker(done) => Some(Event::InlineHtml(
+                if done {
+                    "<input type=\"checkbox\" disabled checked aria-label=\"Done\">\n"
+                } else {
+                    "<input type=\"checkbox\" disabled aria-label=\"Not done\">\n"
+                }
+                .into(),
+            )),
+            other => Some(other),
+        }
+    }
+}
+
+/// Adapter: renders a paragraph holding nothing but a titled image as a `<figure>`.
+struct Figures<'a, 's, I> {
+    events: I,
+    enabled: bool,
+    image_size: Option<&'s ImageSize<'s>>,
+    /// Events read ahead to decide whether a paragraph is a figure, when it was not.
+    pending: VecDeque<Event<'a>>,
+}
+
+impl<'a, 's, I: Iterator<Item = Event<'a>>> Figures<'a, 's, I> {
+    fn new(events: I, enabled: bool, image_size: Option<&'s ImageSize<'s>>) -> Self {
+        Self {
+            events,
+            enabled,
+            image_size,
             pending: VecDeque::new(),
         }
     }
@@ -736,11 +829,12 @@ impl<'a, I: Iterator<Item = Event<'a>>> Figures<'a, I> {
         for event in events {
             push_text_content(&event, &mut alt);
         }
-        figure_html(&dest_url, &title, &alt)
+        let size = self.image_size.and_then(|size| size(&dest_url));
+        figure_html(&dest_url, &title, &alt, size)
     }
 }
 
-impl<'a, I: Iterator<Item = Event<'a>>> Iterator for Figures<'a, I> {
+impl<'a, I: Iterator<Item = Event<'a>>> Iterator for Figures<'a, '_, I> {
     type Item = Event<'a>;
 
     fn next(&mut self) -> Option<Self::Item> {
@@ -776,14 +870,18 @@ impl<'a, I: Iterator<Item = Event<'a>>> Iterator for Figures<'a, I> {
 }
 
 /// `<figure>` markup for an image: caption and credit come from its title.
-fn figure_html(src: &str, title: &str, alt: &str) -> String {
+fn figure_html(src: &str, title: &str, alt: &str, size: Option<(u32, u32)>) -> String {
     let (caption, credit) = split_caption_credit(title);
     let mut html = String::with_capacity(96 + src.len() + title.len() + alt.len());
     html.push_str("<figure><img src=\"");
     escape_url(&mut html, src);
     html.push_str("\" alt=\"");
     escape_attribute(&mut html, alt);
-    html.push_str("\" loading=\"lazy\">");
+    html.push('"');
+    if let Some((width, height)) = size {
+        html.push_str(&format!(" width=\"{width}\" height=\"{height}\""));
+    }
+    html.push_str(" loading=\"lazy\">");
     if caption.is_some() || credit.is_some() {
         html.push_str("<figcaption>");
         if let Some(caption) = &caption {
@@ -1101,6 +1199,29 @@ mod tests {
     }
 
     #[test]
+    fn figures_get_the_size_of_their_image_when_it_is_known() {
+        let size = |src: &str| (src == "/images/map.png").then_some((1200, 675));
+        let rewrite = |src: &str| Some(format!("/images/{src}"));
+        let options = MarkdownOptions::default();
+        let context = RenderContext {
+            rewrite_url: Some(&rewrite),
+            image_size: Some(&size),
+            ..RenderContext::new(&options)
+        };
+        // The size is asked for the source as it goes into the HTML, after the rewrite.
+        assert_eq!(
+            render("![Map](map.png \"Caption\")\n", &context).html,
+            "<figure><img src=\"/images/map.png\" alt=\"Map\" width=\"1200\" height=\"675\" \
+             loading=\"lazy\"><figcaption>Caption</figcaption></figure>\n"
+        );
+        assert_eq!(
+            render("![Chart](chart.png \"Caption\")\n", &context).html,
+            "<figure><img src=\"/images/chart.png\" alt=\"Chart\" loading=\"lazy\">\
+             <figcaption>Caption</figcaption></figure>\n"
+        );
+    }
+
+    #[test]
     fn figures_can_be_switched_off() {
         let options = MarkdownOptions {
             figures: false,
@@ -1159,7 +1280,7 @@ mod tests {
     fn highlights_known_languages() {
         let rendered = html("```rust\nfn main() {}\n```\n");
         assert!(
-            rendered.starts_with("<pre class=\"code hl-code\" data-lang=\"rust\"><code class=\"language-rust\"><span class=\"hl-source hl-rust\">"),
+            rendered.starts_with("<pre class=\"code hl-code\" tabindex=\"0\" data-lang=\"rust\"><code class=\"language-rust\"><span class=\"hl-source hl-rust\">"),
             "{rendered}"
         );
         assert!(
@@ -1181,23 +1302,29 @@ mod tests {
     fn unknown_languages_and_plain_blocks_are_not_highlighted() {
         assert_eq!(
             html("```klingon\n<qapla'>\n```\n"),
-            "<pre><code class=\"language-klingon\">&lt;qapla'&gt;\n</code></pre>\n"
+            "<pre tabindex=\"0\"><code class=\"language-klingon\">&lt;qapla'&gt;\n</code></pre>\n"
         );
         assert_eq!(
             html("```\nplain\n```\n"),
-            "<pre><code>plain\n</code></pre>\n"
+            "<pre tabindex=\"0\"><code>plain\n</code></pre>\n"
         );
         assert_eq!(
             html("    indented\n"),
-            "<pre><code>indented\n</code></pre>\n"
+            "<pre tabindex=\"0\"><code>indented\n</code></pre>\n"
         );
         let options = MarkdownOptions {
             highlight: false,
+            accessible_markup: false,
             ..MarkdownOptions::default()
         };
         assert_eq!(
             render_with("```rust\nfn main() {}\n```\n", &options).html,
             "<pre><code class=\"language-rust\">fn main() {}\n</code></pre>\n"
+        );
+        // Code inside the text is escaped, so only real code blocks get the attribute.
+        assert_eq!(
+            html("`<pre><code>`\n"),
+            "<p><code>&lt;pre&gt;&lt;code&gt;</code></p>\n"
         );
     }
 
@@ -1290,6 +1417,7 @@ mod tests {
             options: &options,
             first_line: 1,
             rewrite_url: Some(&rewrite),
+            image_size: None,
         };
         assert_eq!(
             render("[Next](other-story.md)\n", &context).html,
@@ -1315,14 +1443,23 @@ mod tests {
     fn renders_extensions() {
         assert_eq!(
             html("| a | b |\n|---|--:|\n| 1 | 2 |\n"),
-            "<table><thead><tr><th>a</th><th style=\"text-align: right\">b</th></tr></thead><tbody>\n\
-             <tr><td>1</td><td style=\"text-align: right\">2</td></tr>\n</tbody></table>\n"
+            "<div class=\"table-scroll\" tabindex=\"0\"><table><thead><tr><th>a</th><th style=\"text-align: right\">b</th></tr></thead><tbody>\n\
+             <tr><td>1</td><td style=\"text-align: right\">2</td></tr>\n</tbody></table>\n</div>\n"
         );
         assert_eq!(html("~~gone~~\n"), "<p><del>gone</del></p>\n");
         assert_eq!(
             html("- [x] done\n- [ ] todo\n"),
-            "<ul>\n<li><input disabled=\"\" type=\"checkbox\" checked=\"\"/>\ndone</li>\n\
-             <li><input disabled=\"\" type=\"checkbox\"/>\ntodo</li>\n</ul>\n"
+            "<ul>\n<li><input type=\"checkbox\" disabled checked aria-label=\"Done\">\ndone</li>\n\
+             <li><input type=\"checkbox\" disabled aria-label=\"Not done\">\ntodo</li>\n</ul>\n"
+        );
+        let plain = MarkdownOptions {
+            accessible_markup: false,
+            ..MarkdownOptions::default()
+        };
+        assert_eq!(
+            render_with("- [x] done\n\n| a |\n|---|\n| 1 |\n", &plain).html,
+            "<ul>\n<li><input disabled=\"\" type=\"checkbox\" checked=\"\"/>\ndone</li>\n</ul>\n\
+             <table><thead><tr><th>a</th></tr></thead><tbody>\n<tr><td>1</td></tr>\n</tbody></table>\n"
         );
         assert_eq!(
             html("Claim.[^1]\n\n[^1]: Source.\n"),

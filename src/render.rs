@@ -23,6 +23,7 @@ use crate::content::{
 };
 use crate::dates::StoryDate;
 use crate::diagnostic::Diagnostic;
+use crate::images::{ImageSizes, Size};
 use crate::markdown::{self, MarkdownOptions, RenderContext, RenderedMarkdown};
 use crate::outputs::feeds::{self, FEED_ENTRIES};
 use crate::outputs::ledger::{self, FunderStories, LedgerEntry};
@@ -110,28 +111,38 @@ pub enum BodyOutput {
     ChecksOnly,
 }
 
+/// The page a Markdown body belongs to: its source file (relative to the site root) and its
+/// site path.
+#[derive(Debug, Clone, Copy)]
+pub struct BodyPage<'a> {
+    pub source: &'a Path,
+    pub url: &'a str,
+}
+
 /// Renders a story's body (or a series description) to HTML, rewriting links to `.md` files and
-/// relative paths to the site paths they mean.
+/// relative paths to the site paths they mean, and giving figures the size of their image.
 pub fn markdown_body(
     markdown_source: &str,
     first_line: usize,
-    source: &Path,
-    page_url: &str,
+    page: BodyPage,
     links: &LinkMap,
     options: &MarkdownOptions,
     output: BodyOutput,
+    images: &ImageSizes,
 ) -> RenderedMarkdown {
     let rewrite = |target: &str| -> Option<String> {
-        if let Some(url) = links.resolve_markdown_link(source, target) {
+        if let Some(url) = links.resolve_markdown_link(page.source, target) {
             return Some(url);
         }
-        let resolved = resolve_against(page_url, target);
+        let resolved = resolve_against(page.url, target);
         (resolved != target).then_some(resolved)
     };
+    let image_size = |src: &str| images.size(src);
     let context = RenderContext {
         options,
         first_line,
         rewrite_url: Some(&rewrite),
+        image_size: Some(&image_size),
     };
     match output {
         BodyOutput::Html => markdown::render(markdown_source, &context),
@@ -203,6 +214,7 @@ struct PersonEntry {
 /// The site prepared for rendering: shared, read-only, built once.
 pub struct SiteView<'a> {
     site: &'a Site,
+    images: &'a ImageSizes,
     index: SiteIndex<'a>,
     bodies: &'a [RenderedMarkdown],
     series_descriptions: &'a [RenderedMarkdown],
@@ -243,6 +255,9 @@ struct PublisherContext<'a> {
     name: Option<&'a str>,
     url: Option<&'a str>,
     logo: Option<&'a str>,
+    /// The logo's pixel size, when byline can read it.
+    logo_width: Option<u32>,
+    logo_height: Option<u32>,
 }
 
 #[derive(Serialize)]
@@ -281,17 +296,42 @@ struct ImageContext<'a> {
     alt: &'a str,
     caption: Option<&'a str>,
     credit: &'a str,
+    /// Pixel size of the image file, when byline can read it (a file of the site).
+    width: Option<u32>,
+    height: Option<u32>,
 }
 
-impl<'a> From<&'a Image> for ImageContext<'a> {
-    fn from(image: &'a Image) -> Self {
+impl<'a> ImageContext<'a> {
+    fn new(image: &'a Image, size: Option<Size>) -> Self {
         ImageContext {
             src: &image.src,
             alt: &image.alt,
             caption: image.caption.as_deref(),
             credit: &image.credit,
+            width: size.map(|(width, _)| width),
+            height: size.map(|(_, height)| height),
         }
     }
+}
+
+/// A story of the same series, for "more from this series".
+#[derive(Serialize)]
+struct SeriesNeighbourContext<'a> {
+    title: &'a str,
+    url: &'a str,
+    date: String,
+    date_display: String,
+}
+
+/// The series of a story page: its link and the story's place in it.
+#[derive(Serialize)]
+struct StorySeriesContext<'a> {
+    title: &'a str,
+    url: &'a str,
+    /// The story's number in the series, the first published being 1.
+    part: usize,
+    /// How many stories of the series this build publishes.
+    parts: usize,
 }
 
 #[derive(Serialize)]
@@ -385,7 +425,10 @@ struct StoryContext<'a> {
     modified: Option<String>,
     summary: &'a str,
     reporters: Vec<LinkContext<'a>>,
-    series: Option<SeriesLinkContext<'a>>,
+    series: Option<StorySeriesContext<'a>>,
+    /// The story of the same series published just before this one, and just after.
+    previous: Option<SeriesNeighbourContext<'a>>,
+    next: Option<SeriesNeighbourContext<'a>>,
     topics: Vec<LinkContext<'a>>,
     image: Option<ImageContext<'a>>,
     byline: Vec<RoleContext<'a>>,
@@ -613,6 +656,7 @@ impl<'a> SiteView<'a> {
         site: &'a Site,
         bodies: &'a [RenderedMarkdown],
         series_descriptions: &'a [RenderedMarkdown],
+        images: &'a ImageSizes,
     ) -> SiteView<'a> {
         let config = &site.config;
         let site_value = value(SiteContext {
@@ -620,14 +664,20 @@ impl<'a> SiteView<'a> {
             base_url: &config.base_url,
             language: &config.language,
             funding_note: config.funding_note.as_deref(),
-            publisher: config.publisher.as_ref().map(|p| PublisherContext {
-                name: p.name.as_deref(),
-                url: p.url.as_deref(),
-                logo: p.logo.as_deref(),
+            publisher: config.publisher.as_ref().map(|p| {
+                let logo_size = p.logo.as_deref().and_then(|logo| images.size(logo));
+                PublisherContext {
+                    name: p.name.as_deref(),
+                    url: p.url.as_deref(),
+                    logo: p.logo.as_deref(),
+                    logo_width: logo_size.map(|(width, _)| width),
+                    logo_height: logo_size.map(|(_, height)| height),
+                }
             }),
         });
         let mut view = SiteView {
             site,
+            images,
             index: SiteIndex::new(site),
             bodies,
             series_descriptions,
@@ -695,8 +745,54 @@ impl<'a> SiteView<'a> {
             summary: summary_of(story, body),
             reporters: self.people_links(&story.reporters),
             series: self.series_link(story),
-            image: story.image.as_ref().map(ImageContext::from),
+            image: self.image(story.image.as_ref()),
         })
+    }
+
+    fn image(&self, image: Option<&'a Image>) -> Option<ImageContext<'a>> {
+        image.map(|image| ImageContext::new(image, self.images.size(&image.src)))
+    }
+
+    /// The story page's series, with the story's part number, and the stories published just
+    /// before and after it in the same series (by date; the series listing's order).
+    fn series_neighbours(
+        &self,
+        index: usize,
+    ) -> (
+        Option<StorySeriesContext<'a>>,
+        Option<SeriesNeighbourContext<'a>>,
+        Option<SeriesNeighbourContext<'a>>,
+    ) {
+        let Some(series_index) = self.site.stories[index].series else {
+            return (None, None, None);
+        };
+        let series: &'a Series = &self.site.series[series_index];
+        // Newest first, like the series page.
+        let stories = &self.index.series_stories[series_index];
+        let Some(position) = stories.iter().position(|&story| story == index) else {
+            return (None, None, None);
+        };
+        let format = &self.site.config.date_format;
+        let neighbour = |story: Option<&usize>| {
+            story.map(|&story| {
+                let story: &'a Story = &self.site.stories[story];
+                SeriesNeighbourContext {
+                    title: &story.title,
+                    url: &story.url,
+                    date: story.date.iso(),
+                    date_display: story.date.display(format),
+                }
+            })
+        };
+        let context = StorySeriesContext {
+            title: &series.title,
+            url: &series.url,
+            part: stories.len() - position,
+            parts: stories.len(),
+        };
+        let previous = neighbour(stories.get(position + 1));
+        let next = neighbour(position.checked_sub(1).and_then(|p| stories.get(p)));
+        (Some(context), previous, next)
     }
 
     /// The `page` value. Its `feeds` are the site's feed and, when given, the page's own
@@ -852,7 +948,7 @@ impl<'a> SiteView<'a> {
                 let context = minijinja::context! {
                     site,
                     page => self.page_value("story", &story.title, &story.url, description, series_feed),
-                    story => self.story_value(story, body),
+                    story => self.story_value(index, body),
                 };
                 (
                     story.url.clone(),
@@ -1205,7 +1301,9 @@ impl<'a> SiteView<'a> {
             .collect()
     }
 
-    fn story_value(&self, story: &'a Story, body: &'a RenderedMarkdown) -> Value {
+    fn story_value(&self, index: usize, body: &'a RenderedMarkdown) -> Value {
+        let story: &'a Story = &self.site.stories[index];
+        let (series_context, previous, next) = self.series_neighbours(index);
         let config: &SiteConfig = &self.site.config;
         let format = &config.date_format;
         let series = story.series.map(|index| &self.site.series[index]);
@@ -1242,7 +1340,9 @@ impl<'a> SiteView<'a> {
             modified: outputs::modified(story).map(|d| d.iso()),
             summary: description,
             reporters: self.people_links(&story.reporters),
-            series: self.series_link(story),
+            series: series_context,
+            previous,
+            next,
             topics: story
                 .topics
                 .iter()
@@ -1256,7 +1356,7 @@ impl<'a> SiteView<'a> {
                         .unwrap_or("/topics/"),
                 })
                 .collect(),
-            image: story.image.as_ref().map(ImageContext::from),
+            image: self.image(story.image.as_ref()),
             byline,
             funding,
             sources: story
@@ -1307,7 +1407,7 @@ impl<'a> SiteView<'a> {
             permalink: self.site.config.absolute_url(&series.url),
             summary: series.summary.as_deref().unwrap_or(""),
             description: Value::from_safe_string(description.html.clone()),
-            image: series.image.as_ref().map(ImageContext::from),
+            image: self.image(series.image.as_ref()),
             funders: self.funders(&series.funders),
             extra: &series.extra,
         })

@@ -507,3 +507,92 @@ fn demo_site_in_the_repository_builds_clean() {
     assert_eq!(run.stderr, "", "the demo site builds without warnings");
     assert!(output.join("index.html").is_file());
 }
+
+#[test]
+fn more_from_the_series_links_the_stories_before_and_after_by_date() {
+    let site = built();
+    let twitter = site.page(TWITTER); // 9 February 2022, the first of the series
+    let map = site.page(MAP); // 1 March 2022
+    assert_eq!(texts(&twitter, ".kicker .part"), ["Part 1 of 2"]);
+    assert_eq!(texts(&map, ".kicker .part"), ["Part 2 of 2"]);
+    assert_eq!(
+        attrs(&twitter, ".series-nav a[rel=next]", "href"),
+        ["/decision-machines/map-of-lookups/"]
+    );
+    assert_eq!(texts(&twitter, ".series-nav .next time"), ["1 March 2022"]);
+    assert!(attrs(&twitter, ".series-nav a[rel=prev]", "href").is_empty());
+    assert_eq!(
+        attrs(&map, ".series-nav a[rel=prev]", "href"),
+        ["/decision-machines/twitter-cuts-ties/"]
+    );
+    assert!(attrs(&map, ".series-nav a[rel=next]", "href").is_empty());
+    assert_eq!(
+        attrs(&map, ".series-nav .series-all a", "href"),
+        ["/decision-machines/"]
+    );
+    assert!(texts(&site.page("standalone/index.html"), ".series-nav").is_empty());
+
+    // A draft published with --drafts joins the series like any story (5 March 2022).
+    let site = TestSite::fixture("newsroom");
+    site.build(&["--drafts"]).assert_success();
+    let map = site.page(MAP);
+    assert_eq!(texts(&map, ".kicker .part"), ["Part 2 of 3"]);
+    assert_eq!(
+        attrs(&map, ".series-nav a[rel=next]", "href"),
+        ["/decision-machines/draft-story/"]
+    );
+}
+
+/// The header of a PNG of `width` x `height` pixels: all byline reads of an image.
+fn png_header(width: u32, height: u32) -> Vec<u8> {
+    let mut bytes = b"\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR".to_vec();
+    bytes.extend(width.to_be_bytes());
+    bytes.extend(height.to_be_bytes());
+    bytes.extend([8, 2, 0, 0, 0, 0, 0, 0, 0]);
+    bytes
+}
+
+#[test]
+fn images_carry_their_pixel_size_so_pages_do_not_shift() {
+    let site = TestSite::fixture("newsroom");
+    std::fs::write(site.path("static/images/zug.png"), png_header(1200, 675)).unwrap();
+    std::fs::write(site.path("static/images/phone.png"), png_header(800, 1000)).unwrap();
+    site.write(
+        "content/remote.md",
+        "---\ntitle: Remote picture\ndate: 2022-01-01\nreporter: Ana Lind\neditor: Meirion Jones\n\
+         funder: Luminate\nimage:\n  src: https://images.example.org/a.jpg\n  alt: A picture\n  \
+         credit: Agency\n---\nText.\n",
+    );
+    site.build(&[]).assert_success();
+    let twitter = site.page(TWITTER);
+    let header = "figure.story-image img";
+    assert_eq!(attrs(&twitter, header, "width"), ["1200"]);
+    assert_eq!(attrs(&twitter, header, "height"), ["675"]);
+    assert_eq!(attrs(&twitter, ".story-body figure img", "width"), ["800"]);
+    assert_eq!(
+        attrs(&twitter, ".story-body figure img", "height"),
+        ["1000"]
+    );
+    assert_eq!(
+        attrs(&twitter, r#"meta[property="og:image:width"]"#, "content"),
+        ["1200"]
+    );
+    // A page bundle's image, and the publisher's logo in the footer.
+    let map = site.page(MAP);
+    assert_eq!(attrs(&map, header, "width"), ["4"]);
+    assert_eq!(attrs(&map, ".story-body figure img", "height"), ["4"]);
+    assert_eq!(attrs(&map, ".publisher-logo", "width"), ["4"]);
+    // Cards in listings.
+    let home = site.page("index.html");
+    assert!(
+        attrs(&home, ".card-image", "width").contains(&"1200".to_string()),
+        "{home}"
+    );
+    // An image elsewhere has no known size: no attributes (the theme's CSS gives it a ratio).
+    let remote = site.page("remote/index.html");
+    assert_eq!(
+        attrs(&remote, header, "src"),
+        ["https://images.example.org/a.jpg"]
+    );
+    assert!(attrs(&remote, header, "width").is_empty());
+}

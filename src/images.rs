@@ -1,0 +1,161 @@
+//! Pixel sizes of the site's own images, so that pages can give every `<img>` its `width` and
+//! `height` and browsers reserve its space before it loads (no layout shift).
+//!
+//! A size is read from the image file's header (PNG, JPEG, GIF, WebP, AVIF, ... as the
+//! `imagesize` crate knows them) the first time a page asks for it, and kept. Only a few bytes
+//! of each file are read. An image byline cannot read (a remote URL, a missing file, a format it
+//! does not know) has no size; the default theme then falls back to a CSS `aspect-ratio`.
+
+use std::collections::HashMap;
+use std::path::{Component, Path, PathBuf};
+use std::sync::Mutex;
+
+use crate::build::STATIC_DIR;
+use crate::content::Site;
+
+/// Width and height in pixels.
+pub type Size = (u32, u32);
+
+/// Finds the file behind an image's site path and reads its size, once per path.
+#[derive(Debug, Default)]
+pub struct ImageSizes {
+    /// The site's `static/` folder.
+    static_dir: Option<PathBuf>,
+    /// Site path of each page-bundle file and the file itself.
+    bundle_files: HashMap<String, PathBuf>,
+    known: Mutex<HashMap<String, Option<Size>>>,
+}
+
+impl ImageSizes {
+    /// Sizes of the images of the site at `root`: its `static/` files and its page bundles'.
+    pub fn new(root: &Path, site: &Site) -> ImageSizes {
+        ImageSizes {
+            static_dir: Some(root.join(STATIC_DIR)),
+            bundle_files: site
+                .assets
+                .iter()
+                .map(|asset| (asset.url.clone(), root.join(&asset.source)))
+                .collect(),
+            known: Mutex::default(),
+        }
+    }
+
+    /// The size of the image at site path `src` (`/images/zug.png`), or None when it is not a
+    /// file of the site or its size cannot be read.
+    pub fn size(&self, src: &str) -> Option<Size> {
+        let path = src.split(['?', '#']).next().unwrap_or(src);
+        if !path.starts_with('/') || path.starts_with("//") {
+            return None;
+        }
+        let mut known = self
+            .known
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some(size) = known.get(path) {
+            return *size;
+        }
+        let size = self.read(path);
+        known.insert(path.to_string(), size);
+        size
+    }
+
+    fn read(&self, path: &str) -> Option<Size> {
+        let decoded = percent_decoded(path);
+        let file = self
+            .bundle_files
+            .get(path)
+            .or_else(|| self.bundle_files.get(&decoded))
+            .cloned()
+            .or_else(|| {
+                let inside = Path::new(decoded.trim_start_matches('/'));
+                let plain = inside
+                    .components()
+                    .all(|component| matches!(component, Component::Normal(_)));
+                plain.then(|| self.static_dir.as_ref().map(|dir| dir.join(inside)))?
+            })?;
+        let size = imagesize::size(file).ok()?;
+        let width = u32::try_from(size.width).ok()?;
+        let height = u32::try_from(size.height).ok()?;
+        (width > 0 && height > 0).then_some((width, height))
+    }
+}
+
+/// `%20` and other percent escapes decoded (invalid ones kept as written).
+fn percent_decoded(path: &str) -> String {
+    if !path.contains('%') {
+        return path.to_string();
+    }
+    let bytes = path.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut index = 0;
+    while index < bytes.len() {
+        let escaped = (bytes[index] == b'%')
+            .then(|| path.get(index + 1..index + 3))
+            .flatten()
+            .and_then(|hex| u8::from_str_radix(hex, 16).ok());
+        match escaped {
+            Some(byte) => {
+                out.push(byte);
+                index += 3;
+            }
+            None => {
+                out.push(bytes[index]);
+                index += 1;
+            }
+        }
+    }
+    String::from_utf8(out).unwrap_or_else(|_| path.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A PNG header of `width` x `height` pixels: signature and IHDR chunk, enough to size it.
+    fn png(width: u32, height: u32) -> Vec<u8> {
+        let mut bytes = b"\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR".to_vec();
+        bytes.extend(width.to_be_bytes());
+        bytes.extend(height.to_be_bytes());
+        bytes.extend([8, 2, 0, 0, 0, 0, 0, 0, 0]);
+        bytes
+    }
+
+    #[test]
+    fn reads_static_and_bundle_images_and_nothing_else() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("static/images")).unwrap();
+        std::fs::write(root.join("static/images/a b.png"), png(1200, 800)).unwrap();
+        std::fs::write(root.join("static/images/not.png"), b"not an image").unwrap();
+        std::fs::create_dir_all(root.join("content/s/story")).unwrap();
+        std::fs::write(root.join("content/s/story/map.png"), png(480, 270)).unwrap();
+        std::fs::write(root.join("secret.png"), png(1, 1)).unwrap();
+        let sizes = ImageSizes {
+            static_dir: Some(root.join("static")),
+            bundle_files: [(
+                "/s/story/map.png".to_string(),
+                root.join("content/s/story/map.png"),
+            )]
+            .into(),
+            known: Mutex::default(),
+        };
+        assert_eq!(sizes.size("/images/a%20b.png"), Some((1200, 800)));
+        assert_eq!(sizes.size("/images/a b.png?v=2"), Some((1200, 800)));
+        assert_eq!(sizes.size("/s/story/map.png"), Some((480, 270)));
+        assert_eq!(sizes.size("/images/not.png"), None);
+        assert_eq!(sizes.size("/images/missing.png"), None);
+        assert_eq!(sizes.size("/../secret.png"), None);
+        assert_eq!(sizes.size("https://example.org/a.png"), None);
+        assert_eq!(sizes.size("//example.org/a.png"), None);
+        assert_eq!(sizes.size("images/a%20b.png"), None);
+        // Asked again, the answer comes from memory even when the file is gone.
+        std::fs::remove_file(root.join("static/images/a b.png")).unwrap();
+        assert_eq!(sizes.size("/images/a%20b.png"), Some((1200, 800)));
+    }
+
+    #[test]
+    fn decodes_percent_escapes() {
+        assert_eq!(percent_decoded("/a%20b/%C3%BC.png"), "/a b/ü.png");
+        assert_eq!(percent_decoded("/100%/x%zz.png"), "/100%/x%zz.png");
+    }
+}
