@@ -1,7 +1,10 @@
 //! The build: strings the stages together (config, content, theme, Markdown, templates,
-//! output) and is the one place that runs work in parallel.
+//! output) and is the one place that runs work in parallel. `serve` reuses the stages through
+//! [`load_with`], [`render_markdown_cached`], [`static_files`] and [`check_pages`].
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use jiff::Timestamp;
@@ -9,11 +12,11 @@ use rayon::prelude::*;
 use walkdir::WalkDir;
 
 use crate::config::{self, SiteConfig};
-use crate::content::{self, ContentOptions, Site};
+use crate::content::{self, ContentOptions, ParsedSource, Site, SourceFile};
 use crate::diagnostic::{Diagnostic, codes};
 use crate::markdown::{MarkdownOptions, RenderedMarkdown};
 use crate::output::{self, Staging};
-use crate::render::{self, LinkMap, SiteView};
+use crate::render::{self, LinkMap, MarkdownCache, Page, SiteIndex, SiteView};
 use crate::templates::Templates;
 use crate::theme::Theme;
 
@@ -23,6 +26,8 @@ pub const STATIC_DIR: &str = "static";
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SiteOptions {
     pub include_drafts: bool,
+    /// Keep stories whose embargo (`publish_at`) has not lifted yet (the `serve` preview).
+    pub include_embargoed: bool,
     /// Replaces `base_url` from site.yaml (e.g. for a staging host).
     pub base_url: Option<String>,
     /// The build time: decides embargoes and the news sitemap's window. `--now` sets it for
@@ -34,8 +39,20 @@ impl Default for SiteOptions {
     fn default() -> Self {
         SiteOptions {
             include_drafts: false,
+            include_embargoed: false,
             base_url: None,
             now: Timestamp::now(),
+        }
+    }
+}
+
+impl SiteOptions {
+    /// The options that decide which stories are part of the site.
+    pub fn content_options(&self) -> ContentOptions {
+        ContentOptions {
+            include_drafts: self.include_drafts,
+            include_embargoed: self.include_embargoed,
+            now: self.now,
         }
     }
 }
@@ -79,6 +96,8 @@ impl BuildFailure {
 /// A site loaded and validated, with its theme compiled: everything needed to render.
 pub struct LoadedSite {
     pub site: Site,
+    /// Every file found in content/, as [`content::discover`] classified it.
+    pub sources: Vec<SourceFile>,
     pub templates: Templates,
     pub theme: Theme,
     pub warnings: Vec<Diagnostic>,
@@ -86,6 +105,19 @@ pub struct LoadedSite {
 
 /// Reads and validates the whole site. Every problem in every file is reported together.
 pub fn load(root: &Path, options: &SiteOptions) -> Result<LoadedSite, BuildFailure> {
+    load_with(root, options, &|source| content::read_source(root, source))
+}
+
+/// Reads one content file: [`content::read_source`], or a cache in front of it (`serve` keeps
+/// the files it has read and reads again only the ones that changed).
+pub type ReadSource<'a> = dyn Fn(&SourceFile) -> (ParsedSource, Vec<Diagnostic>) + Sync + 'a;
+
+/// [`load`], reading every content file through `read` (called in parallel).
+pub fn load_with(
+    root: &Path,
+    options: &SiteOptions,
+    read: &ReadSource,
+) -> Result<LoadedSite, BuildFailure> {
     let mut config: SiteConfig = config::load(root).map_err(|diagnostics| {
         let unreadable = diagnostics.iter().any(|d| d.code == codes::SITE_READ);
         BuildFailure::new(diagnostics, unreadable)
@@ -96,24 +128,14 @@ pub fn load(root: &Path, options: &SiteOptions) -> Result<LoadedSite, BuildFailu
     let (sources, mut diagnostics) =
         content::discover(root).map_err(|diagnostic| BuildFailure::new(vec![diagnostic], true))?;
 
-    let parsed: Vec<_> = sources
-        .par_iter()
-        .map(|source| content::read_source(root, source))
-        .collect();
+    let parsed: Vec<_> = sources.par_iter().map(read).collect();
     let mut parsed_sources = Vec::with_capacity(parsed.len());
     for (source, found) in parsed {
         parsed_sources.push(source);
         diagnostics.extend(found);
     }
     let theme_name = config.theme.clone();
-    let (site, found) = content::assemble(
-        config,
-        parsed_sources,
-        ContentOptions {
-            include_drafts: options.include_drafts,
-            now: options.now,
-        },
-    );
+    let (site, found) = content::assemble(config, parsed_sources, options.content_options());
     diagnostics.extend(found);
 
     let theme = match Theme::load(root, &theme_name) {
@@ -140,6 +162,7 @@ pub fn load(root: &Path, options: &SiteOptions) -> Result<LoadedSite, BuildFailu
     Diagnostic::sort(&mut diagnostics);
     Ok(LoadedSite {
         site,
+        sources,
         templates,
         theme,
         warnings: diagnostics,
@@ -183,6 +206,62 @@ pub fn render_markdown(
     (bodies, descriptions)
 }
 
+/// [`render_markdown`] through `cache`: only bodies whose text, place or `.md` link targets
+/// changed since they were cached are rendered again (in parallel). Afterwards the cache holds
+/// exactly this site's bodies.
+pub fn render_markdown_cached(
+    site: &Site,
+    options: &MarkdownOptions,
+    cache: &MarkdownCache,
+) -> (Vec<Arc<RenderedMarkdown>>, Vec<Arc<RenderedMarkdown>>) {
+    let links = LinkMap::new(site);
+    let bodies = site
+        .stories
+        .par_iter()
+        .map(|story| {
+            cache.render(
+                &story.source,
+                &story.body_markdown,
+                story.body_first_line,
+                &story.url,
+                &links,
+                options,
+            )
+        })
+        .collect();
+    let descriptions = site
+        .series
+        .iter()
+        .map(|series| {
+            cache.render(
+                &series.source,
+                &series.description_markdown,
+                series.description_first_line,
+                &series.url,
+                &links,
+                options,
+            )
+        })
+        .collect();
+    let sources: HashSet<&Path> = (site.stories.iter().map(|story| story.source.as_path()))
+        .chain(site.series.iter().map(|series| series.source.as_path()))
+        .collect();
+    cache.retain(|source| sources.contains(source));
+    (bodies, descriptions)
+}
+
+/// Renders `pages` (in parallel) and keeps only the problems: how `serve` checks a new theme
+/// against every page without writing anything.
+pub fn check_pages(view: &SiteView, templates: &Templates, pages: &[Page]) -> Vec<Diagnostic> {
+    let mut problems: Vec<Diagnostic> = pages
+        .par_iter()
+        .filter_map(|&page| view.render(templates, page).err())
+        .collect();
+    Diagnostic::sort(&mut problems);
+    problems.dedup();
+    problems
+}
+
 /// Builds the site into `options.output`, replacing what was there only on success.
 pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     let started = Instant::now();
@@ -191,7 +270,13 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         .map_err(|diagnostic| BuildFailure::new(vec![diagnostic], false))?;
     let loaded = load(root, &options.site)?;
     let (bodies, descriptions) = render_markdown(&loaded.site, &MarkdownOptions::default());
-    let view = SiteView::new(&loaded.site, &bodies, &descriptions);
+    let index = SiteIndex::new(&loaded.site);
+    let view = SiteView::new(
+        &loaded.site,
+        bodies.iter().collect(),
+        descriptions.iter().collect(),
+        &index,
+    );
     let pages = view.pages();
 
     let fail = |diagnostics: Vec<Diagnostic>| BuildFailure::new(diagnostics, false);
@@ -222,13 +307,23 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     })
 }
 
-/// Copies theme static files, then the site's static/ (which wins on a clash), then the files
-/// of page bundles beside their stories.
-fn copy_static_files(
+/// Where a file of the site that is not a page comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StaticSource {
+    /// A static file of the theme, by its path inside the theme's `static/`.
+    Theme(String),
+    /// A file of the site folder (in static/ or a page bundle), by its full path.
+    File(PathBuf),
+}
+
+/// Every file of the site that is not a page, by its path in the output: the theme's static
+/// files, the site's static/ (which wins over the theme), then page-bundle files beside their
+/// stories. Symbolic links are not followed, so nothing outside the site is ever published.
+pub fn static_files(
     root: &Path,
-    loaded: &LoadedSite,
-    staging: &Staging,
-) -> Result<(), Vec<Diagnostic>> {
+    site: &Site,
+    theme: &Theme,
+) -> (Vec<(String, StaticSource)>, Vec<Diagnostic>) {
     let site_static = root.join(STATIC_DIR);
     let mut site_files = Vec::new();
     let mut errors = Vec::new();
@@ -244,7 +339,7 @@ fn copy_static_files(
                         .map(|c| c.to_string_lossy())
                         .collect::<Vec<_>>()
                         .join("/");
-                    site_files.push((entry.path().to_path_buf(), inside));
+                    site_files.push((inside, StaticSource::File(entry.path().to_path_buf())));
                 }
                 Ok(_) => {}
                 Err(error) => errors.push(Diagnostic::error(
@@ -255,28 +350,45 @@ fn copy_static_files(
             }
         }
     }
-    for (inside, file) in loaded.theme.static_files() {
-        if site_files.iter().any(|(_, path)| path == inside) {
-            continue;
-        }
-        if let Err(error) = staging.write(inside, &file.contents) {
-            errors.push(error);
-        }
-    }
-    let copies = site_files
+    let mut files: Vec<(String, StaticSource)> = theme
+        .static_files()
+        .filter(|(inside, _)| !site_files.iter().any(|(path, _)| path == inside))
+        .map(|(inside, _)| (inside.to_string(), StaticSource::Theme(inside.to_string())))
+        .collect();
+    files.extend(site_files);
+    let assets: Vec<(String, StaticSource)> = site
+        .assets
         .iter()
-        .map(|(from, to)| (from.clone(), to.clone()))
-        .chain(loaded.site.assets.iter().map(|asset| {
+        .map(|asset| {
             (
-                root.join(&asset.source),
                 asset.url.trim_start_matches('/').to_string(),
+                StaticSource::File(root.join(&asset.source)),
             )
-        }));
-    let copies: Vec<_> = copies.collect();
+        })
+        .collect();
+    let asset_paths: HashSet<&str> = assets.iter().map(|(path, _)| path.as_str()).collect();
+    files.retain(|(path, _)| !asset_paths.contains(path.as_str()));
+    files.extend(assets);
+    (files, errors)
+}
+
+/// Writes every file of [`static_files`] into the new site.
+fn copy_static_files(
+    root: &Path,
+    loaded: &LoadedSite,
+    staging: &Staging,
+) -> Result<(), Vec<Diagnostic>> {
+    let (files, mut errors) = static_files(root, &loaded.site, &loaded.theme);
     errors.extend(
-        copies
+        files
             .par_iter()
-            .filter_map(|(from, to)| staging.copy(from, to).err())
+            .filter_map(|(inside, source)| match source {
+                StaticSource::Theme(name) => loaded
+                    .theme
+                    .static_file(name)
+                    .and_then(|file| staging.write(inside, &file.contents).err()),
+                StaticSource::File(from) => staging.copy(from, inside).err(),
+            })
             .collect::<Vec<_>>(),
     );
     if errors.is_empty() {

@@ -3,13 +3,16 @@
 //! not be read or the command was used wrongly).
 
 use std::io::Write;
+use std::net::IpAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Duration;
 
 use clap::{Parser, Subcommand};
 
 use crate::build::{self, BuildFailure, BuildOptions, SiteOptions};
 use crate::diagnostic::Diagnostic;
+use crate::serve::{self, ServeError, ServeOptions};
 
 /// byline: a static-site generator for newsrooms that publish fact-checked story series.
 #[derive(Debug, Parser)]
@@ -23,6 +26,50 @@ struct Cli {
 enum Command {
     /// Check every story and build the site into the output folder.
     Build(BuildArgs),
+    /// Preview the site in a browser, updating every open page as you save.
+    Serve(ServeArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct ServeArgs {
+    /// The site's folder (the one holding site.yaml).
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    root: PathBuf,
+    /// The port to listen on; when it is taken, the next free one is used. 0 lets the system
+    /// choose.
+    #[arg(long, default_value_t = 1111)]
+    port: u16,
+    /// The address to listen on. The default is this computer only; 0.0.0.0 or :: make the
+    /// preview, drafts and embargoed stories included, reachable from other computers.
+    #[arg(long, value_name = "ADDRESS", default_value = "127.0.0.1")]
+    bind: IpAddr,
+    /// Show stories marked `draft: true` (with a DRAFT banner). Embargoed stories are always
+    /// shown, with an EMBARGOED banner.
+    #[arg(long)]
+    drafts: bool,
+    /// Open the preview in the default browser.
+    #[arg(long)]
+    open: bool,
+    /// How long the files must be quiet after a save before the preview updates.
+    #[arg(long, value_name = "MS", default_value_t = 30, hide = true)]
+    debounce_ms: u64,
+}
+
+impl ServeArgs {
+    fn into_options(self) -> ServeOptions {
+        ServeOptions {
+            root: self.root,
+            bind: self.bind,
+            port: self.port,
+            open: self.open,
+            site: SiteOptions {
+                include_drafts: self.drafts,
+                include_embargoed: true,
+                ..SiteOptions::default()
+            },
+            debounce: Duration::from_millis(self.debounce_ms),
+        }
+    }
 }
 
 #[derive(Debug, clap::Args)]
@@ -68,6 +115,7 @@ impl BuildArgs {
             output,
             site: SiteOptions {
                 include_drafts: self.drafts,
+                include_embargoed: false,
                 base_url: self.base_url,
                 now,
             },
@@ -90,6 +138,22 @@ pub fn run() -> ExitCode {
     };
     match cli.command {
         Command::Build(args) => run_build(args),
+        Command::Serve(args) => run_serve(args),
+    }
+}
+
+fn run_serve(args: ServeArgs) -> ExitCode {
+    match serve::serve(args.into_options()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(ServeError::Unreadable(diagnostics)) => {
+            print_diagnostics(&diagnostics);
+            eprintln!("cannot preview: the site could not be read");
+            ExitCode::from(2)
+        }
+        Err(ServeError::Failed(message)) => {
+            eprintln!("error: {message}");
+            ExitCode::from(2)
+        }
     }
 }
 
@@ -132,7 +196,8 @@ fn report_failure(failure: &BuildFailure) -> ExitCode {
     }
 }
 
-fn print_diagnostics(diagnostics: &[Diagnostic]) {
+/// Prints diagnostics to stderr, one `file:line:column: severity[CODE]: message` each.
+pub(crate) fn print_diagnostics(diagnostics: &[Diagnostic]) {
     let stderr = std::io::stderr();
     let mut out = stderr.lock();
     for diagnostic in diagnostics {

@@ -10,7 +10,8 @@
 //! output::publish   Vec<OutputFile> + static files -> public/ (swapped in only on success)
 //! ```
 //!
-//! `build` strings the stages together; `cli` turns command-line flags into settings. Every
+//! `build` strings the stages together; `serve` keeps the same stages' results in memory for a
+//! live preview; `cli` turns command-line flags into settings. Every
 //! problem any stage finds is a [`diagnostic::Diagnostic`], and stages report all they find, not
 //! just the first.
 
@@ -28,5 +29,6 @@ pub mod front_matter;
 pub mod markdown;
 pub mod output;
 pub mod render;
+pub mod serve;
 pub mod templates;
 pub mod theme;

@@ -2,13 +2,17 @@
 //! pipeline, then every page (story, series, topic, person, their indexes, home, 404) is
 //! rendered through the theme's templates.
 //!
-//! Everything a listing needs is prepared once in a [`SiteView`] (one template value per story
-//! card, the story lists of every topic and person), so rendering a page only clones cheap,
-//! reference-counted template values; bodies are never copied into listings. The functions here
-//! are independent per page; `build` decides what runs in parallel.
+//! The listings (which stories each series, topic and person has) are worked out once in a
+//! [`SiteIndex`]; a [`SiteView`] adds the rendered bodies and makes one template value per story
+//! card the first time a page needs it, so rendering a page only clones cheap, reference-counted
+//! template values; bodies are never copied into listings. The functions here are independent
+//! per page; `build` decides what runs in parallel, and `serve` renders single pages on request.
+//! [`MarkdownCache`] keeps rendered bodies between versions of a site (`serve`).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
+use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::{Component, Path, PathBuf};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use minijinja::Value;
 use minijinja::value::Serde;
@@ -61,15 +65,22 @@ impl LinkMap {
         }
     }
 
+    /// Whether `target` (a link as written) names a Markdown file, so that where it points
+    /// depends on the stories of the site.
+    pub fn is_story_link(target: &str) -> bool {
+        let path = target.split('#').next().unwrap_or(target);
+        path.ends_with(".md") && !path.contains("://")
+    }
+
     /// The published URL for a link written in the file `from` (relative to the site root).
-    fn resolve_markdown_link(&self, from: &Path, target: &str) -> Option<String> {
+    pub fn resolve_markdown_link(&self, from: &Path, target: &str) -> Option<String> {
+        if !LinkMap::is_story_link(target) {
+            return None;
+        }
         let (path, fragment) = match target.find('#') {
             Some(index) => target.split_at(index),
             None => (target, ""),
         };
-        if !path.ends_with(".md") || path.contains("://") {
-            return None;
-        }
         let base = from.parent().unwrap_or(Path::new(""));
         let joined = if path.starts_with('/') {
             PathBuf::from("content").join(path.trim_start_matches('/'))
@@ -117,6 +128,110 @@ pub fn markdown_body(
     markdown::render(markdown_source, &context)
 }
 
+/// Rendered story bodies and series descriptions, kept between versions of a site so that an
+/// edit renders only what changed. One entry per source file; an entry is used again only when
+/// the Markdown (by hash and length), its first line, its page URL and the options are the same
+/// and every `.md` link in it still points where it pointed (another story may have moved).
+#[derive(Debug, Default)]
+pub struct MarkdownCache {
+    entries: Mutex<HashMap<PathBuf, CachedMarkdown>>,
+}
+
+#[derive(Debug)]
+struct CachedMarkdown {
+    key: MarkdownKey,
+    /// Every `.md` link of the body and the URL it resolved to.
+    story_links: Vec<(String, Option<String>)>,
+    rendered: Arc<RenderedMarkdown>,
+}
+
+#[derive(Debug, PartialEq, Eq)]
+struct MarkdownKey {
+    hash: u64,
+    length: usize,
+    first_line: usize,
+    page_url: String,
+    options: MarkdownOptions,
+}
+
+impl MarkdownCache {
+    /// [`markdown_body`], or the cached result when nothing it depends on changed.
+    pub fn render(
+        &self,
+        source: &Path,
+        markdown_source: &str,
+        first_line: usize,
+        page_url: &str,
+        links: &LinkMap,
+        options: &MarkdownOptions,
+    ) -> Arc<RenderedMarkdown> {
+        let mut hasher = DefaultHasher::new();
+        markdown_source.hash(&mut hasher);
+        let key = MarkdownKey {
+            hash: hasher.finish(),
+            length: markdown_source.len(),
+            first_line,
+            page_url: page_url.to_string(),
+            options: *options,
+        };
+        if let Some(cached) = self.lock().get(source)
+            && cached.key == key
+            && cached
+                .story_links
+                .iter()
+                .all(|(target, url)| links.resolve_markdown_link(source, target) == *url)
+        {
+            return Arc::clone(&cached.rendered);
+        }
+        let rendered = Arc::new(markdown_body(
+            markdown_source,
+            first_line,
+            source,
+            page_url,
+            links,
+            options,
+        ));
+        let story_links = rendered
+            .links
+            .iter()
+            .filter(|link| LinkMap::is_story_link(&link.url))
+            .map(|link| {
+                let url = links.resolve_markdown_link(source, &link.url);
+                (link.url.clone(), url)
+            })
+            .collect();
+        self.lock().insert(
+            source.to_path_buf(),
+            CachedMarkdown {
+                key,
+                story_links,
+                rendered: Arc::clone(&rendered),
+            },
+        );
+        rendered
+    }
+
+    /// Forgets the entries of files for which `keep` says false.
+    pub fn retain(&self, mut keep: impl FnMut(&Path) -> bool) {
+        self.lock().retain(|source, _| keep(source));
+    }
+
+    pub fn len(&self) -> usize {
+        self.lock().len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<PathBuf, CachedMarkdown>> {
+        // A panic while holding the lock cannot leave an entry half-written.
+        self.entries
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
 /// What one page is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Page {
@@ -130,32 +245,127 @@ pub enum Page {
     NotFound,
 }
 
+#[derive(Debug)]
 struct TopicEntry {
+    slug: String,
     name: String,
     url: String,
     stories: Vec<usize>,
 }
 
+#[derive(Debug)]
 struct PersonEntry {
+    slug: String,
     name: String,
     url: String,
     profile: Option<usize>,
     /// Story index and the roles this person had on it.
-    stories: Vec<(usize, Vec<String>)>,
+    stories: Vec<(usize, Vec<Arc<str>>)>,
 }
 
-/// The site prepared for rendering: shared, read-only, built once.
-pub struct SiteView<'a> {
-    site: &'a Site,
-    bodies: &'a [RenderedMarkdown],
-    series_descriptions: &'a [RenderedMarkdown],
-    site_value: Value,
-    cards: Vec<Value>,
+/// The listings of a site: the stories of every series, topic and person (as indexes into
+/// [`Site::stories`], in its order) and the URLs of topics and people. Worked out once per
+/// version of the site and shared by every page rendered from it.
+#[derive(Debug)]
+pub struct SiteIndex {
     series_stories: Vec<Vec<usize>>,
     topics: Vec<TopicEntry>,
     people: Vec<PersonEntry>,
     person_urls: HashMap<String, String>,
     topic_urls: HashMap<String, String>,
+}
+
+impl SiteIndex {
+    pub fn new(site: &Site) -> SiteIndex {
+        let config = &site.config;
+        // Topics, names and roles repeat across thousands of stories: each spelling is looked
+        // up once and slugified once, and every role string is shared.
+        let mut series_stories = vec![Vec::new(); site.series.len()];
+        let mut topics: Vec<TopicEntry> = Vec::new();
+        let mut people: Vec<PersonEntry> = Vec::new();
+        let mut topic_of: HashMap<&str, usize> = HashMap::new();
+        let mut person_of: HashMap<&str, usize> = HashMap::new();
+        let mut topic_by_slug: HashMap<String, usize> = HashMap::new();
+        let mut person_by_slug: HashMap<String, usize> = HashMap::new();
+        let mut role_names: HashMap<&str, Arc<str>> = HashMap::new();
+        for (index, story) in site.stories.iter().enumerate() {
+            if let Some(series) = story.series {
+                series_stories[series].push(index);
+            }
+            for topic in &story.topics {
+                let entry = *topic_of.entry(topic.as_str()).or_insert_with(|| {
+                    let slug = slugify(topic);
+                    *topic_by_slug.entry(slug.clone()).or_insert_with(|| {
+                        topics.push(TopicEntry {
+                            url: format!("/topics/{slug}/"),
+                            slug,
+                            name: topic.clone(),
+                            stories: Vec::new(),
+                        });
+                        topics.len() - 1
+                    })
+                });
+                let stories = &mut topics[entry].stories;
+                if stories.last() != Some(&index) {
+                    stories.push(index);
+                }
+            }
+            for (role, names) in story_roles(story) {
+                let role = role_names.entry(role).or_insert_with(|| Arc::from(role));
+                for name in names {
+                    let entry = *person_of.entry(name.as_str()).or_insert_with(|| {
+                        let slug = slugify(name);
+                        *person_by_slug.entry(slug.clone()).or_insert_with(|| {
+                            people.push(PersonEntry {
+                                url: format!("/people/{slug}/"),
+                                profile: profile_index(config, &slug),
+                                slug,
+                                name: name.clone(),
+                                stories: Vec::new(),
+                            });
+                            people.len() - 1
+                        })
+                    });
+                    let stories = &mut people[entry].stories;
+                    match stories.last_mut() {
+                        Some((last, roles)) if *last == index => {
+                            if !roles.contains(role) {
+                                roles.push(Arc::clone(role));
+                            }
+                        }
+                        _ => stories.push((index, vec![Arc::clone(role)])),
+                    }
+                }
+            }
+        }
+        topics.sort_by(|a, b| a.slug.cmp(&b.slug));
+        people.sort_by(|a, b| a.slug.cmp(&b.slug));
+        let topic_urls = topics
+            .iter()
+            .map(|entry| (entry.name.clone(), entry.url.clone()))
+            .collect();
+        let person_urls = people
+            .iter()
+            .map(|entry| (entry.name.clone(), entry.url.clone()))
+            .collect();
+        SiteIndex {
+            series_stories,
+            topics,
+            people,
+            person_urls,
+            topic_urls,
+        }
+    }
+}
+
+/// The site prepared for rendering: shared, read-only. Story cards are made on first use.
+pub struct SiteView<'a> {
+    site: &'a Site,
+    bodies: Vec<&'a RenderedMarkdown>,
+    series_descriptions: Vec<&'a RenderedMarkdown>,
+    index: &'a SiteIndex,
+    site_value: Value,
+    cards: Vec<OnceLock<Value>>,
 }
 
 #[derive(Serialize)]
@@ -392,12 +602,13 @@ pub fn funding_text(series_title: Option<&str>, funders: &[String]) -> String {
 }
 
 impl<'a> SiteView<'a> {
-    /// Prepares the listings. `bodies[i]` is the rendered body of `site.stories[i]`,
-    /// `series_descriptions[i]` that of `site.series[i]`.
+    /// A view of `site` with its listings `index`. `bodies[i]` is the rendered body of
+    /// `site.stories[i]`, `series_descriptions[i]` that of `site.series[i]`.
     pub fn new(
         site: &'a Site,
-        bodies: &'a [RenderedMarkdown],
-        series_descriptions: &'a [RenderedMarkdown],
+        bodies: Vec<&'a RenderedMarkdown>,
+        series_descriptions: Vec<&'a RenderedMarkdown>,
+        index: &'a SiteIndex,
     ) -> SiteView<'a> {
         let config = &site.config;
         let site_value = value(SiteContext {
@@ -411,76 +622,31 @@ impl<'a> SiteView<'a> {
                 logo: p.logo.as_deref(),
             }),
         });
-
-        let mut series_stories = vec![Vec::new(); site.series.len()];
-        let mut topics: BTreeMap<String, TopicEntry> = BTreeMap::new();
-        let mut people: BTreeMap<String, PersonEntry> = BTreeMap::new();
-        for (index, story) in site.stories.iter().enumerate() {
-            if let Some(series) = story.series {
-                series_stories[series].push(index);
-            }
-            for topic in &story.topics {
-                let slug = slugify(topic);
-                let entry = topics.entry(slug.clone()).or_insert_with(|| TopicEntry {
-                    name: topic.clone(),
-                    url: format!("/topics/{slug}/"),
-                    stories: Vec::new(),
-                });
-                if entry.stories.last() != Some(&index) {
-                    entry.stories.push(index);
-                }
-            }
-            for (role, names) in story_roles(story) {
-                for name in names {
-                    let slug = slugify(name);
-                    let entry = people.entry(slug.clone()).or_insert_with(|| PersonEntry {
-                        name: name.clone(),
-                        url: format!("/people/{slug}/"),
-                        profile: profile_index(config, &slug),
-                        stories: Vec::new(),
-                    });
-                    match entry.stories.last_mut() {
-                        Some((last, roles)) if *last == index => {
-                            if !roles.iter().any(|r| r == role) {
-                                roles.push(role.to_string());
-                            }
-                        }
-                        _ => entry.stories.push((index, vec![role.to_string()])),
-                    }
-                }
-            }
-        }
-        let topic_urls = topics
-            .values()
-            .map(|entry| (entry.name.clone(), entry.url.clone()))
-            .collect();
-        let person_urls = people
-            .values()
-            .map(|entry| (entry.name.clone(), entry.url.clone()))
-            .collect();
-        let mut view = SiteView {
+        SiteView {
             site,
             bodies,
             series_descriptions,
+            index,
             site_value,
-            cards: Vec::new(),
-            series_stories,
-            topics: topics.into_values().collect(),
-            people: people.into_values().collect(),
-            person_urls,
-            topic_urls,
-        };
-        view.cards = site
-            .stories
-            .iter()
-            .zip(bodies)
-            .map(|(story, body)| view.card(story, body))
-            .collect();
-        view
+            cards: (0..site.stories.len()).map(|_| OnceLock::new()).collect(),
+        }
+    }
+
+    /// The site this view shows.
+    pub fn site(&self) -> &'a Site {
+        self.site
+    }
+
+    /// The card of story `index`, made the first time it is needed.
+    fn card_at(&self, index: usize) -> Value {
+        self.cards[index]
+            .get_or_init(|| self.card(&self.site.stories[index], self.bodies[index]))
+            .clone()
     }
 
     fn person_url(&self, name: &str) -> &str {
-        self.person_urls
+        self.index
+            .person_urls
             .get(name)
             .map(String::as_str)
             .unwrap_or("/people/")
@@ -522,17 +688,33 @@ impl<'a> SiteView<'a> {
 
     /// Every page of the site, in a fixed order.
     pub fn pages(&self) -> Vec<Page> {
-        let mut pages =
-            Vec::with_capacity(self.site.stories.len() + self.topics.len() + self.people.len() + 8);
+        let index = &self.index;
+        let mut pages = Vec::with_capacity(
+            self.site.stories.len() + index.topics.len() + index.people.len() + 8,
+        );
         pages.extend((0..self.site.stories.len()).map(Page::Story));
         pages.extend((0..self.site.series.len()).map(Page::Series));
-        pages.extend((0..self.topics.len()).map(Page::Topic));
+        pages.extend((0..index.topics.len()).map(Page::Topic));
         pages.push(Page::Topics);
-        pages.extend((0..self.people.len()).map(Page::Person));
+        pages.extend((0..index.people.len()).map(Page::Person));
         pages.push(Page::People);
         pages.push(Page::Home);
         pages.push(Page::NotFound);
         pages
+    }
+
+    /// The site path of `page`, e.g. `/decision-machines/` or `/404.html`.
+    pub fn url(&self, page: Page) -> &str {
+        match page {
+            Page::Story(index) => &self.site.stories[index].url,
+            Page::Series(index) => &self.site.series[index].url,
+            Page::Topic(index) => &self.index.topics[index].url,
+            Page::Topics => "/topics/",
+            Page::Person(index) => &self.index.people[index].url,
+            Page::People => "/people/",
+            Page::Home => "/",
+            Page::NotFound => "/404.html",
+        }
     }
 
     fn page_value(&self, kind: &'static str, title: &str, url: &str, description: &str) -> Value {
@@ -546,33 +728,36 @@ impl<'a> SiteView<'a> {
     }
 
     fn cards_of(&self, stories: impl Iterator<Item = usize>) -> Value {
-        Value::from(
-            stories
-                .map(|index| self.cards[index].clone())
-                .collect::<Vec<_>>(),
-        )
+        Value::from(stories.map(|index| self.card_at(index)).collect::<Vec<_>>())
     }
 
     /// Renders one page.
     pub fn render(&self, templates: &Templates, page: Page) -> Result<OutputFile, Diagnostic> {
+        self.render_with(templates, page, Value::from(()))
+    }
+
+    /// Renders one page with the template variable `live_reload` set: none in `build`, the
+    /// preview's own HTML (live-reload script, banners, error overlay) in `serve`.
+    pub fn render_with(
+        &self,
+        templates: &Templates,
+        page: Page,
+        live_reload: Value,
+    ) -> Result<OutputFile, Diagnostic> {
         let config = &self.site.config;
         let site = self.site_value.clone();
-        let (url, template, context, source): (String, &str, Value, Option<&Path>) = match page {
+        let url = self.url(page).to_string();
+        let (template, context, source): (&str, Value, Option<&Path>) = match page {
             Page::Story(index) => {
                 let story = &self.site.stories[index];
-                let body = &self.bodies[index];
+                let body = self.bodies[index];
                 let description = summary_of(story, body);
                 let context = minijinja::context! {
                     site,
                     page => self.page_value("story", &story.title, &story.url, description),
                     story => self.story_value(story, body),
                 };
-                (
-                    story.url.clone(),
-                    "story.html",
-                    context,
-                    Some(story.source.as_path()),
-                )
+                ("story.html", context, Some(story.source.as_path()))
             }
             Page::Series(index) => {
                 let series = &self.site.series[index];
@@ -580,28 +765,24 @@ impl<'a> SiteView<'a> {
                 let context = minijinja::context! {
                     site,
                     page => self.page_value("series", &series.title, &series.url, description),
-                    series => self.series_value(series, &self.series_descriptions[index]),
-                    stories => self.cards_of(self.series_stories[index].iter().copied()),
+                    series => self.series_value(series, self.series_descriptions[index]),
+                    stories => self.cards_of(self.index.series_stories[index].iter().copied()),
                 };
-                (
-                    series.url.clone(),
-                    "series.html",
-                    context,
-                    Some(series.source.as_path()),
-                )
+                ("series.html", context, Some(series.source.as_path()))
             }
             Page::Topic(index) => {
-                let topic = &self.topics[index];
+                let topic = &self.index.topics[index];
                 let context = minijinja::context! {
                     site,
                     page => self.page_value("topic", &topic.name, &topic.url, ""),
                     topic => value(LinkContext { name: &topic.name, url: &topic.url }),
                     stories => self.cards_of(topic.stories.iter().copied()),
                 };
-                (topic.url.clone(), "topic.html", context, None)
+                ("topic.html", context, None)
             }
             Page::Topics => {
                 let topics: Vec<TopicSummary> = self
+                    .index
                     .topics
                     .iter()
                     .map(|t| TopicSummary {
@@ -615,16 +796,16 @@ impl<'a> SiteView<'a> {
                     page => self.page_value("topics", "Topics", "/topics/", ""),
                     topics => value(topics),
                 };
-                ("/topics/".to_string(), "topics.html", context, None)
+                ("topics.html", context, None)
             }
             Page::Person(index) => {
-                let person = &self.people[index];
+                let person = &self.index.people[index];
                 let profile: Option<&PersonProfile> = person.profile.map(|i| &config.people[i]);
                 let entries: Vec<Value> = person
                     .stories
                     .iter()
                     .map(|(story, roles)| {
-                        minijinja::context! { card => self.cards[*story].clone(), roles => roles.clone() }
+                        minijinja::context! { card => self.card_at(*story), roles => roles.clone() }
                     })
                     .collect();
                 let description = profile.and_then(|p| p.bio.as_deref()).unwrap_or("");
@@ -640,10 +821,11 @@ impl<'a> SiteView<'a> {
                     }),
                     entries,
                 };
-                (person.url.clone(), "person.html", context, None)
+                ("person.html", context, None)
             }
             Page::People => {
                 let people: Vec<PersonSummary> = self
+                    .index
                     .people
                     .iter()
                     .map(|p| PersonSummary {
@@ -658,7 +840,7 @@ impl<'a> SiteView<'a> {
                     page => self.page_value("people", "People", "/people/", ""),
                     people => value(people),
                 };
-                ("/people/".to_string(), "people.html", context, None)
+                ("people.html", context, None)
             }
             Page::Home => {
                 let series_list: Vec<SeriesSummary> = self
@@ -677,16 +859,17 @@ impl<'a> SiteView<'a> {
                     stories => self.cards_of(0..self.site.stories.len().min(HOME_STORIES)),
                     series_list => value(series_list),
                 };
-                ("/".to_string(), "home.html", context, None)
+                ("home.html", context, None)
             }
             Page::NotFound => {
                 let context = minijinja::context! {
                     site,
                     page => self.page_value("404", "Page not found", "/404.html", ""),
                 };
-                ("/404.html".to_string(), "404.html", context, None)
+                ("404.html", context, None)
             }
         };
+        let context = minijinja::context! { live_reload, ..context };
         let contents = templates.render(template, context, source)?;
         Ok(OutputFile {
             path: output_path(&url),
@@ -737,6 +920,7 @@ impl<'a> SiteView<'a> {
                 .map(|name| LinkContext {
                     name,
                     url: self
+                        .index
                         .topic_urls
                         .get(name)
                         .map(String::as_str)
@@ -830,6 +1014,38 @@ fn profile_index(config: &SiteConfig, slug: &str) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn markdown_cache_renders_again_only_what_changed() {
+        let cache = MarkdownCache::default();
+        let options = MarkdownOptions::default();
+        let source = Path::new("content/s/a.md");
+        let mut links = LinkMap::default();
+        links
+            .by_source
+            .insert(PathBuf::from("content/s/b.md"), "/s/b/".to_string());
+        let text = "See [b](b.md) and *this*.";
+        let first = cache.render(source, text, 5, "/s/a/", &links, &options);
+        assert!(first.html.contains("href=\"/s/b/\""), "{}", first.html);
+        let again = cache.render(source, text, 5, "/s/a/", &links, &options);
+        assert!(Arc::ptr_eq(&first, &again), "unchanged: from the cache");
+
+        let edited = cache.render(source, "See [b](b.md).", 5, "/s/a/", &links, &options);
+        assert!(!Arc::ptr_eq(&first, &edited));
+        let moved_line = cache.render(source, "See [b](b.md).", 6, "/s/a/", &links, &options);
+        assert!(!Arc::ptr_eq(&edited, &moved_line), "lines in diagnostics change");
+
+        // The story it links to moved: the link must follow.
+        links
+            .by_source
+            .insert(PathBuf::from("content/s/b.md"), "/s/b-new/".to_string());
+        let relinked = cache.render(source, "See [b](b.md).", 6, "/s/a/", &links, &options);
+        assert!(relinked.html.contains("/s/b-new/"), "{}", relinked.html);
+
+        assert_eq!(cache.len(), 1);
+        cache.retain(|_| false);
+        assert!(cache.is_empty());
+    }
 
     #[test]
     fn output_paths_are_clean_urls() {
