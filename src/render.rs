@@ -1033,7 +1033,10 @@ mod tests {
         let edited = cache.render(source, "See [b](b.md).", 5, "/s/a/", &links, &options);
         assert!(!Arc::ptr_eq(&first, &edited));
         let moved_line = cache.render(source, "See [b](b.md).", 6, "/s/a/", &links, &options);
-        assert!(!Arc::ptr_eq(&edited, &moved_line), "lines in diagnostics change");
+        assert!(
+            !Arc::ptr_eq(&edited, &moved_line),
+            "lines in diagnostics change"
+        );
 
         // The story it links to moved: the link must follow.
         links

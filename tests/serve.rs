@@ -431,6 +431,21 @@ fn binding_every_interface_is_a_warned_choice() {
 }
 
 #[test]
+fn serves_over_ipv6_loopback() {
+    let site = TestSite::fixture("newsroom");
+    let server = Server::start(&site, &["--bind", "::1"]);
+    assert_eq!(server.host, "::1");
+    assert!(
+        server.stdout().contains("http://[::1]:"),
+        "{}",
+        server.stdout()
+    );
+    assert_eq!(texts(&server.get(TWITTER).body, "h1"), [TWITTER_TITLE]);
+    let mut events = server.events();
+    assert_eq!(events.next(PATIENCE).expect("hello").name, "hello");
+}
+
+#[test]
 fn unreadable_site_exits_2() {
     let dir = tempfile::tempdir().unwrap();
     let run = common::byline(

@@ -131,9 +131,13 @@ const SCRIPT: &str = r#"
   function connect() {
     var source = new EventSource(events);
     function check(event) { if (event.data !== version) reload(); }
-    source.addEventListener("hello", check);
+    source.addEventListener("hello", function (event) {
+      me.setAttribute("data-state", "connected");
+      check(event);
+    });
     source.addEventListener("reload", check);
     source.onerror = function () {
+      me.setAttribute("data-state", "reconnecting");
       // The browser retries by itself unless the stream was refused; then try again here.
       if (source.readyState === EventSource.CLOSED) setTimeout(connect, 1000);
     };

@@ -16,6 +16,8 @@ pub const PATIENCE: Duration = Duration::from_secs(30);
 /// A running `byline serve`, killed on drop.
 pub struct Server {
     child: Child,
+    /// The host of the address the server printed (`127.0.0.1`, `::1`).
+    pub host: String,
     pub port: u16,
     stdout: Arc<Mutex<String>>,
     stderr: Arc<Mutex<String>>,
@@ -46,13 +48,15 @@ impl Server {
         let stderr = collect(child.stderr.take().unwrap());
         let mut server = Server {
             child,
+            host: String::new(),
             port: 0,
             stdout,
             stderr,
         };
         let deadline = Instant::now() + PATIENCE;
         loop {
-            if let Some(port) = served_port(&server.stdout()) {
+            if let Some((host, port)) = served_address(&server.stdout()) {
+                server.host = host;
                 server.port = port;
                 return server;
             }
@@ -85,9 +89,18 @@ impl Server {
         self.child.id()
     }
 
+    /// The address of `path` on this server.
+    pub fn url(&self, path: &str) -> String {
+        if self.host.contains(':') {
+            format!("http://[{}]:{}{path}", self.host, self.port)
+        } else {
+            format!("http://{}:{}{path}", self.host, self.port)
+        }
+    }
+
     /// GET `path`, sent exactly as written.
     pub fn get(&self, path: &str) -> Response {
-        get(self.port, path)
+        get(&self.host, self.port, path)
     }
 
     /// Polls `path` until `done` holds for the response; panics with the last one after
@@ -142,14 +155,21 @@ impl Server {
 
     /// Opens the live-reload event stream.
     pub fn events(&self) -> Events {
-        Events::open(self.port)
+        Events::open(&self.host, self.port)
+    }
+}
+
+impl Server {
+    /// Kills the server and waits until it is gone.
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 }
 
 impl Drop for Server {
     fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        self.kill();
     }
 }
 
@@ -167,12 +187,13 @@ fn collect(pipe: impl Read + Send + 'static) -> Arc<Mutex<String>> {
     text
 }
 
-/// The port in "Serving ... at http://127.0.0.1:PORT/".
-fn served_port(stdout: &str) -> Option<u16> {
+/// The host and port in "Serving ... at http://HOST:PORT/" (an IPv6 host in brackets).
+fn served_address(stdout: &str) -> Option<(String, u16)> {
     let line = stdout.lines().find(|line| line.starts_with("Serving "))?;
-    let address = line.split("http://").nth(1)?;
-    let port = address.split('/').next()?.rsplit(':').next()?;
-    port.parse().ok()
+    let address = line.split("http://").nth(1)?.split('/').next()?;
+    let (host, port) = address.rsplit_once(':')?;
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    Some((host.to_string(), port.parse().ok()?))
 }
 
 /// An HTTP response.
@@ -192,13 +213,13 @@ impl Response {
     }
 }
 
-/// GET `path` from 127.0.0.1:`port` over a fresh connection.
-pub fn get(port: u16, path: &str) -> Response {
-    let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("the server accepts");
+/// GET `path` from `host`:`port` over a fresh connection.
+pub fn get(host: &str, port: u16, path: &str) -> Response {
+    let mut stream = TcpStream::connect((host, port)).expect("the server accepts");
     stream.set_read_timeout(Some(PATIENCE)).unwrap();
     write!(
         stream,
-        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n"
+        "GET {path} HTTP/1.1\r\nHost: localhost:{port}\r\nConnection: close\r\n\r\n"
     )
     .unwrap();
     let mut raw = Vec::new();
@@ -265,14 +286,14 @@ pub struct Event {
 }
 
 impl Events {
-    fn open(port: u16) -> Events {
-        let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("the server accepts");
+    fn open(host: &str, port: u16) -> Events {
+        let mut stream = TcpStream::connect((host, port)).expect("the server accepts");
         stream
             .set_read_timeout(Some(Duration::from_millis(200)))
             .unwrap();
         write!(
             stream,
-            "GET /__byline/events HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nAccept: text/event-stream\r\n\r\n"
+            "GET /__byline/events HTTP/1.1\r\nHost: localhost:{port}\r\nAccept: text/event-stream\r\n\r\n"
         )
         .unwrap();
         let mut reader = BufReader::new(stream);
