@@ -1,7 +1,8 @@
 //! End to end in a real browser: headless Chromium (driven by tests/browser/reload.mjs with
 //! playwright-core) opens a story served by `byline serve`; the test changes the story's
 //! Markdown on disk; the page must reload itself and show the new text, without the test
-//! navigating.
+//! navigating: in place (its new body swapped in) for a page without scripts of its own, as a
+//! new document for a page with an embedded script or after the server restarted.
 //!
 //! Needs Chromium (`/usr/bin/chromium`, or the path in `BYLINE_CHROMIUM`), Node and
 //! `npm ci` in tests/browser. Without them the test is skipped with the reason printed, unless
@@ -60,14 +61,39 @@ impl Drop for Driver {
     }
 }
 
+/// How the page must come to show the edit.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Shown {
+    /// Its new body swapped into the same document.
+    InPlace,
+    /// A new document.
+    Reload,
+}
+
 /// Opens the story in Chromium (through `driver_args`), edits its Markdown on disk once the
 /// page is connected (after restarting the server on the same port, with `restart`), and
-/// waits for the page to reload itself and show the new text.
-fn edit_while_the_browser_watches(server_args: &[&str], driver_args: &[&str], restart: bool) {
+/// waits for the page to reload itself and show the new text, the way `expected` says.
+fn edit_while_the_browser_watches(
+    server_args: &[&str],
+    driver_args: &[&str],
+    restart: bool,
+    embed_script: bool,
+    expected: Shown,
+) {
     let Some((chromium, driver_dir)) = browser_setup() else {
         return;
     };
     let site = TestSite::fixture("newsroom");
+    let path = site.path("content/decision-machines/twitter-cuts-ties.md");
+    if embed_script {
+        // Newsrooms embed charts: the story carries its own script.
+        let markdown = std::fs::read_to_string(&path).unwrap();
+        std::fs::write(
+            &path,
+            format!("{markdown}\n<div id=\"chart\"></div>\n<script>document.getElementById(\"chart\").textContent = \"chart drawn\";</script>\n"),
+        )
+        .unwrap();
+    }
     let mut server = Server::start(&site, server_args);
     let url = server.url("/decision-machines/twitter-cuts-ties/");
     let new_text = "A paragraph written while the browser was watching.";
@@ -112,32 +138,46 @@ fn edit_while_the_browser_watches(server_args: &[&str], driver_args: &[&str], re
     }
 
     // The edit, on disk, as an editor would save it.
-    let path = site.path("content/decision-machines/twitter-cuts-ties.md");
     let markdown = std::fs::read_to_string(&path).unwrap();
     std::fs::write(&path, format!("{markdown}\n{new_text}\n")).unwrap();
 
-    let reloaded = next_line(&server, "RELOADED");
-    assert!(reloaded.starts_with("RELOADED"), "{reloaded}");
+    let shown = next_line(&server, "SHOWN");
+    let how = match expected {
+        Shown::InPlace => "SHOWN in-place",
+        Shown::Reload => "SHOWN reload",
+    };
+    assert!(shown.starts_with(how), "expected {how}, got {shown}");
     let status = driver.0.wait().unwrap();
     assert!(status.success(), "the browser driver failed: {status}");
 }
 
 #[test]
 fn page_reloads_itself_and_shows_the_edited_markdown() {
-    edit_while_the_browser_watches(&[], &[], false);
+    edit_while_the_browser_watches(&[], &[], false, false, Shown::InPlace);
+}
+
+#[test]
+fn page_with_its_own_script_reloads_as_a_new_document() {
+    edit_while_the_browser_watches(&[], &[], false, true, Shown::Reload);
 }
 
 #[test]
 fn page_reconnects_after_the_server_restarts() {
-    edit_while_the_browser_watches(&[], &[], true);
+    edit_while_the_browser_watches(&[], &[], true, false, Shown::Reload);
 }
 
 #[test]
 fn page_behind_a_reverse_proxy_path_reloads_itself() {
-    edit_while_the_browser_watches(&[], &["--proxy-prefix", "/staging/preview"], false);
+    edit_while_the_browser_watches(
+        &[],
+        &["--proxy-prefix", "/staging/preview"],
+        false,
+        false,
+        Shown::InPlace,
+    );
 }
 
 #[test]
 fn page_served_over_ipv6_reloads_itself() {
-    edit_while_the_browser_watches(&["--bind", "::1"], &[], false);
+    edit_while_the_browser_watches(&["--bind", "::1"], &[], false, false, Shown::InPlace);
 }

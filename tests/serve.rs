@@ -204,7 +204,7 @@ fn editor_style_saves_are_seen_and_temporary_files_ignored() {
 }
 
 #[test]
-fn connected_client_gets_a_reload_event_after_an_edit() {
+fn connected_client_is_told_of_every_change() {
     let (site, server) = serve();
     let mut events = server.events();
     let hello = events.next(PATIENCE).expect("a hello event");
@@ -221,19 +221,31 @@ fn connected_client_gets_a_reload_event_after_an_edit() {
         "relative, so it works behind a proxy path"
     );
 
+    // A story edit changes only HTML: pages may swap their new body in.
     set_field(&site, TWITTER_MD, "summary", "A new standfirst.");
-    let reload = events
-        .next(PATIENCE)
-        .expect("a reload event after the edit");
-    assert_eq!(reload.name, "reload");
-    assert_ne!(reload.data, hello.data);
+    let update = events.next(PATIENCE).expect("an event after the edit");
+    assert_eq!(update.name, "update");
+    assert_ne!(update.data, hello.data);
     // By the time the event is sent, the page already shows the edit.
     let page = server.get(TWITTER).body;
     assert_eq!(texts(&page, ".standfirst"), ["A new standfirst."]);
     assert_eq!(
         attrs(&page, "script[data-byline-live-reload]", "data-version"),
-        [reload.data]
+        std::slice::from_ref(&update.data)
     );
+
+    // A stylesheet changes what pages load: they must reload.
+    site.write("static/print.css", "body { color: black }");
+    let reload = events
+        .next(PATIENCE)
+        .expect("an event after the static file");
+    assert_eq!(reload.name, "reload");
+    assert_ne!(reload.data, update.data);
+    assert_eq!(server.get("/print.css").body, "body { color: black }");
+
+    // A second client connecting now is greeted with the current version.
+    let mut late = server.events();
+    assert_eq!(late.next(PATIENCE).unwrap().data, reload.data);
 }
 
 #[test]

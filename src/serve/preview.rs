@@ -42,6 +42,8 @@ pub(super) struct Model {
     links: LinkMap,
     pub(super) theme: Theme,
     pub(super) templates: Templates,
+    /// Story file to its index in `site.stories`.
+    positions: HashMap<PathBuf, usize>,
     /// Output path (`series/story/index.html`) to page.
     routes: HashMap<String, Page>,
     /// Output path to file, for everything that is not a page.
@@ -60,6 +62,9 @@ pub struct Update {
     pub warnings: Vec<Diagnostic>,
     /// The site could not be read at all (no site.yaml or content/).
     pub unreadable: bool,
+    /// More than the pages' HTML may have changed (theme, static or page-bundle files,
+    /// site.yaml): open pages must reload, not just swap in their new HTML.
+    pub full_reload: bool,
 }
 
 impl Preview {
@@ -76,7 +81,7 @@ impl Preview {
         };
         let started = Instant::now();
         let reloaded = preview.reload();
-        let update = preview.update("the whole site", started, reloaded);
+        let update = preview.update("the whole site", started, reloaded, true);
         (preview, update)
     }
 
@@ -141,16 +146,24 @@ impl Preview {
             return None;
         }
         self.version += 1;
-        Some(self.update(&scope, started, reloaded))
+        let full_reload = plan.config || plan.theme || plan.statics || plan.reload_only;
+        Some(self.update(&scope, started, reloaded, full_reload))
     }
 
-    fn update(&self, scope: &str, started: Instant, reloaded: Reloaded) -> Update {
+    fn update(
+        &self,
+        scope: &str,
+        started: Instant,
+        reloaded: Reloaded,
+        full_reload: bool,
+    ) -> Update {
         Update {
             scope: scope.to_string(),
             elapsed: started.elapsed(),
             errors: self.errors(),
             warnings: reloaded.warnings,
             unreadable: reloaded.unreadable,
+            full_reload,
         }
     }
 
@@ -169,7 +182,10 @@ impl Preview {
             };
             let rest = components.as_path();
             match first.to_str() {
-                Some("site.yaml") if rest.as_os_str().is_empty() => plan.full = true,
+                Some("site.yaml") if rest.as_os_str().is_empty() => {
+                    plan.full = true;
+                    plan.config = true;
+                }
                 Some(content::CONTENT_DIR) => self.plan_content(path, &mut plan),
                 Some(build::STATIC_DIR) => plan.statics = true,
                 Some(THEMES_DIR) => {
@@ -380,12 +396,7 @@ impl Preview {
                 held.insert(path.clone(), errors);
                 continue;
             }
-            let old = model
-                .site
-                .stories
-                .iter()
-                .find(|story| story.source == *path);
-            match (old, checked.remove(path)) {
+            match (model.story(path), checked.remove(path)) {
                 (Some(old), Some(new)) if old.url == new.url => {
                     if *old != new {
                         edits.push(new);
@@ -451,6 +462,8 @@ struct Reloaded {
 #[derive(Debug, Default)]
 struct Plan {
     full: bool,
+    /// site.yaml changed.
+    config: bool,
     theme: bool,
     statics: bool,
     /// Page-bundle files changed: nothing to update, but pages showing them should reload.
@@ -552,9 +565,11 @@ impl Model {
             descriptions,
             theme: loaded.theme,
             templates: loaded.templates,
+            positions: HashMap::new(),
             routes: HashMap::new(),
             files: files.into_iter().collect(),
         };
+        model.positions = model.position_map();
         model.routes = model.route_map();
         (model, errors)
     }
@@ -575,11 +590,23 @@ impl Model {
     }
 
     fn story_page(&self, source: &Path) -> Option<Page> {
+        self.positions.get(source).copied().map(Page::Story)
+    }
+
+    /// The story of the file `source`, when the site has it.
+    fn story(&self, source: &Path) -> Option<&Story> {
+        self.positions
+            .get(source)
+            .map(|&index| &self.site.stories[index])
+    }
+
+    fn position_map(&self) -> HashMap<PathBuf, usize> {
         self.site
             .stories
             .iter()
-            .position(|story| story.source == source)
-            .map(Page::Story)
+            .enumerate()
+            .map(|(index, story)| (story.source.clone(), index))
+            .collect()
     }
 
     fn route_map(&self) -> HashMap<String, Page> {
@@ -599,22 +626,25 @@ impl Model {
     ) -> Vec<(Story, Arc<RenderedMarkdown>)> {
         let mut previous = Vec::with_capacity(stories.len());
         let mut listings_changed = false;
+        let mut replaced = Vec::with_capacity(stories.len());
         for (story, body) in stories {
-            if let Some(index) = self
-                .site
-                .stories
-                .iter()
-                .position(|s| s.source == story.source)
-            {
+            if let Some(&index) = self.positions.get(&story.source) {
                 let old = std::mem::replace(&mut self.site.stories[index], story);
                 listings_changed |= !same_listings(&old, &self.site.stories[index]);
                 previous.push((old, std::mem::replace(&mut self.bodies[index], body)));
+                replaced.push(index);
             }
         }
-        let sorted = self
-            .site
-            .stories
-            .is_sorted_by(|a, b| content::story_order(a, b) != Ordering::Greater);
+        // The rest was in order before, so the order holds if each new story fits between
+        // its neighbours.
+        let stories = &self.site.stories;
+        let in_order = |a: usize, b: usize| {
+            content::story_order(&stories[a], &stories[b]) != Ordering::Greater
+        };
+        let sorted = replaced.iter().all(|&index| {
+            (index == 0 || in_order(index - 1, index))
+                && (index + 1 == stories.len() || in_order(index, index + 1))
+        });
         if !sorted {
             let mut order: Vec<usize> = (0..self.site.stories.len()).collect();
             order.sort_by(|&a, &b| {
@@ -630,6 +660,7 @@ impl Model {
                 .collect();
             self.site.stories = order.iter().filter_map(|&i| stories[i].take()).collect();
             self.bodies = order.iter().filter_map(|&i| bodies[i].take()).collect();
+            self.positions = self.position_map();
             listings_changed = true;
         }
         if listings_changed {
@@ -655,7 +686,7 @@ fn same_listings(a: &Story, b: &Story) -> bool {
 /// read again only after a change to it was seen.
 #[derive(Default)]
 struct SourceCache {
-    entries: RwLock<HashMap<PathBuf, CachedSource>>,
+    entries: RwLock<BTreeMap<PathBuf, CachedSource>>,
 }
 
 struct CachedSource {
@@ -687,12 +718,19 @@ impl SourceCache {
     /// Forgets the files at `paths`, and every file below those that are folders.
     fn forget(&self, paths: &[PathBuf]) {
         let mut entries = self.entries_write();
-        let folders: Vec<&PathBuf> = paths
-            .iter()
-            .filter(|path| entries.remove(*path).is_none())
-            .collect();
-        if !folders.is_empty() {
-            entries.retain(|path, _| !folders.iter().any(|folder| path.starts_with(folder)));
+        for path in paths {
+            if entries.remove(path).is_some() {
+                continue;
+            }
+            let below: Vec<PathBuf> = entries
+                .range(path.clone()..)
+                .map(|(file, _)| file)
+                .take_while(|file| file.starts_with(path))
+                .cloned()
+                .collect();
+            for file in below {
+                entries.remove(&file);
+            }
         }
     }
 
@@ -711,13 +749,13 @@ impl SourceCache {
             .collect()
     }
 
-    fn entries_read(&self) -> RwLockReadGuard<'_, HashMap<PathBuf, CachedSource>> {
+    fn entries_read(&self) -> RwLockReadGuard<'_, BTreeMap<PathBuf, CachedSource>> {
         self.entries
             .read()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    fn entries_write(&self) -> RwLockWriteGuard<'_, HashMap<PathBuf, CachedSource>> {
+    fn entries_write(&self) -> RwLockWriteGuard<'_, BTreeMap<PathBuf, CachedSource>> {
         self.entries
             .write()
             .unwrap_or_else(std::sync::PoisonError::into_inner)

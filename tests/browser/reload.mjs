@@ -1,8 +1,9 @@
 // Drives headless Chromium for tests/browser.rs: opens a page of `byline serve`, says READY,
 // then (while the test edits the story's Markdown on disk) waits, without navigating, for the
-// page to reload itself and show the expected text. Prints RELOADED on success; exits 1 with
-// the reason otherwise. With --proxy-prefix, the browser sees the preview through a reverse
-// proxy that serves it under that path (as a newsroom's staging host might).
+// page to reload itself and show the expected text. Prints "SHOWN reload" (a new document) or
+// "SHOWN in-place" (the new body swapped into the same document) on success; exits 1 with the
+// reason otherwise. With --proxy-prefix, the browser sees the preview through a reverse proxy
+// that serves it under that path (as a newsroom's staging host might).
 //
 // node reload.mjs --url URL --expect TEXT [--chromium PATH] [--timeout MS] [--proxy-prefix /p]
 
@@ -89,6 +90,7 @@ try {
   }
   // Survives only as long as this document: gone once the page has reloaded.
   await page.evaluate(() => { window.bylineTestMarker = "original document"; });
+  const before = await page.locator("script[data-byline-live-reload]").getAttribute("data-version");
   // Let the page connect to the event stream before the edit.
   await page.locator('script[data-byline-live-reload][data-state="connected"]')
     .waitFor({ state: "attached", timeout });
@@ -99,15 +101,21 @@ try {
     const state = await page.evaluate((text) => ({
       reloaded: window.bylineTestMarker === undefined,
       shows: document.body !== null && document.body.innerText.includes(text),
+      version: document.querySelector("script[data-byline-live-reload]")?.getAttribute("data-version"),
     }), expected).catch(() => ({ reloaded: false, shows: false })); // mid-navigation
-    if (state.reloaded && state.shows) break;
+    if (state.shows) {
+      if (!state.reloaded && state.version === before) {
+        throw new Error("the page shows the text without a new version of the page");
+      }
+      console.log(`SHOWN ${state.reloaded ? "reload" : "in-place"} (${loads} load events)`);
+      break;
+    }
     if (Date.now() > deadline) {
-      throw new Error(`no reload showing "${expected}" within ${timeout} ms (reloaded: ${state.reloaded})`);
+      throw new Error(`the page never showed "${expected}" within ${timeout} ms (reloaded: ${state.reloaded})`);
     }
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
   if (page.url() !== pageUrl) throw new Error(`the page moved to ${page.url()}`);
-  console.log(`RELOADED after ${loads - 1} reload(s)`);
   status = 0;
 } catch (error) {
   for (const line of consoleLines) console.error(line);
