@@ -181,6 +181,59 @@ fn renamed_story_moves_and_new_folders_and_files_appear() {
 }
 
 #[test]
+fn publishing_a_draft_adds_it_to_every_listing() {
+    let (site, server) = serve();
+    let draft = "content/decision-machines/draft-story.md";
+    assert_eq!(server.get("/decision-machines/draft-story/").status, 404);
+    set_field(&site, draft, "draft", "false");
+    server.wait_for(
+        "/decision-machines/draft-story/",
+        "the published draft",
+        |r| r.status == 200,
+    );
+    for page in ["/", "/decision-machines/", "/people/ana-lind/"] {
+        assert!(
+            texts(&server.get(page).body, ".card-title").contains(&"An unfinished draft".into()),
+            "{page}"
+        );
+    }
+    // And back: a draft again is gone from every listing.
+    set_field(&site, draft, "draft", "true");
+    server.wait_for(
+        "/decision-machines/draft-story/",
+        "the draft hidden again",
+        |r| r.status == 404,
+    );
+    assert!(!server.get("/").body.contains("An unfinished draft"));
+}
+
+#[test]
+fn losing_site_yaml_or_content_keeps_the_server_up_until_they_are_back() {
+    let (site, server) = serve();
+    let config = std::fs::read_to_string(site.path("site.yaml")).unwrap();
+    site.remove("site.yaml");
+    let page = server.wait_for(TWITTER, "the overlay", |r| r.body.contains("byline-errors"));
+    assert!(page.body.contains("E-SITE-READ"), "{}", page.body);
+    assert_eq!(texts(&page.body, "h1.story-title"), [TWITTER_TITLE]);
+    site.write("site.yaml", &config);
+    server.wait_for(TWITTER, "the overlay gone", |r| {
+        !r.body.contains("byline-errors")
+    });
+
+    std::fs::rename(site.path("content"), site.path("content-away")).unwrap();
+    server.wait_for("/", "the overlay", |r| r.body.contains("E-SITE-READ"));
+    std::fs::rename(site.path("content-away"), site.path("content")).unwrap();
+    server.wait_for("/", "the overlay gone", |r| {
+        !r.body.contains("byline-errors")
+    });
+    // Watching goes on in the folder that came back.
+    set_field(&site, TWITTER_MD, "title", "Back again");
+    server.wait_for(TWITTER, "the edit in the restored folder", |r| {
+        texts(&r.body, "h1") == ["Back again"]
+    });
+}
+
+#[test]
 fn editor_style_saves_are_seen_and_temporary_files_ignored() {
     let (site, server) = serve();
     // Vim and many editors write a temporary file and rename it over the original.

@@ -126,7 +126,15 @@ pub fn serve(options: ServeOptions) -> Result<(), ServeError> {
     if update.unreadable {
         return Err(ServeError::Unreadable(update.errors));
     }
-    report(&update, true);
+    report(&update, preview.summary());
+    let name = match preview.summary() {
+        Some((title, ..)) => title.to_string(),
+        None => root
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .to_string(),
+    };
 
     let listener = bind(options.bind, options.port)?;
     let address = listener
@@ -139,10 +147,7 @@ pub fn serve(options: ServeOptions) -> Result<(), ServeError> {
             options.bind
         );
     }
-    println!(
-        "Serving {} at {url} (Ctrl-C to stop)",
-        root.file_name().unwrap_or_default().to_string_lossy()
-    );
+    println!("Serving {name} at {url} (Ctrl-C to stop)");
     let _ = std::io::stdout().flush();
 
     let preview = Arc::new(RwLock::new(preview));
@@ -182,7 +187,7 @@ fn keep_up_to_date(mut watcher: SiteWatcher, preview: &RwLock<Preview>, versions
                 if let Some(update) = preview.apply(&paths) {
                     versions.publish(preview.version, update.full_reload);
                     drop(preview);
-                    report(&update, false);
+                    report(&update, None);
                 }
             }
             Batch::Failed(message) => eprintln!("warning: watching the files failed: {message}"),
@@ -191,8 +196,9 @@ fn keep_up_to_date(mut watcher: SiteWatcher, preview: &RwLock<Preview>, versions
     }
 }
 
-/// Prints what an update did, and every error the site has now.
-fn report(update: &Update, first: bool) {
+/// Prints what an update did (for the first load, with what was loaded), and every error the
+/// site has now.
+fn report(update: &Update, loaded: Option<(&str, usize, usize)>) {
     crate::cli::print_diagnostics(&update.warnings);
     if !update.errors.is_empty() {
         crate::cli::print_diagnostics(&update.errors);
@@ -203,8 +209,11 @@ fn report(update: &Update, first: bool) {
             if count == 1 { "it" } else { "them" },
             if count == 1 { "it" } else { "them" },
         );
-    } else if first {
-        println!("Loaded the site in {} ms", update.elapsed.as_millis());
+    } else if let Some((_, stories, pages)) = loaded {
+        println!(
+            "Loaded the site in {} ms: {stories} stories, {pages} pages",
+            update.elapsed.as_millis()
+        );
     } else {
         println!(
             "Updated {} in {:.1} ms",

@@ -172,6 +172,16 @@ impl Preview {
         self.problems.all()
     }
 
+    /// The site's title and how many stories and pages it has, once it has loaded cleanly.
+    pub fn summary(&self) -> Option<(&str, usize, usize)> {
+        let model = self.model.as_ref()?;
+        Some((
+            &model.site.config.title,
+            model.site.stories.len(),
+            model.routes.len(),
+        ))
+    }
+
     /// Sorts the changed paths into what needs doing.
     fn plan(&self, changed: &[PathBuf]) -> Plan {
         let mut plan = Plan::default();
