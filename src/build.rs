@@ -1,7 +1,10 @@
 //! The build: strings the stages together (config, content, theme, Markdown, templates,
-//! output) and is the one place that runs work in parallel.
+//! output) and is the one place that runs work in parallel. `serve` reuses the stages through
+//! [`load_with`], [`render_markdown_cached`], [`static_files`] and [`check_pages`].
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use jiff::Timestamp;
@@ -10,12 +13,14 @@ use walkdir::WalkDir;
 
 use crate::checks::{self, EmbargoAudit, LinkTargets};
 use crate::config::{self, SiteConfig};
-use crate::content::{self, ContentOptions, Site, web_path};
+use crate::content::{self, ContentOptions, ParsedSource, Site, SourceFile, web_path};
 use crate::diagnostic::{Diagnostic, codes};
 use crate::images::ImageSizes;
 use crate::markdown::{MarkdownOptions, RenderedMarkdown};
 use crate::output::{self, Staging};
-use crate::render::{self, BodyOutput, LinkMap, SiteIndex, SiteView};
+use crate::render::{
+    self, BodyOutput, BodyPage, LinkMap, MarkdownCache, Page, SiteIndex, SiteView,
+};
 use crate::templates::Templates;
 use crate::theme::Theme;
 
@@ -25,6 +30,8 @@ pub const STATIC_DIR: &str = "static";
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SiteOptions {
     pub include_drafts: bool,
+    /// Keep stories whose embargo (`publish_at`) has not lifted yet (the `serve` preview).
+    pub include_embargoed: bool,
     /// Replaces `base_url` from site.yaml (e.g. for a staging host).
     pub base_url: Option<String>,
     /// The build time: decides embargoes and the news sitemap's window. `--now` sets it for
@@ -36,8 +43,20 @@ impl Default for SiteOptions {
     fn default() -> Self {
         SiteOptions {
             include_drafts: false,
+            include_embargoed: false,
             base_url: None,
             now: Timestamp::now(),
+        }
+    }
+}
+
+impl SiteOptions {
+    /// The options that decide which stories are part of the site.
+    pub fn content_options(&self) -> ContentOptions {
+        ContentOptions {
+            include_drafts: self.include_drafts,
+            include_embargoed: self.include_embargoed,
+            now: self.now,
         }
     }
 }
@@ -100,14 +119,26 @@ impl CheckedSite {
     }
 }
 
-/// Reads, validates and checks the whole site: every problem in every file is reported
-/// together. Fails only when the site cannot be read at all or site.yaml is broken (nothing
-/// else can be checked without it).
-pub fn check(
+/// Reads one content file: [`content::read_source`], or a cache in front of it (`serve` keeps
+/// the files it has read and reads again only the ones that changed).
+pub type ReadSource<'a> = dyn Fn(&SourceFile) -> (ParsedSource, Vec<Diagnostic>) + Sync + 'a;
+
+/// The site read and validated, before its texts are rendered.
+struct ReadSite {
+    site: Site,
+    sources: Vec<SourceFile>,
+    theme: Option<Theme>,
+    templates: Option<Templates>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+/// Reads the configuration, every content file (through `read`, in parallel) and the theme,
+/// and validates them. Fails only when the site cannot be read at all or site.yaml is broken.
+fn read_site(
     root: &Path,
     options: &SiteOptions,
-    output: BodyOutput,
-) -> Result<CheckedSite, BuildFailure> {
+    read: &ReadSource,
+) -> Result<ReadSite, BuildFailure> {
     let mut config: SiteConfig = config::load(root).map_err(|diagnostics| {
         let unreadable = diagnostics.iter().any(|d| d.code == codes::SITE_READ);
         BuildFailure::new(diagnostics, unreadable)
@@ -118,10 +149,7 @@ pub fn check(
     let (sources, mut diagnostics) =
         content::discover(root).map_err(|diagnostic| BuildFailure::new(vec![diagnostic], true))?;
 
-    let parsed: Vec<_> = sources
-        .par_iter()
-        .map(|source| content::read_source(root, source))
-        .collect();
+    let parsed: Vec<_> = sources.par_iter().map(read).collect();
     let mut parsed_sources = Vec::with_capacity(parsed.len());
     for (source, found) in parsed {
         parsed_sources.push(source);
@@ -134,14 +162,7 @@ pub fn check(
         .into_par_iter()
         .map(|story| stage.validate(story))
         .collect();
-    let (site, found) = content::finish(
-        stage,
-        outcomes,
-        ContentOptions {
-            include_drafts: options.include_drafts,
-            now: options.now,
-        },
-    );
+    let (site, found) = content::finish(stage, outcomes, options.content_options());
     diagnostics.extend(found);
 
     let theme = match Theme::load(root, &theme_name) {
@@ -159,7 +180,76 @@ pub fn check(
         }
         None => None,
     };
+    Ok(ReadSite {
+        site,
+        sources,
+        theme,
+        templates,
+        diagnostics,
+    })
+}
 
+/// A site loaded and validated without errors, with its theme compiled.
+pub struct LoadedSite {
+    pub site: Site,
+    /// Every file found in content/, as [`content::discover`] classified it.
+    pub sources: Vec<SourceFile>,
+    pub templates: Templates,
+    pub theme: Theme,
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Reads and validates the whole site (without the body checks, which need rendered texts).
+/// Every problem in every file is reported together.
+pub fn load(root: &Path, options: &SiteOptions) -> Result<LoadedSite, BuildFailure> {
+    load_with(root, options, &|source| content::read_source(root, source))
+}
+
+/// [`load`], reading every content file through `read` (called in parallel).
+pub fn load_with(
+    root: &Path,
+    options: &SiteOptions,
+    read: &ReadSource,
+) -> Result<LoadedSite, BuildFailure> {
+    let ReadSite {
+        site,
+        sources,
+        theme,
+        templates,
+        mut diagnostics,
+    } = read_site(root, options, read)?;
+    let (false, Some(theme), Some(templates)) = (
+        diagnostics.iter().any(Diagnostic::is_error),
+        theme,
+        templates,
+    ) else {
+        return Err(BuildFailure::new(diagnostics, false));
+    };
+    Diagnostic::sort(&mut diagnostics);
+    Ok(LoadedSite {
+        site,
+        sources,
+        templates,
+        theme,
+        warnings: diagnostics,
+    })
+}
+
+/// Reads, validates and checks the whole site: every problem in every file is reported
+/// together. Fails only when the site cannot be read at all or site.yaml is broken (nothing
+/// else can be checked without it).
+pub fn check(
+    root: &Path,
+    options: &SiteOptions,
+    output: BodyOutput,
+) -> Result<CheckedSite, BuildFailure> {
+    let ReadSite {
+        site,
+        theme,
+        templates,
+        mut diagnostics,
+        ..
+    } = read_site(root, options, &|source| content::read_source(root, source))?;
     let images = ImageSizes::new(root, &site);
     let texts = render_markdown(&site, output, &images);
     let mut targets = link_targets(root, &site, theme.as_ref());
@@ -192,23 +282,17 @@ fn link_targets(root: &Path, site: &Site, theme: Option<&Theme>) -> LinkTargets 
     let index = SiteIndex::new(site);
     let mut targets = LinkTargets {
         pages: index
-            .pages()
+            .pages(site)
             .into_iter()
-            .map(|page| index.page_url(page))
+            .map(|page| index.page_url(site, page))
             .collect(),
         files: Default::default(),
     };
-    for (_, inside) in site_static_files(root).0 {
-        targets.files.insert(format!("/{inside}"));
-    }
-    if let Some(theme) = theme {
-        for (inside, _) in theme.static_files() {
-            targets.files.insert(format!("/{inside}"));
-        }
-    }
-    for asset in &site.assets {
-        targets.files.insert(asset.url.clone());
-    }
+    let empty_theme = Theme::default();
+    let (files, _) = static_files(root, site, theme.unwrap_or(&empty_theme));
+    targets
+        .files
+        .extend(files.into_iter().map(|(inside, _)| format!("/{inside}")));
     targets
 }
 
@@ -257,6 +341,69 @@ pub fn render_markdown(
     }
 }
 
+/// [`render_markdown`] through `cache`: only bodies whose text, place or `.md` link targets
+/// changed since they were cached are rendered again (in parallel). Afterwards the cache holds
+/// exactly this site's bodies.
+pub fn render_markdown_cached(
+    site: &Site,
+    options: &MarkdownOptions,
+    cache: &MarkdownCache,
+    images: &ImageSizes,
+) -> (Vec<Arc<RenderedMarkdown>>, Vec<Arc<RenderedMarkdown>>) {
+    let links = LinkMap::new(site);
+    let bodies = site
+        .stories
+        .par_iter()
+        .map(|story| {
+            cache.render(
+                BodyPage {
+                    source: &story.source,
+                    url: &story.url,
+                },
+                &story.body_markdown,
+                story.body_first_line,
+                &links,
+                options,
+                images,
+            )
+        })
+        .collect();
+    let descriptions = site
+        .series
+        .iter()
+        .map(|series| {
+            cache.render(
+                BodyPage {
+                    source: &series.source,
+                    url: &series.url,
+                },
+                &series.description_markdown,
+                series.description_first_line,
+                &links,
+                options,
+                images,
+            )
+        })
+        .collect();
+    let sources: HashSet<&Path> = (site.stories.iter().map(|story| story.source.as_path()))
+        .chain(site.series.iter().map(|series| series.source.as_path()))
+        .collect();
+    cache.retain(|source| sources.contains(source));
+    (bodies, descriptions)
+}
+
+/// Renders `pages` (in parallel) and keeps only the problems: how `serve` checks a new theme
+/// against every page without writing anything.
+pub fn check_pages(view: &SiteView, templates: &Templates, pages: &[Page]) -> Vec<Diagnostic> {
+    let mut problems: Vec<Diagnostic> = pages
+        .par_iter()
+        .filter_map(|&page| view.render(templates, page).err())
+        .collect();
+    Diagnostic::sort(&mut problems);
+    problems.dedup();
+    problems
+}
+
 /// Builds the site into `options.output`, replacing what was there only on success.
 pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     let started = Instant::now();
@@ -270,10 +417,12 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     else {
         return Err(fail(checked.diagnostics));
     };
+    let index = SiteIndex::new(&checked.site);
     let view = SiteView::new(
         &checked.site,
-        &checked.bodies,
-        &checked.descriptions,
+        checked.bodies.iter().collect(),
+        checked.descriptions.iter().collect(),
+        &index,
         &checked.images,
     );
     let pages = view.pages();
@@ -316,38 +465,71 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     })
 }
 
-/// The files of the site's static/ folder: absolute path and path inside the output.
-fn site_static_files(root: &Path) -> (Vec<(PathBuf, String)>, Vec<Diagnostic>) {
+/// Where a file of the site that is not a page comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StaticSource {
+    /// A static file of the theme, by its path inside the theme's `static/`.
+    Theme(String),
+    /// A file of the site folder (in static/ or a page bundle), by its full path.
+    File(PathBuf),
+}
+
+/// Every file of the site that is not a page, by its path in the output: the theme's static
+/// files, the site's static/ (which wins over the theme), then page-bundle files beside their
+/// stories. Symbolic links are not followed, so nothing outside the site is ever published.
+pub fn static_files(
+    root: &Path,
+    site: &Site,
+    theme: &Theme,
+) -> (Vec<(String, StaticSource)>, Vec<Diagnostic>) {
     let site_static = root.join(STATIC_DIR);
-    let mut files = Vec::new();
+    let mut site_files = Vec::new();
     let mut errors = Vec::new();
-    if !site_static.is_dir() {
-        return (files, errors);
-    }
-    for entry in WalkDir::new(&site_static).sort_by_file_name() {
-        match entry {
-            Ok(entry) if entry.file_type().is_file() => {
-                let inside = web_path(
-                    entry
-                        .path()
-                        .strip_prefix(&site_static)
-                        .unwrap_or(entry.path()),
-                );
-                files.push((entry.path().to_path_buf(), inside));
+    if site_static.is_dir() {
+        for entry in WalkDir::new(&site_static).sort_by_file_name() {
+            match entry {
+                Ok(entry) if entry.file_type().is_file() => {
+                    let inside = web_path(
+                        entry
+                            .path()
+                            .strip_prefix(&site_static)
+                            .unwrap_or(entry.path()),
+                    );
+                    site_files.push((inside, StaticSource::File(entry.path().to_path_buf())));
+                }
+                Ok(_) => {}
+                Err(error) => errors.push(Diagnostic::error(
+                    codes::FILE_READ,
+                    STATIC_DIR,
+                    format!("cannot read the static folder: {error}"),
+                )),
             }
-            Ok(_) => {}
-            Err(error) => errors.push(Diagnostic::error(
-                codes::FILE_READ,
-                STATIC_DIR,
-                format!("cannot read the static folder: {error}"),
-            )),
         }
     }
+    let mut files: Vec<(String, StaticSource)> = theme
+        .static_files()
+        .filter(|(inside, _)| !site_files.iter().any(|(path, _)| path == inside))
+        .map(|(inside, _)| (inside.to_string(), StaticSource::Theme(inside.to_string())))
+        .collect();
+    files.extend(site_files);
+    let assets: Vec<(String, StaticSource)> = site
+        .assets
+        .iter()
+        .map(|asset| {
+            (
+                asset.url.trim_start_matches('/').to_string(),
+                StaticSource::File(root.join(&asset.source)),
+            )
+        })
+        .collect();
+    let asset_paths: HashSet<&str> = assets.iter().map(|(path, _)| path.as_str()).collect();
+    files.retain(|(path, _)| !asset_paths.contains(path.as_str()));
+    files.extend(assets);
     (files, errors)
 }
 
-/// Copies theme static files, then the site's static/ (which wins on a clash), then the files
-/// of page bundles beside their stories. Text files are audited for embargo leaks like pages.
+/// Writes every file of [`static_files`] into the new site. Text files are audited for embargo
+/// leaks like pages.
 fn copy_static_files(
     root: &Path,
     site: &Site,
@@ -355,46 +537,43 @@ fn copy_static_files(
     staging: &Staging,
     audit: &EmbargoAudit,
 ) -> Result<(), Vec<Diagnostic>> {
-    let (site_files, mut errors) = site_static_files(root);
-    for (inside, file) in theme.static_files() {
-        if site_files.iter().any(|(_, path)| path == inside) {
-            continue;
-        }
-        let problems = audit.scan_bytes(&file.origin.display_path(), &file.contents);
-        if !problems.is_empty() {
-            errors.extend(problems);
-            continue;
-        }
-        if let Err(error) = staging.write(inside, &file.contents) {
-            errors.push(error);
-        }
-    }
-    let copies: Vec<(PathBuf, String)> = site_files
-        .into_iter()
-        .chain(site.assets.iter().map(|asset| {
-            (
-                root.join(&asset.source),
-                asset.url.trim_start_matches('/').to_string(),
-            )
-        }))
-        .collect();
+    let (files, mut errors) = static_files(root, site, theme);
     errors.extend(
-        copies
+        files
             .par_iter()
-            .flat_map_iter(|(from, to)| {
-                let mut problems = if audit.is_active() && checks::is_text_file(to) {
-                    std::fs::read(from)
-                        .map(|bytes| {
-                            audit.scan_bytes(from.strip_prefix(root).unwrap_or(from), &bytes)
-                        })
-                        .unwrap_or_default()
-                } else {
-                    Vec::new()
+            .flat_map_iter(|(inside, source)| {
+                let audited = |shown: &Path, bytes: &[u8]| {
+                    if audit.is_active() && checks::is_text_file(inside) {
+                        audit.scan_bytes(shown, bytes)
+                    } else {
+                        Vec::new()
+                    }
                 };
-                if problems.is_empty()
-                    && let Err(error) = staging.copy(from, to)
-                {
-                    problems.push(error);
+                let mut problems = Vec::new();
+                match source {
+                    StaticSource::Theme(name) => {
+                        if let Some(file) = theme.static_file(name) {
+                            problems = audited(&file.origin.display_path(), &file.contents);
+                            if problems.is_empty()
+                                && let Err(error) = staging.write(inside, &file.contents)
+                            {
+                                problems.push(error);
+                            }
+                        }
+                    }
+                    StaticSource::File(from) => {
+                        if audit.is_active() && checks::is_text_file(inside) {
+                            let shown = from.strip_prefix(root).unwrap_or(from);
+                            problems = std::fs::read(from)
+                                .map(|bytes| audited(shown, &bytes))
+                                .unwrap_or_default();
+                        }
+                        if problems.is_empty()
+                            && let Err(error) = staging.copy(from, inside)
+                        {
+                            problems.push(error);
+                        }
+                    }
                 }
                 problems
             })

@@ -2,8 +2,11 @@
 //! command and maps the outcome to an exit code (0 success, 1 problems found, 2 the site could
 //! not be read or the command was used wrongly).
 
+use std::io::Write;
+use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::time::Duration;
 
 use clap::{Parser, Subcommand};
 use jiff::Timestamp;
@@ -14,6 +17,7 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::render::BodyOutput;
 use crate::report::{self, Format};
 use crate::scaffold;
+use crate::serve::{self, ServeError, ServeOptions};
 
 /// byline: a static-site generator for newsrooms that publish fact-checked story series.
 #[derive(Debug, Parser)]
@@ -39,6 +43,50 @@ enum Command {
     /// Create a new story or series with placeholders to fill in.
     #[command(subcommand)]
     New(NewCommand),
+    /// Preview the site in a browser, updating every open page as you save.
+    Serve(ServeArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct ServeArgs {
+    /// The site's folder (the one holding site.yaml).
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    root: PathBuf,
+    /// The port to listen on; when it is taken, the next free one is used. 0 lets the system
+    /// choose.
+    #[arg(long, default_value_t = 1111)]
+    port: u16,
+    /// The address to listen on. The default is this computer only; 0.0.0.0 or :: make the
+    /// preview, drafts and embargoed stories included, reachable from other computers.
+    #[arg(long, value_name = "ADDRESS", default_value = "127.0.0.1")]
+    bind: IpAddr,
+    /// Show stories marked `draft: true` (with a DRAFT banner). Embargoed stories are always
+    /// shown, with an EMBARGOED banner.
+    #[arg(long)]
+    drafts: bool,
+    /// Open the preview in the default browser.
+    #[arg(long)]
+    open: bool,
+    /// How long the files must be quiet after a save before the preview updates.
+    #[arg(long, value_name = "MS", default_value_t = 30, hide = true)]
+    debounce_ms: u64,
+}
+
+impl ServeArgs {
+    fn into_options(self) -> ServeOptions {
+        ServeOptions {
+            root: self.root,
+            bind: self.bind,
+            port: self.port,
+            open: self.open,
+            site: SiteOptions {
+                include_drafts: self.drafts,
+                include_embargoed: true,
+                ..SiteOptions::default()
+            },
+            debounce: Duration::from_millis(self.debounce_ms),
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -89,6 +137,7 @@ impl SiteArgs {
         };
         Ok(SiteOptions {
             include_drafts: self.drafts,
+            include_embargoed: false,
             base_url,
             now,
         })
@@ -160,6 +209,7 @@ pub fn run() -> ExitCode {
         Command::NextPublish(args) => run_next_publish(args),
         Command::Init { dir } => run_init(&dir),
         Command::New(command) => run_new(command),
+        Command::Serve(args) => run_serve(args),
     }
 }
 
@@ -327,5 +377,30 @@ fn run_new(command: NewCommand) -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(error) => usage_error(&error.to_string()),
+    }
+}
+
+fn run_serve(args: ServeArgs) -> ExitCode {
+    match serve::serve(args.into_options()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(ServeError::Unreadable(diagnostics)) => {
+            print_diagnostics(&diagnostics);
+            eprintln!("cannot preview: the site could not be read");
+            ExitCode::from(2)
+        }
+        Err(ServeError::Failed(message)) => {
+            eprintln!("error: {message}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Prints findings one per line (`file:line:column: error[CODE]: message`), as the preview's
+/// terminal log does.
+pub(crate) fn print_diagnostics(diagnostics: &[Diagnostic]) {
+    let stderr = std::io::stderr();
+    let mut out = stderr.lock();
+    for diagnostic in diagnostics {
+        let _ = writeln!(out, "{diagnostic}");
     }
 }

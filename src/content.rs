@@ -517,6 +517,9 @@ pub struct RejectedStory {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ContentOptions {
     pub include_drafts: bool,
+    /// Keep stories whose `publish_at` is still in the future. `build` leaves them out; the
+    /// `serve` preview keeps them and marks them "EMBARGOED until ...".
+    pub include_embargoed: bool,
     /// The build time.
     pub now: jiff::Timestamp,
 }
@@ -687,6 +690,7 @@ pub fn finish(
         }
         if let Some(publish_at) = story.publish_at
             && publish_at.instant > options.now
+            && !options.include_embargoed
         {
             withheld.push(Withheld::new(&story, WithheldReason::Embargo(publish_at)));
             continue;
@@ -736,13 +740,7 @@ pub fn finish(
         }
     }
 
-    stories.sort_by(|a, b| {
-        b.date
-            .instant
-            .cmp(&a.date.instant)
-            .then_with(|| a.title.cmp(&b.title))
-            .then_with(|| a.url.cmp(&b.url))
-    });
+    stories.sort_by(story_order);
 
     let mut assets: Vec<BundleAsset> = assets_parsed
         .into_iter()
@@ -778,6 +776,16 @@ pub fn web_path(relative: &Path) -> String {
         .map(|component| component.to_string_lossy())
         .collect::<Vec<_>>()
         .join("/")
+}
+
+/// The order of stories in a site and in every listing: newest first, then by title, then by
+/// URL (unique), so the order never depends on the order files were read in.
+pub fn story_order(a: &Story, b: &Story) -> std::cmp::Ordering {
+    b.date
+        .instant
+        .cmp(&a.date.instant)
+        .then_with(|| a.title.cmp(&b.title))
+        .then_with(|| a.url.cmp(&b.url))
 }
 
 /// Turns `text` into a URL-safe slug (`Big Tech` -> `big-tech`); non-Latin text is

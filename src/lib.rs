@@ -11,7 +11,8 @@
 //! output::publish   Vec<OutputFile> + static files -> public/ (swapped in only on success)
 //! ```
 //!
-//! `build` strings the stages together; `cli` turns command-line flags into settings. Every
+//! `build` strings the stages together; `serve` keeps the same stages' results in memory for a
+//! live preview; `cli` turns command-line flags into settings. Every
 //! problem any stage finds is a [`diagnostic::Diagnostic`], and stages report all they find, not
 //! just the first.
 
@@ -34,5 +35,6 @@ pub mod outputs;
 pub mod render;
 pub mod report;
 pub mod scaffold;
+pub mod serve;
 pub mod templates;
 pub mod theme;

@@ -10,8 +10,9 @@
 //! are independent per page; `build` decides what runs in parallel.
 
 use std::collections::{BTreeMap, HashMap};
+use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::{Component, Path, PathBuf};
-use std::sync::OnceLock;
+use std::sync::{Arc, Mutex, OnceLock};
 
 use minijinja::Value;
 use minijinja::value::Serde;
@@ -72,14 +73,21 @@ impl LinkMap {
     }
 
     /// The published URL for a link written in the file `from` (relative to the site root).
+    /// Whether `target` (a link as written) names a Markdown file, so that where it points
+    /// depends on the stories of the site.
+    pub fn is_story_link(target: &str) -> bool {
+        let path = target.split('#').next().unwrap_or(target);
+        path.ends_with(".md") && !path.contains("://")
+    }
+
     pub fn resolve_markdown_link(&self, from: &Path, target: &str) -> Option<String> {
+        if !LinkMap::is_story_link(target) {
+            return None;
+        }
         let (path, fragment) = match target.find('#') {
             Some(index) => target.split_at(index),
             None => (target, ""),
         };
-        if !path.ends_with(".md") || path.contains("://") {
-            return None;
-        }
         let base = from.parent().unwrap_or(Path::new(""));
         let joined = if path.starts_with('/') {
             PathBuf::from("content").join(path.trim_start_matches('/'))
@@ -150,6 +158,118 @@ pub fn markdown_body(
     }
 }
 
+/// Rendered story bodies and series descriptions, kept between versions of a site so that an
+/// edit renders only what changed. One entry per source file; an entry is used again only when
+/// the Markdown (by hash and length), its first line, its page URL and the options are the same
+/// and every `.md` link in it still points where it pointed (another story may have moved).
+#[derive(Debug, Default)]
+pub struct MarkdownCache {
+    entries: Mutex<HashMap<PathBuf, CachedMarkdown>>,
+}
+
+#[derive(Debug)]
+struct CachedMarkdown {
+    key: MarkdownKey,
+    /// Every `.md` link of the body and the URL it resolved to.
+    story_links: Vec<(String, Option<String>)>,
+    rendered: Arc<RenderedMarkdown>,
+}
+
+#[derive(Debug, PartialEq, Eq)]
+struct MarkdownKey {
+    hash: u64,
+    length: usize,
+    first_line: usize,
+    page_url: String,
+    options: MarkdownOptions,
+}
+
+impl MarkdownCache {
+    /// [`markdown_body`], or the cached result when nothing it depends on changed.
+    pub fn render(
+        &self,
+        page: BodyPage,
+        markdown_source: &str,
+        first_line: usize,
+        links: &LinkMap,
+        options: &MarkdownOptions,
+        images: &ImageSizes,
+    ) -> Arc<RenderedMarkdown> {
+        let BodyPage {
+            source,
+            url: page_url,
+        } = page;
+        let mut hasher = DefaultHasher::new();
+        markdown_source.hash(&mut hasher);
+        let key = MarkdownKey {
+            hash: hasher.finish(),
+            length: markdown_source.len(),
+            first_line,
+            page_url: page_url.to_string(),
+            options: *options,
+        };
+        if let Some(cached) = self.lock().get(source)
+            && cached.key == key
+            && cached
+                .story_links
+                .iter()
+                .all(|(target, url)| links.resolve_markdown_link(source, target) == *url)
+        {
+            return Arc::clone(&cached.rendered);
+        }
+        let rendered = Arc::new(markdown_body(
+            markdown_source,
+            first_line,
+            BodyPage {
+                source,
+                url: page_url,
+            },
+            links,
+            options,
+            BodyOutput::Html,
+            images,
+        ));
+        let story_links = rendered
+            .links
+            .iter()
+            .filter(|link| LinkMap::is_story_link(&link.url))
+            .map(|link| {
+                let url = links.resolve_markdown_link(source, &link.url);
+                (link.url.clone(), url)
+            })
+            .collect();
+        self.lock().insert(
+            source.to_path_buf(),
+            CachedMarkdown {
+                key,
+                story_links,
+                rendered: Arc::clone(&rendered),
+            },
+        );
+        rendered
+    }
+
+    /// Forgets the entries of files for which `keep` says false.
+    pub fn retain(&self, mut keep: impl FnMut(&Path) -> bool) {
+        self.lock().retain(|source, _| keep(source));
+    }
+
+    pub fn len(&self) -> usize {
+        self.lock().len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<PathBuf, CachedMarkdown>> {
+        // A panic while holding the lock cannot leave an entry half-written.
+        self.entries
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
 /// What one page is: an HTML page, or a machine-readable file (feed, sitemap, robots.txt).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Page {
@@ -197,12 +317,14 @@ pub fn feed_url(page_url: &str) -> String {
     format!("{page_url}atom.xml")
 }
 
+#[derive(Debug)]
 struct TopicEntry {
     name: String,
     url: String,
     stories: Vec<usize>,
 }
 
+#[derive(Debug)]
 struct PersonEntry {
     name: String,
     url: String,
@@ -215,11 +337,13 @@ struct PersonEntry {
 pub struct SiteView<'a> {
     site: &'a Site,
     images: &'a ImageSizes,
-    index: SiteIndex<'a>,
-    bodies: &'a [RenderedMarkdown],
-    series_descriptions: &'a [RenderedMarkdown],
+    index: &'a SiteIndex,
+    bodies: Vec<&'a RenderedMarkdown>,
+    series_descriptions: Vec<&'a RenderedMarkdown>,
     site_value: Value,
-    cards: Vec<Value>,
+    /// Each story's listing card, made the first time a listing needs it: `serve` makes a view
+    /// per request and renders one page, which needs only a few cards.
+    cards: Vec<OnceLock<Value>>,
     /// When each story last changed (its date, `updated` or a correction, the latest).
     last_changed: Vec<StoryDate>,
     /// Every correction, newest first.
@@ -231,9 +355,10 @@ pub struct SiteView<'a> {
 }
 
 /// Which pages the site has and which stories each listing holds: cheap to build (no template
-/// values), so the link checks can know every page without preparing to render.
-pub struct SiteIndex<'a> {
-    site: &'a Site,
+/// values), so the link checks can know every page without preparing to render, and `serve`
+/// keeps one beside its site between requests.
+#[derive(Debug)]
+pub struct SiteIndex {
     series_stories: Vec<Vec<usize>>,
     topics: Vec<TopicEntry>,
     people: Vec<PersonEntry>,
@@ -540,8 +665,8 @@ pub fn funding_text(series_title: Option<&str>, funders: &[String]) -> String {
     }
 }
 
-impl<'a> SiteIndex<'a> {
-    pub fn new(site: &'a Site) -> SiteIndex<'a> {
+impl SiteIndex {
+    pub fn new(site: &Site) -> SiteIndex {
         let config = &site.config;
         let mut series_stories = vec![Vec::new(); site.series.len()];
         let mut topics: BTreeMap<String, TopicEntry> = BTreeMap::new();
@@ -590,7 +715,6 @@ impl<'a> SiteIndex<'a> {
             .map(|entry| (entry.name.clone(), entry.url.clone()))
             .collect();
         SiteIndex {
-            site,
             series_stories,
             topics: topics.into_values().collect(),
             people: people.into_values().collect(),
@@ -600,11 +724,11 @@ impl<'a> SiteIndex<'a> {
     }
 
     /// Every page of the site, in a fixed order.
-    pub fn pages(&self) -> Vec<Page> {
-        let listings = self.site.series.len() + self.topics.len() + self.people.len();
-        let mut pages = Vec::with_capacity(self.site.stories.len() + 2 * listings + 16);
-        pages.extend((0..self.site.stories.len()).map(Page::Story));
-        pages.extend((0..self.site.series.len()).map(Page::Series));
+    pub fn pages(&self, site: &Site) -> Vec<Page> {
+        let listings = site.series.len() + self.topics.len() + self.people.len();
+        let mut pages = Vec::with_capacity(site.stories.len() + 2 * listings + 16);
+        pages.extend((0..site.stories.len()).map(Page::Story));
+        pages.extend((0..site.series.len()).map(Page::Series));
         pages.extend((0..self.topics.len()).map(Page::Topic));
         pages.push(Page::Topics);
         pages.extend((0..self.people.len()).map(Page::Person));
@@ -614,7 +738,7 @@ impl<'a> SiteIndex<'a> {
         pages.push(Page::Corrections);
         pages.push(Page::Funders);
         pages.push(Page::SiteFeed);
-        pages.extend((0..self.site.series.len()).map(Page::SeriesFeed));
+        pages.extend((0..site.series.len()).map(Page::SeriesFeed));
         pages.extend((0..self.topics.len()).map(Page::TopicFeed));
         pages.extend((0..self.people.len()).map(Page::PersonFeed));
         pages.push(Page::CorrectionsFeed);
@@ -625,10 +749,10 @@ impl<'a> SiteIndex<'a> {
     }
 
     /// The site path a page is published at.
-    pub fn page_url(&self, page: Page) -> String {
+    pub fn page_url(&self, site: &Site, page: Page) -> String {
         match page {
-            Page::Story(index) => self.site.stories[index].url.clone(),
-            Page::Series(index) => self.site.series[index].url.clone(),
+            Page::Story(index) => site.stories[index].url.clone(),
+            Page::Series(index) => site.series[index].url.clone(),
             Page::Topic(index) => self.topics[index].url.clone(),
             Page::Topics => "/topics/".to_string(),
             Page::Person(index) => self.people[index].url.clone(),
@@ -638,7 +762,7 @@ impl<'a> SiteIndex<'a> {
             Page::Corrections => CORRECTIONS_URL.to_string(),
             Page::Funders => FUNDERS_URL.to_string(),
             Page::SiteFeed => SITE_FEED_URL.to_string(),
-            Page::SeriesFeed(index) => feed_url(&self.site.series[index].url),
+            Page::SeriesFeed(index) => feed_url(&site.series[index].url),
             Page::TopicFeed(index) => feed_url(&self.topics[index].url),
             Page::PersonFeed(index) => feed_url(&self.people[index].url),
             Page::CorrectionsFeed => CORRECTIONS_FEED_URL.to_string(),
@@ -654,8 +778,9 @@ impl<'a> SiteView<'a> {
     /// `series_descriptions[i]` that of `site.series[i]`.
     pub fn new(
         site: &'a Site,
-        bodies: &'a [RenderedMarkdown],
-        series_descriptions: &'a [RenderedMarkdown],
+        bodies: Vec<&'a RenderedMarkdown>,
+        series_descriptions: Vec<&'a RenderedMarkdown>,
+        index: &'a SiteIndex,
         images: &'a ImageSizes,
     ) -> SiteView<'a> {
         let config = &site.config;
@@ -675,36 +800,39 @@ impl<'a> SiteView<'a> {
                 }
             }),
         });
-        let mut view = SiteView {
+        SiteView {
             site,
             images,
-            index: SiteIndex::new(site),
+            index,
             bodies,
             series_descriptions,
             site_value,
-            cards: Vec::new(),
+            cards: site.stories.iter().map(|_| OnceLock::new()).collect(),
             last_changed: site.stories.iter().map(outputs::last_changed).collect(),
             ledger: ledger::corrections_newest_first(&site.stories),
             funders: ledger::funders(config, &site.stories),
             feed_entries: site.stories.iter().map(|_| OnceLock::new()).collect(),
-        };
-        view.cards = site
-            .stories
-            .iter()
-            .zip(bodies)
-            .map(|(story, body)| view.card(story, body))
-            .collect();
-        view
+        }
+    }
+
+    pub fn site(&self) -> &'a Site {
+        self.site
+    }
+
+    fn card_at(&self, index: usize) -> Value {
+        self.cards[index]
+            .get_or_init(|| self.card(&self.site.stories[index], self.bodies[index]))
+            .clone()
     }
 
     /// Every page of the site, in a fixed order.
     pub fn pages(&self) -> Vec<Page> {
-        self.index.pages()
+        self.index.pages(self.site)
     }
 
     /// The site path a page is published at.
     pub fn page_url(&self, page: Page) -> String {
-        self.index.page_url(page)
+        self.index.page_url(self.site, page)
     }
 
     fn person_url(&self, name: &str) -> &str {
@@ -889,7 +1017,7 @@ impl<'a> SiteView<'a> {
         self.feed_entries[index]
             .get_or_init(|| {
                 let story = &self.site.stories[index];
-                let body = &self.bodies[index];
+                let body = self.bodies[index];
                 value(feeds::story_entry(
                     &self.site.config,
                     story,
@@ -925,21 +1053,28 @@ impl<'a> SiteView<'a> {
     }
 
     fn cards_of(&self, stories: impl Iterator<Item = usize>) -> Value {
-        Value::from(
-            stories
-                .map(|index| self.cards[index].clone())
-                .collect::<Vec<_>>(),
-        )
+        Value::from(stories.map(|index| self.card_at(index)).collect::<Vec<_>>())
     }
 
     /// Renders one page.
     pub fn render(&self, templates: &Templates, page: Page) -> Result<OutputFile, Diagnostic> {
+        self.render_with(templates, page, Value::from(()))
+    }
+
+    /// Renders one page with the template variable `live_reload` set: none in `build`, the
+    /// preview's own HTML (live-reload script, banners, error overlay) in `serve`.
+    pub fn render_with(
+        &self,
+        templates: &Templates,
+        page: Page,
+        live_reload: Value,
+    ) -> Result<OutputFile, Diagnostic> {
         let config = &self.site.config;
         let site = self.site_value.clone();
         let (url, template, context, source): (String, &str, Value, Option<&Path>) = match page {
             Page::Story(index) => {
                 let story = &self.site.stories[index];
-                let body = &self.bodies[index];
+                let body = self.bodies[index];
                 let description = summary_of(story, body);
                 let series_feed = story.series.map(|series| {
                     let series = &self.site.series[series];
@@ -969,7 +1104,7 @@ impl<'a> SiteView<'a> {
                         description,
                         Some((&series.title, feed_url(&series.url))),
                     ),
-                    series => self.series_value(series, &self.series_descriptions[index]),
+                    series => self.series_value(series, self.series_descriptions[index]),
                     stories => self.cards_of(self.index.series_stories[index].iter().copied()),
                 };
                 (
@@ -1020,7 +1155,7 @@ impl<'a> SiteView<'a> {
                     .stories
                     .iter()
                     .map(|(story, roles)| {
-                        minijinja::context! { card => self.cards[*story].clone(), roles => roles.clone() }
+                        minijinja::context! { card => self.card_at(*story), roles => roles.clone() }
                     })
                     .collect();
                 let description = profile.and_then(|p| p.bio.as_deref()).unwrap_or("");
@@ -1284,6 +1419,7 @@ impl<'a> SiteView<'a> {
                 (ROBOTS_URL.to_string(), "robots.txt", context, None)
             }
         };
+        let context = minijinja::context! { live_reload, ..context };
         let contents = templates.render(template, context, source)?;
         Ok(OutputFile {
             path: output_path(&url),
@@ -1456,6 +1592,92 @@ fn profile_index(config: &SiteConfig, slug: &str) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn markdown_cache_renders_again_only_what_changed() {
+        let cache = MarkdownCache::default();
+        let options = MarkdownOptions::default();
+        let images = ImageSizes::default();
+        let source = Path::new("content/s/a.md");
+        let mut links = LinkMap::default();
+        links
+            .by_source
+            .insert(PathBuf::from("content/s/b.md"), "/s/b/".to_string());
+        let text = "See [b](b.md) and *this*.";
+        let first = cache.render(
+            BodyPage {
+                source,
+                url: "/s/a/",
+            },
+            text,
+            5,
+            &links,
+            &options,
+            &images,
+        );
+        assert!(first.html.contains("href=\"/s/b/\""), "{}", first.html);
+        let again = cache.render(
+            BodyPage {
+                source,
+                url: "/s/a/",
+            },
+            text,
+            5,
+            &links,
+            &options,
+            &images,
+        );
+        assert!(Arc::ptr_eq(&first, &again), "unchanged: from the cache");
+
+        let edited = cache.render(
+            BodyPage {
+                source,
+                url: "/s/a/",
+            },
+            "See [b](b.md).",
+            5,
+            &links,
+            &options,
+            &images,
+        );
+        assert!(!Arc::ptr_eq(&first, &edited));
+        let moved_line = cache.render(
+            BodyPage {
+                source,
+                url: "/s/a/",
+            },
+            "See [b](b.md).",
+            6,
+            &links,
+            &options,
+            &images,
+        );
+        assert!(
+            !Arc::ptr_eq(&edited, &moved_line),
+            "lines in diagnostics change"
+        );
+
+        // The story it links to moved: the link must follow.
+        links
+            .by_source
+            .insert(PathBuf::from("content/s/b.md"), "/s/b-new/".to_string());
+        let relinked = cache.render(
+            BodyPage {
+                source,
+                url: "/s/a/",
+            },
+            "See [b](b.md).",
+            6,
+            &links,
+            &options,
+            &images,
+        );
+        assert!(relinked.html.contains("/s/b-new/"), "{}", relinked.html);
+
+        assert_eq!(cache.len(), 1);
+        cache.retain(|_| false);
+        assert!(cache.is_empty());
+    }
 
     #[test]
     fn output_paths_are_clean_urls() {

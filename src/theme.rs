@@ -125,6 +125,11 @@ impl Theme {
             .filter_map(|(path, file)| Some((path.strip_prefix("templates/")?, file)))
     }
 
+    /// The static file at `path` inside `static/`.
+    pub fn static_file(&self, path: &str) -> Option<&ThemeFile> {
+        self.files.get(&format!("static/{path}"))
+    }
+
     /// Static files: path inside `static/` (the path in the output) and file.
     pub fn static_files(&self) -> impl Iterator<Item = (&str, &ThemeFile)> {
         self.files

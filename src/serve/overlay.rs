@@ -1,0 +1,135 @@
+//! What the preview adds to every page, and only in the preview: the DRAFT / EMBARGOED banner,
+//! the error overlay (the same `file:line:column: error[CODE]: message` lines `build` prints,
+//! over the last good version of the page) and the live-reload script. It reaches the page
+//! through the template variable `live_reload` (none in `build`); a theme whose base template
+//! leaves it out still gets it, inserted before `</body>`. Everything is styled inline, so no
+//! theme can hide it.
+
+use crate::diagnostic::Diagnostic;
+
+/// The attribute that marks the preview's own HTML in a page.
+const MARK: &str = "data-byline-preview";
+
+/// A banner above a story that is not public yet.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Banner {
+    Draft,
+    /// Embargoed until the time given (already formatted).
+    Embargoed(String),
+}
+
+impl Banner {
+    fn text(&self) -> String {
+        match self {
+            Banner::Draft => "DRAFT — not published; only the preview shows it".to_string(),
+            Banner::Embargoed(until) => {
+                format!("EMBARGOED until {until} — not published before then")
+            }
+        }
+    }
+}
+
+/// The preview's HTML for one page.
+pub fn fragment(banners: &[Banner], errors: &[Diagnostic], script: &str) -> String {
+    let mut html = format!(
+        "<div {MARK} style=\"position:fixed;top:0;left:0;right:0;z-index:2147483647;font:15px/1.4 system-ui,sans-serif;max-height:80vh;overflow:auto\">"
+    );
+    for banner in banners {
+        let colour = match banner {
+            Banner::Draft => "#8a5a00",
+            Banner::Embargoed(_) => "#a4161a",
+        };
+        html.push_str(&format!(
+            "<div class=\"byline-banner\" role=\"status\" style=\"background:{colour};color:#fff;padding:.4em 1em;font-weight:700;letter-spacing:.04em;text-align:center\">{}</div>",
+            escape(&banner.text())
+        ));
+    }
+    if !errors.is_empty() {
+        html.push_str(&overlay(errors));
+    }
+    html.push_str("</div>");
+    html.push_str(script);
+    html
+}
+
+fn overlay(errors: &[Diagnostic]) -> String {
+    let count = errors.len();
+    let mut html = format!(
+        "<section id=\"byline-errors\" role=\"alert\" style=\"background:#fff4f4;color:#3a0000;border-bottom:4px solid #c00;padding:1em 1.2em;text-align:left;box-shadow:0 4px 16px rgba(0,0,0,.3)\">\
+         <h2 style=\"margin:0 0 .5em;font-size:1.1em;color:#a00\">byline: {count} error{} — this is the last good version of the page; the site will not build until {} fixed</h2>\
+         <button type=\"button\" onclick=\"this.parentNode.style.display='none'\" style=\"position:absolute;top:.6em;right:1em\">Hide</button>",
+        if count == 1 { "" } else { "s" },
+        if count == 1 { "it is" } else { "they are" }
+    );
+    for error in errors {
+        html.push_str(&format!(
+            "<pre class=\"byline-error\" style=\"white-space:pre-wrap;margin:.4em 0;font:13px/1.4 ui-monospace,monospace;background:none;color:inherit\">{}</pre>",
+            escape(&error.to_string())
+        ));
+    }
+    html.push_str("</section>");
+    html
+}
+
+/// A page of its own for when there is no page to show: the site has never loaded, or this
+/// page failed to render. `status` says what happened.
+pub fn error_page(status: &str, errors: &[Diagnostic], script: &str) -> String {
+    format!(
+        "<!doctype html>\n<html lang=\"en\">\n<head><meta charset=\"utf-8\"><title>byline preview: {status}</title></head>\n<body style=\"font:16px/1.5 system-ui,sans-serif;padding:40vh 2em 2em\">\n<p>{status}</p>\n{fragment}\n</body>\n</html>\n",
+        status = escape(status),
+        fragment = fragment(&[], errors, script)
+    )
+}
+
+/// Makes sure `html` shows `fragment`: when the theme's template already put it in (through
+/// `live_reload`), as is; otherwise inserted before `</body>`, or at the end.
+pub fn ensure_in_page(mut html: String, fragment: &str) -> String {
+    if html.contains(MARK) {
+        return html;
+    }
+    let at = html
+        .rfind("</body>")
+        .or_else(|| html.rfind("</BODY>"))
+        .unwrap_or(html.len());
+    html.insert_str(at, fragment);
+    html
+}
+
+/// Escapes text for HTML content and attribute values.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostic::codes;
+
+    #[test]
+    fn overlay_shows_the_diagnostic_lines_escaped() {
+        let error = Diagnostic::error(codes::FRONT_SYNTAX, "content/a.md", "bad <yaml>").at(3, 7);
+        let html = fragment(&[], &[error], "<script></script>");
+        assert!(html.contains("content/a.md:3:7: error[E-FRONT-SYNTAX]: bad &lt;yaml&gt;"));
+        assert!(html.contains("byline: 1 error"));
+    }
+
+    #[test]
+    fn fragment_goes_before_body_end_unless_the_theme_placed_it() {
+        let piece = fragment(&[Banner::Draft], &[], "");
+        let page = ensure_in_page("<html><body><p>x</p></body></html>".into(), &piece);
+        assert!(page.ends_with(&format!("{piece}</body></html>")));
+        let placed = format!("<body>{piece}<p>x</p></body>");
+        assert_eq!(ensure_in_page(placed.clone(), &piece), placed);
+    }
+}

@@ -1,0 +1,181 @@
+//! Answering a request from the in-memory preview: a page rendered on the spot from the model
+//! (with the preview's banner, error overlay and live-reload script), a static file, a redirect
+//! to the folder address, or the site's 404 page. Only pages and files the built site would have
+//! are ever served: nothing is looked up on disk by the requested path.
+
+use std::path::Path;
+
+use minijinja::Value;
+
+use super::overlay::{self, Banner};
+use super::preview::{Model, Preview};
+use super::reload::{self, Versions};
+use crate::build::StaticSource;
+use crate::content::Story;
+use crate::diagnostic::Diagnostic;
+use crate::render::Page;
+
+/// What to send back.
+#[derive(Debug)]
+pub enum Reply {
+    Html {
+        status: u16,
+        html: String,
+    },
+    File {
+        content_type: String,
+        bytes: Vec<u8>,
+    },
+    /// To the same address with a slash at the end (relative, so proxies keep their prefix).
+    Redirect(String),
+}
+
+impl Preview {
+    /// The reply to a GET of `path`: decoded, starting with `/`, without `.` or `..` segments.
+    pub fn respond(&self, path: &str, versions: &Versions) -> Reply {
+        let script = reload::script(&reload::events_address(path), &versions.token(self.version));
+        let errors = self.errors();
+        let Some(model) = &self.model else {
+            return Reply::Html {
+                status: 500,
+                html: overlay::error_page(
+                    "The site has errors, so there is nothing to show yet.",
+                    &errors,
+                    &script,
+                ),
+            };
+        };
+        let output = output_key(path);
+        if let Some(page) = model.page_at(&output) {
+            return render(model, page, 200, &errors, &script);
+        }
+        if let Some(source) = model.files.get(&output)
+            && let Some(bytes) = read_file(model, &self.root, source)
+        {
+            return Reply::File {
+                content_type: content_type(&output),
+                bytes,
+            };
+        }
+        if model.page_at(&format!("{output}/index.html")).is_some() {
+            let last = output.rsplit('/').next().unwrap_or(&output);
+            return Reply::Redirect(format!("{last}/"));
+        }
+        render(model, Page::NotFound, 404, &errors, &script)
+    }
+}
+
+/// The output path a request path names: `/a/b/` is `a/b/index.html`.
+fn output_key(path: &str) -> String {
+    let trimmed = path.trim_start_matches('/');
+    if trimmed.is_empty() || trimmed.ends_with('/') {
+        format!("{trimmed}index.html")
+    } else {
+        trimmed.to_string()
+    }
+}
+
+fn render(model: &Model, page: Page, status: u16, errors: &[Diagnostic], script: &str) -> Reply {
+    let banners = match page {
+        Page::Story(index) => banners(&model.site.stories[index], &model.site.config.date_format),
+        _ => Vec::new(),
+    };
+    let fragment = overlay::fragment(&banners, errors, script);
+    let view = model.view();
+    match view.render_with(
+        &model.templates,
+        page,
+        Value::from_safe_string(fragment.clone()),
+    ) {
+        Ok(file) => Reply::Html {
+            status,
+            html: overlay::ensure_in_page(file.contents, &fragment),
+        },
+        Err(problem) => {
+            let mut all = errors.to_vec();
+            all.push(problem);
+            Reply::Html {
+                status: 500,
+                html: overlay::error_page("This page could not be rendered.", &all, script),
+            }
+        }
+    }
+}
+
+/// The banners of a story that is not public: a draft, or embargoed until a time to come.
+fn banners(story: &Story, format: &crate::dates::DateFormat) -> Vec<Banner> {
+    let mut banners = Vec::new();
+    if story.draft {
+        banners.push(Banner::Draft);
+    }
+    if let Some(publish_at) = &story.publish_at
+        && publish_at.instant > jiff::Timestamp::now()
+    {
+        let time = match publish_at.offset {
+            Some(offset) => publish_at
+                .instant
+                .to_zoned_datetime(jiff::tz::TimeZone::fixed(offset))
+                .strftime(" %H:%M (UTC%:z)")
+                .to_string(),
+            None => String::new(),
+        };
+        banners.push(Banner::Embargoed(format!(
+            "{}{time}",
+            publish_at.display(format)
+        )));
+    }
+    banners
+}
+
+/// The bytes of a static file. A file of the site folder is read only when it is still a
+/// regular file inside the site (not a symbolic link put there since it was listed).
+fn read_file(model: &Model, root: &Path, source: &StaticSource) -> Option<Vec<u8>> {
+    match source {
+        StaticSource::Theme(name) => model.theme.static_file(name).map(|f| f.contents.clone()),
+        StaticSource::File(path) => {
+            let meta = std::fs::symlink_metadata(path).ok()?;
+            if !meta.file_type().is_file() || !path.canonicalize().ok()?.starts_with(root) {
+                return None;
+            }
+            std::fs::read(path).ok()
+        }
+    }
+}
+
+/// The Content-Type of a file, by its extension; text gets `charset=utf-8`.
+pub fn content_type(path: &str) -> String {
+    let mime = mime_guess::from_path(path).first_or_octet_stream();
+    let essence = mime.essence_str();
+    let textual = mime.type_() == mime_guess::mime::TEXT
+        || matches!(
+            essence,
+            "application/javascript" | "application/json" | "application/xml" | "image/svg+xml"
+        );
+    if textual {
+        format!("{essence}; charset=utf-8")
+    } else {
+        essence.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn request_paths_name_output_files() {
+        assert_eq!(output_key("/"), "index.html");
+        assert_eq!(output_key("/a/b/"), "a/b/index.html");
+        assert_eq!(output_key("/style.css"), "style.css");
+        assert_eq!(output_key("/a/b"), "a/b");
+    }
+
+    #[test]
+    fn content_types() {
+        assert_eq!(content_type("style.css"), "text/css; charset=utf-8");
+        assert_eq!(content_type("images/zug.png"), "image/png");
+        assert_eq!(content_type("doc.pdf"), "application/pdf");
+        assert_eq!(content_type("data.bin"), "application/octet-stream");
+        assert_eq!(content_type("a.js"), "text/javascript; charset=utf-8");
+    }
+}
