@@ -427,7 +427,7 @@ impl EmbargoAudit {
             };
             add(story.url.clone(), "address", false);
             add(story.title.clone(), "title", false);
-            add(html_escaped(&story.title), "title", false);
+            add(crate::templates::escape_html(&story.title), "title", false);
             if let Ok(json) = serde_json::to_string(&story.title) {
                 add(json.trim_matches('"').to_string(), "title", false);
             }
@@ -493,14 +493,6 @@ fn is_word_boundary(bytes: &[u8], start: usize, end: usize) -> bool {
     let before = start == 0 || !is_word(bytes[start - 1]);
     let after = end >= bytes.len() || !is_word(bytes[end]);
     before && after
-}
-
-fn html_escaped(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&#39;")
 }
 
 /// Whether a published file is text that could mention a story (and so is audited).

@@ -75,7 +75,10 @@ pub const HUMAN_WARNING_LIMIT: usize = 50;
 
 /// Every error, and at most `limit` warnings; for the warnings left out, a line counting them
 /// by code.
-fn limit_warnings(diagnostics: &[Diagnostic], limit: usize) -> (Vec<Diagnostic>, Option<String>) {
+pub fn limit_warnings(
+    diagnostics: &[Diagnostic],
+    limit: usize,
+) -> (Vec<Diagnostic>, Option<String>) {
     let mut shown = Vec::new();
     let mut hidden: std::collections::BTreeMap<&str, usize> = Default::default();
     let mut warnings = 0;

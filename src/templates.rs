@@ -75,6 +75,34 @@ impl Templates {
     }
 }
 
+/// Writes `text` escaped for HTML text and attribute values (`& < > " '`, nothing more, so
+/// URLs stay readable). The one HTML escaper of byline's own output.
+pub fn write_escaped_html(out: &mut impl std::fmt::Write, text: &str) -> std::fmt::Result {
+    let mut start = 0;
+    for (index, byte) in text.bytes().enumerate() {
+        let entity = match byte {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        out.write_str(&text[start..index])?;
+        out.write_str(entity)?;
+        start = index + 1;
+    }
+    out.write_str(&text[start..])
+}
+
+/// `text` escaped for HTML (see [`write_escaped_html`]).
+pub fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + text.len() / 8);
+    // Writing to a String cannot fail.
+    let _ = write_escaped_html(&mut out, text);
+    out
+}
+
 /// Escapes HTML the way HTML needs it (`& < > " '`) and no more, so URLs in attributes stay
 /// readable (`/a/b/` rather than minijinja's default `&#x2f;a&#x2f;b&#x2f;`).
 fn escape_readably(
@@ -89,23 +117,7 @@ fn escape_readably(
         Some(text) => std::borrow::Cow::Borrowed(text),
         None => std::borrow::Cow::Owned(value.to_string()),
     };
-    let mut start = 0;
-    for (index, byte) in text.bytes().enumerate() {
-        let entity = match byte {
-            b'&' => "&amp;",
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            b'"' => "&quot;",
-            b'\'' => "&#39;",
-            _ => continue,
-        };
-        out.write_str(&text[start..index])
-            .map_err(minijinja::Error::from)?;
-        out.write_str(entity).map_err(minijinja::Error::from)?;
-        start = index + 1;
-    }
-    out.write_str(&text[start..])
-        .map_err(minijinja::Error::from)
+    write_escaped_html(out, &text).map_err(minijinja::Error::from)
 }
 
 fn template_diagnostic(

@@ -20,6 +20,7 @@ use crate::config::SiteConfig;
 use crate::content::{Correction, Story, person_url};
 use crate::dates::StoryDate;
 use crate::outputs::{absolute_link, last_changed};
+use crate::templates::escape_html;
 
 /// The most entries a feed holds: the latest ones.
 pub const FEED_ENTRIES: usize = 50;
@@ -189,22 +190,6 @@ pub fn xml_text(text: &str) -> String {
     } else {
         text.chars().filter(|&c| allowed(c)).collect()
     }
-}
-
-/// Escapes text for HTML.
-pub fn escape_html(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// `html` (a page's body, as rendered for the page at site path `page_url`) with the URLs of

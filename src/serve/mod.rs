@@ -199,7 +199,14 @@ fn keep_up_to_date(mut watcher: SiteWatcher, preview: &RwLock<Preview>, versions
 /// Prints what an update did (for the first load, with what was loaded), and every error the
 /// site has now.
 fn report(update: &Update, loaded: Option<(&str, usize, usize)>) {
-    crate::cli::print_diagnostics(&update.warnings);
+    // An archive can carry thousands of the same warning; the terminal shows the first ones and
+    // counts the rest, as `byline build` does (`byline check --format json` lists them all).
+    let (warnings, more) =
+        crate::report::limit_warnings(&update.warnings, crate::report::HUMAN_WARNING_LIMIT);
+    crate::cli::print_diagnostics(&warnings);
+    if let Some(more) = more {
+        eprintln!("{more}");
+    }
     if !update.errors.is_empty() {
         crate::cli::print_diagnostics(&update.errors);
         let count = update.errors.len();
