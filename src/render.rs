@@ -346,9 +346,11 @@ pub struct SiteView<'a> {
     cards: Vec<OnceLock<Value>>,
     /// When each story last changed (its date, `updated` or a correction, the latest).
     last_changed: Vec<StoryDate>,
-    /// Every correction, newest first.
-    ledger: Vec<LedgerEntry>,
-    funders: Vec<FunderStories>,
+    /// Every correction, newest first; made when a page first needs it (`serve` makes a view
+    /// per request, and most pages do not).
+    ledger: OnceLock<Vec<LedgerEntry>>,
+    /// Each funder with the stories it funded; made when first needed, like `ledger`.
+    funders: OnceLock<Vec<FunderStories>>,
     /// Each story's feed entry, made the first time a feed needs it and shared by every feed
     /// that lists the story (its body is the biggest part).
     feed_entries: Vec<OnceLock<Value>>,
@@ -809,14 +811,24 @@ impl<'a> SiteView<'a> {
             site_value,
             cards: site.stories.iter().map(|_| OnceLock::new()).collect(),
             last_changed: site.stories.iter().map(outputs::last_changed).collect(),
-            ledger: ledger::corrections_newest_first(&site.stories),
-            funders: ledger::funders(config, &site.stories),
+            ledger: OnceLock::new(),
+            funders: OnceLock::new(),
             feed_entries: site.stories.iter().map(|_| OnceLock::new()).collect(),
         }
     }
 
     pub fn site(&self) -> &'a Site {
         self.site
+    }
+
+    fn ledger(&self) -> &[LedgerEntry] {
+        self.ledger
+            .get_or_init(|| ledger::corrections_newest_first(&self.site.stories))
+    }
+
+    fn funder_stories(&self) -> &[FunderStories] {
+        self.funders
+            .get_or_init(|| ledger::funders(&self.site.config, &self.site.stories))
     }
 
     fn card_at(&self, index: usize) -> Value {
@@ -987,7 +999,7 @@ impl<'a> SiteView<'a> {
             Page::Funders => (FUNDERS_URL, all()),
             Page::Corrections => (
                 CORRECTIONS_URL,
-                self.ledger
+                self.ledger()
                     .first()
                     .map(|entry| self.correction(*entry).date),
             ),
@@ -1227,7 +1239,7 @@ impl<'a> SiteView<'a> {
             Page::Corrections => {
                 let format = &config.date_format;
                 let corrections: Vec<LedgerContext> = self
-                    .ledger
+                    .ledger()
                     .iter()
                     .map(|entry| {
                         let story = &self.site.stories[entry.story];
@@ -1266,7 +1278,7 @@ impl<'a> SiteView<'a> {
             }
             Page::Funders => {
                 let funders: Vec<FunderPageContext> = self
-                    .funders
+                    .funder_stories()
                     .iter()
                     .map(|funder| {
                         let registered = funder.registry.map(|index| &config.funders[index]);
@@ -1349,7 +1361,7 @@ impl<'a> SiteView<'a> {
                 (url, "atom.xml", context, None)
             }
             Page::CorrectionsFeed => {
-                let entries: Vec<&LedgerEntry> = self.ledger.iter().take(FEED_ENTRIES).collect();
+                let entries: Vec<&LedgerEntry> = self.ledger().iter().take(FEED_ENTRIES).collect();
                 let updated = outputs::latest(entries.iter().map(|e| &self.correction(**e).date));
                 let entries: Vec<Value> = entries
                     .iter()
