@@ -77,6 +77,45 @@ pub struct BuildReport {
     pub files: usize,
     pub elapsed: Duration,
     pub warnings: Vec<Diagnostic>,
+    pub timings: Timings,
+}
+
+/// How long each stage of a check or build took (`--timings`): where an archive's time goes,
+/// without a profiler.
+#[derive(Debug, Clone)]
+pub struct Timings {
+    stages: Vec<(&'static str, Duration)>,
+    lap_started: Instant,
+}
+
+impl Timings {
+    pub fn start() -> Timings {
+        Timings {
+            stages: Vec::new(),
+            lap_started: Instant::now(),
+        }
+    }
+
+    /// Ends the stage that ran since the previous lap (or the start).
+    pub fn lap(&mut self, stage: &'static str) {
+        let now = Instant::now();
+        self.stages.push((stage, now - self.lap_started));
+        self.lap_started = now;
+    }
+
+    pub fn stages(&self) -> &[(&'static str, Duration)] {
+        &self.stages
+    }
+}
+
+impl std::fmt::Display for Timings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let total: Duration = self.stages.iter().map(|(_, took)| *took).sum();
+        for (stage, took) in &self.stages {
+            writeln!(f, "{:>9.1} ms  {stage}", took.as_secs_f64() * 1000.0)?;
+        }
+        write!(f, "{:>9.1} ms  total", total.as_secs_f64() * 1000.0)
+    }
 }
 
 /// Why a build failed: every problem found, errors and warnings, sorted by file and line.
@@ -111,6 +150,7 @@ pub struct CheckedSite {
     pub diagnostics: Vec<Diagnostic>,
     /// Pixel sizes of the site's images, for `width` and `height` attributes.
     pub images: ImageSizes,
+    pub timings: Timings,
 }
 
 impl CheckedSite {
@@ -130,6 +170,7 @@ struct ReadSite {
     theme: Option<Theme>,
     templates: Option<Templates>,
     diagnostics: Vec<Diagnostic>,
+    timings: Timings,
 }
 
 /// Reads the configuration, every content file (through `read`, in parallel) and the theme,
@@ -139,6 +180,7 @@ fn read_site(
     options: &SiteOptions,
     read: &ReadSource,
 ) -> Result<ReadSite, BuildFailure> {
+    let mut timings = Timings::start();
     let mut config: SiteConfig = config::load(root).map_err(|diagnostics| {
         let unreadable = diagnostics.iter().any(|d| d.code == codes::SITE_READ);
         BuildFailure::new(diagnostics, unreadable)
@@ -148,6 +190,7 @@ fn read_site(
     }
     let (sources, mut diagnostics) =
         content::discover(root).map_err(|diagnostic| BuildFailure::new(vec![diagnostic], true))?;
+    timings.lap("read site.yaml, find content files");
 
     let parsed: Vec<_> = sources.par_iter().map(read).collect();
     let mut parsed_sources = Vec::with_capacity(parsed.len());
@@ -158,12 +201,14 @@ fn read_site(
     let theme_name = config.theme.clone();
     let (stage, stories, found) = content::collect_series(config, parsed_sources);
     diagnostics.extend(found);
+    timings.lap("read files, parse front matter");
     let outcomes = stories
         .into_par_iter()
         .map(|story| stage.validate(story))
         .collect();
     let (site, found) = content::finish(stage, outcomes, options.content_options());
     diagnostics.extend(found);
+    timings.lap("validate stories and series");
 
     let theme = match Theme::load(root, &theme_name) {
         Ok(theme) => Some(theme),
@@ -180,12 +225,14 @@ fn read_site(
         }
         None => None,
     };
+    timings.lap("load theme, compile templates");
     Ok(ReadSite {
         site,
         sources,
         theme,
         templates,
         diagnostics,
+        timings,
     })
 }
 
@@ -217,6 +264,7 @@ pub fn load_with(
         theme,
         templates,
         mut diagnostics,
+        timings: _,
     } = read_site(root, options, read)?;
     let (false, Some(theme), Some(templates)) = (
         diagnostics.iter().any(Diagnostic::is_error),
@@ -248,10 +296,16 @@ pub fn check(
         theme,
         templates,
         mut diagnostics,
+        mut timings,
         ..
     } = read_site(root, options, &|source| content::read_source(root, source))?;
     let images = ImageSizes::new(root, &site);
+    timings.lap("measure images");
     let texts = render_markdown(&site, output, &images);
+    timings.lap(match output {
+        BodyOutput::Html => "render Markdown",
+        BodyOutput::ChecksOnly => "scan Markdown",
+    });
     let mut targets = link_targets(root, &site, theme.as_ref());
     // Links to a story that has errors of its own are not broken links: its errors say why.
     targets
@@ -266,6 +320,7 @@ pub fn check(
     diagnostics.extend(found.into_iter().flatten());
     diagnostics.extend(checker.check_site());
     Diagnostic::sort(&mut diagnostics);
+    timings.lap("check links, credits, structure");
     Ok(CheckedSite {
         site,
         theme,
@@ -274,7 +329,14 @@ pub fn check(
         descriptions: texts.series,
         diagnostics,
         images,
+        timings,
     })
+}
+
+/// `map` applied to every item in parallel, results in the items' order: for the stages outside
+/// the build that have an archive's worth of independent work (the human report).
+pub fn par_map<T: Sync, R: Send>(items: &[T], map: impl Fn(&T) -> R + Sync + Send) -> Vec<R> {
+    items.par_iter().map(map).collect()
 }
 
 /// Every page and file of the site to be, for the link checks.
@@ -410,7 +472,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     let root = options.root.as_path();
     let output = output::check_output_dir(root, &options.output)
         .map_err(|diagnostic| BuildFailure::new(vec![diagnostic], false))?;
-    let checked = check(root, &options.site, BodyOutput::Html)?;
+    let mut checked = check(root, &options.site, BodyOutput::Html)?;
     let fail = |diagnostics: Vec<Diagnostic>| BuildFailure::new(diagnostics, false);
     let (false, Some(templates), Some(theme)) =
         (checked.has_errors(), &checked.templates, &checked.theme)
@@ -427,9 +489,12 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     );
     let pages = view.pages();
     let audit = EmbargoAudit::new(&checked.site.withheld);
+    let mut timings = std::mem::replace(&mut checked.timings, Timings::start());
+    timings.lap("index pages and listings");
 
     let staging = Staging::create(&output).map_err(|d| fail(vec![d]))?;
     copy_static_files(root, &checked.site, theme, &staging, &audit).map_err(fail)?;
+    timings.lap("copy static files");
 
     // Pages are rendered, audited and written in the same parallel pass, so no page's HTML is
     // kept in memory longer than it takes to write it.
@@ -454,14 +519,17 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         page_errors.extend(checked.diagnostics);
         return Err(fail(page_errors));
     }
+    timings.lap("render, audit, write pages");
     let files = staging.files_written();
     staging.commit().map_err(|d| fail(vec![d]))?;
+    timings.lap("swap the new site into place");
     Ok(BuildReport {
         stories: checked.site.stories.len(),
         pages: pages.len(),
         files,
         elapsed: started.elapsed(),
         warnings: checked.diagnostics,
+        timings,
     })
 }
 

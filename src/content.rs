@@ -7,14 +7,14 @@
 //! and parses one file (independent per file), and [`assemble`] validates everything that needs
 //! more than one file: funder inheritance, the funders registry, duplicate URLs.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use walkdir::WalkDir;
 
 use crate::config::SiteConfig;
 use crate::dates::StoryDate;
-use crate::diagnostic::{Diagnostic, Position, codes};
+use crate::diagnostic::{Diagnostic, Position, codes, path_order_key};
 use crate::front_matter::{
     self, ClaimFields, CorrectionFields, ImageFields, Located, SeriesFrontMatter, SourceFields,
     StoryFrontMatter,
@@ -64,13 +64,12 @@ pub fn discover(root: &Path) -> Result<(Vec<SourceFile>, Vec<Diagnostic>), Diagn
     let mut files = Vec::new();
     let mut diagnostics = Vec::new();
     // A folder is a page bundle when it holds an index.md, a series when it holds _index.md.
-    let mut bundles: Vec<PathBuf> = Vec::new();
+    let mut bundles: HashSet<PathBuf> = HashSet::new();
     let mut series_dirs_with_index: Vec<String> = Vec::new();
     let mut series_dirs_with_stories: BTreeMap<String, PathBuf> = BTreeMap::new();
 
     let walker = WalkDir::new(&content)
         .follow_links(false)
-        .sort_by_file_name()
         .into_iter()
         .filter_entry(|entry| !is_hidden(entry.file_name().to_str().unwrap_or("")));
     let mut entries = Vec::new();
@@ -90,10 +89,13 @@ pub fn discover(root: &Path) -> Result<(Vec<SourceFile>, Vec<Diagnostic>), Diagn
             }
         }
     }
+    // The order a sorted walk would give (each folder's entries by name), from keys made once:
+    // walkdir's sorting compares file names it parses out of the paths again and again.
+    entries.sort_by_cached_key(|entry| path_order_key(entry.path()));
     for entry in &entries {
         if entry.file_type().is_file() && entry.file_name() == "index.md" && entry.depth() >= 2 {
             if let Some(parent) = entry.path().parent() {
-                bundles.push(relative(root, parent));
+                bundles.insert(relative(root, parent));
             }
         }
     }
@@ -110,10 +112,13 @@ pub fn discover(root: &Path) -> Result<(Vec<SourceFile>, Vec<Diagnostic>), Diagn
             .map(|c| c.to_string_lossy().to_string())
             .collect();
         let parent = path.parent().map(Path::to_path_buf).unwrap_or_default();
-        let in_bundle = bundles
-            .iter()
-            .find(|bundle| path.starts_with(bundle))
-            .cloned();
+        // The outermost bundle: a folder with an index.md inside a bundle is part of it.
+        let in_bundle = path
+            .ancestors()
+            .skip(1)
+            .filter(|folder| bundles.contains(*folder))
+            .last()
+            .map(Path::to_path_buf);
         let is_markdown = name.ends_with(".md");
 
         if let Some(bundle) = in_bundle {

@@ -4,10 +4,10 @@
 
 use std::collections::HashMap;
 use std::io::{IsTerminal, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use codespan_reporting::diagnostic::{Diagnostic as Report, Label, Severity as ReportSeverity};
-use codespan_reporting::files::SimpleFiles;
+use codespan_reporting::files::SimpleFile;
 use codespan_reporting::term::{self, Config, termcolor};
 use serde::Serialize;
 
@@ -58,7 +58,7 @@ pub fn print(diagnostics: &[Diagnostic], format: Format, root: &Path) {
             let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
             let (shown, summary) = limit_warnings(diagnostics, HUMAN_WARNING_LIMIT);
             let mut stderr = std::io::stderr().lock();
-            let _ = stderr.write_all(&human(&shown, root, color));
+            let _ = stderr.write_all(&human_by_file(&shown, root, color));
             if let Some(summary) = summary {
                 let _ = writeln!(stderr, "{summary}");
             }
@@ -78,7 +78,7 @@ pub const HUMAN_WARNING_LIMIT: usize = 50;
 pub fn limit_warnings(
     diagnostics: &[Diagnostic],
     limit: usize,
-) -> (Vec<Diagnostic>, Option<String>) {
+) -> (Vec<&Diagnostic>, Option<String>) {
     let mut shown = Vec::new();
     let mut hidden: std::collections::BTreeMap<&str, usize> = Default::default();
     let mut warnings = 0;
@@ -90,7 +90,7 @@ pub fn limit_warnings(
                 continue;
             }
         }
-        shown.push(diagnostic.clone());
+        shown.push(diagnostic);
     }
     let summary = (!hidden.is_empty()).then(|| {
         let counts: Vec<String> = hidden
@@ -107,19 +107,92 @@ pub fn limit_warnings(
 }
 
 fn human(diagnostics: &[Diagnostic], root: &Path, color: bool) -> Vec<u8> {
-    let mut files = SimpleFiles::new();
-    let mut file_ids: HashMap<PathBuf, Option<usize>> = HashMap::new();
+    let diagnostics: Vec<&Diagnostic> = diagnostics.iter().collect();
+    human_by_file(&diagnostics, root, color)
+}
+
+/// How many findings of one code the human format quotes with their source line; the rest of
+/// that code are listed a line each (file:line:column, code, message). When a new rule flags
+/// every story of an archive, ten thousand quoted snippets bury the one line that differs.
+pub const HUMAN_QUOTE_LIMIT: usize = 50;
+
+/// A finding as the human format prints it.
+#[derive(Clone, Copy)]
+struct Shown<'d> {
+    diagnostic: &'d Diagnostic,
+    /// With its source line and caret, or a line of its own.
+    quoted: bool,
+}
+
+/// The human format, rendered a file at a time in parallel: quoting source lines is the slow
+/// part of a report, and an archive can have a finding in every story.
+fn human_by_file(diagnostics: &[&Diagnostic], root: &Path, color: bool) -> Vec<u8> {
+    let mut quoted_per_code: HashMap<&str, usize> = HashMap::new();
+    let shown: Vec<Shown> = diagnostics
+        .iter()
+        .map(|&diagnostic| {
+            let quoted = quoted_per_code.entry(diagnostic.code).or_default();
+            *quoted += 1;
+            Shown {
+                diagnostic,
+                quoted: *quoted <= HUMAN_QUOTE_LIMIT,
+            }
+        })
+        .collect();
+    let files: Vec<&[Shown]> = shown
+        .chunk_by(|a, b| a.diagnostic.path == b.diagnostic.path)
+        .collect();
+    let mut report = crate::build::par_map(&files, |findings| {
+        let mut buffer = if color {
+            termcolor::Buffer::ansi()
+        } else {
+            termcolor::Buffer::no_color()
+        };
+        let _ = write_human(&mut buffer, findings, root);
+        buffer.into_inner()
+    })
+    .concat();
+    let listed: Vec<String> = quoted_per_code
+        .iter()
+        .filter(|(_, n)| **n > HUMAN_QUOTE_LIMIT)
+        .map(|(code, n)| format!("{} × {code}", n - HUMAN_QUOTE_LIMIT))
+        .collect();
+    if !listed.is_empty() {
+        let mut listed = listed;
+        listed.sort();
+        let _ = writeln!(
+            report,
+            "(the first {HUMAN_QUOTE_LIMIT} findings of each kind are shown with their source line, the rest a line each: {})",
+            listed.join(", ")
+        );
+    }
+    report
+}
+
+/// Writes the findings of one file in the human format; the file is read once for the lines
+/// they quote.
+fn write_human(
+    out: &mut dyn termcolor::WriteColor,
+    findings: &[Shown],
+    root: &Path,
+) -> std::io::Result<()> {
     let config = Config::default();
-    let mut buffer = if color {
-        termcolor::Buffer::ansi()
-    } else {
-        termcolor::Buffer::no_color()
-    };
-    for diagnostic in diagnostics {
-        let file_id = *file_ids.entry(diagnostic.path.clone()).or_insert_with(|| {
-            let source = std::fs::read_to_string(root.join(&diagnostic.path)).ok()?;
-            Some(files.add(diagnostic.path.display().to_string(), source))
-        });
+    let mut source: Option<(&Path, Option<SimpleFile<String, String>>)> = None;
+    for &Shown { diagnostic, quoted } in findings {
+        if !quoted {
+            writeln!(out, "{}", diagnostic.one_line())?;
+            continue;
+        }
+        if source
+            .as_ref()
+            .is_none_or(|(path, _)| *path != diagnostic.path)
+        {
+            let file = std::fs::read_to_string(root.join(&diagnostic.path))
+                .ok()
+                .map(|text| SimpleFile::new(diagnostic.path.display().to_string(), text));
+            source = Some((&diagnostic.path, file));
+        }
+        let file = source.as_ref().and_then(|(_, file)| file.as_ref());
         let severity = match diagnostic.severity {
             Severity::Error => ReportSeverity::Error,
             Severity::Warning => ReportSeverity::Warning,
@@ -127,10 +200,9 @@ fn human(diagnostics: &[Diagnostic], root: &Path, color: bool) -> Vec<u8> {
         let mut report = Report::new(severity)
             .with_message(&diagnostic.message)
             .with_code(diagnostic.code);
-        let label = file_id.zip(diagnostic.line).and_then(|(id, line)| {
-            let source = files.get(id).ok()?.source();
-            let range = span(source, line, diagnostic.column.unwrap_or(1))?;
-            Some(Label::primary(id, range))
+        let label = file.zip(diagnostic.line).and_then(|(file, line)| {
+            let range = span(file.source(), line, diagnostic.column.unwrap_or(1))?;
+            Some(Label::primary((), range))
         });
         match label {
             Some(label) => report = report.with_labels(vec![label]),
@@ -139,12 +211,17 @@ fn human(diagnostics: &[Diagnostic], root: &Path, color: bool) -> Vec<u8> {
         if let Some(hint) = &diagnostic.hint {
             report = report.with_notes(vec![format!("hint: {hint}")]);
         }
-        if term::emit_to_write_style(&mut buffer, &config, &files, &report).is_err() {
+        // A file that could not be read gives no label, only a note, so an empty one will do.
+        let emitted = match file {
+            Some(file) => term::emit_to_write_style(out, &config, file, &report),
+            None => term::emit_to_write_style(out, &config, &SimpleFile::new("", ""), &report),
+        };
+        if emitted.is_err() {
             // The file changed under us: fall back to the one-line form.
-            let _ = writeln!(buffer, "{diagnostic}");
+            writeln!(out, "{diagnostic}")?;
         }
     }
-    buffer.into_inner()
+    Ok(())
 }
 
 /// The byte range to underline: from the column to the end of the line's text.
@@ -275,6 +352,38 @@ mod tests {
         assert!(!text.contains('\u{1b}'), "no colour when not asked");
         let colored = render(&[finding()], Format::Human, dir.path(), true);
         assert!(colored.contains(&0x1b));
+    }
+
+    #[test]
+    fn human_quotes_the_first_findings_of_a_kind_and_lists_the_rest() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("content")).unwrap();
+        let count = HUMAN_QUOTE_LIMIT + 2;
+        let findings: Vec<Diagnostic> = (0..count)
+            .map(|n| {
+                let path = format!("content/{n:03}.md");
+                std::fs::write(dir.path().join(&path), "---\ntitle: A\nreportr: Ana\n---\n")
+                    .unwrap();
+                Diagnostic::error(codes::FRONT_UNKNOWN_KEY, path, "`reportr` is not a field")
+                    .at(3, 1)
+            })
+            .collect();
+        let text = String::from_utf8(render(&findings, Format::Human, dir.path(), false)).unwrap();
+        assert_eq!(
+            text.matches("3 │ reportr: Ana").count(),
+            HUMAN_QUOTE_LIMIT,
+            "{text}"
+        );
+        for n in [count - 2, count - 1] {
+            let line = format!(
+                "content/{n:03}.md:3:1: error[E-FRONT-UNKNOWN-KEY]: `reportr` is not a field\n"
+            );
+            assert!(text.contains(&line), "{line} missing from:\n{text}");
+        }
+        assert!(text.ends_with(&format!("the rest a line each: 2 × E-FRONT-UNKNOWN-KEY)\n")));
+        let first = text.find("content/000.md").unwrap();
+        let last = text.find(&format!("content/{:03}.md", count - 1)).unwrap();
+        assert!(first < last, "findings keep their order");
     }
 
     #[test]

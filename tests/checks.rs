@@ -305,6 +305,28 @@ fn many_mistakes_reported_in_one_run() {
 }
 
 #[test]
+fn timings_name_every_stage() {
+    let site = TestSite::fixture("clean");
+    let root = site.root.to_str().unwrap().to_string();
+    let run = byline(&["check", "--root", &root, "--timings"], &site.root);
+    run.assert_success();
+    for stage in [
+        "read files, parse front matter",
+        "scan Markdown",
+        "check links, credits, structure",
+        "print the report",
+        "total",
+    ] {
+        assert!(run.stderr.contains(stage), "{stage}:\n{}", run.stderr);
+    }
+    let run = site.build(&["--timings"]);
+    run.assert_success();
+    for stage in ["render Markdown", "render, audit, write pages", "total"] {
+        assert!(run.stderr.contains(stage), "{stage}:\n{}", run.stderr);
+    }
+}
+
+#[test]
 fn human_format_quotes_the_line_and_summarises() {
     let site = TestSite::fixture("many-errors");
     let root = site.root.to_str().unwrap().to_string();

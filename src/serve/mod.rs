@@ -203,7 +203,7 @@ fn report(update: &Update, loaded: Option<(&str, usize, usize)>) {
     // counts the rest, as `byline build` does (`byline check --format json` lists them all).
     let (warnings, more) =
         crate::report::limit_warnings(&update.warnings, crate::report::HUMAN_WARNING_LIMIT);
-    crate::cli::print_diagnostics(&warnings);
+    crate::cli::print_diagnostics(warnings);
     if let Some(more) = more {
         eprintln!("{more}");
     }
