@@ -380,7 +380,7 @@ mod tests {
             );
             assert!(text.contains(&line), "{line} missing from:\n{text}");
         }
-        assert!(text.ends_with(&format!("the rest a line each: 2 × E-FRONT-UNKNOWN-KEY)\n")));
+        assert!(text.ends_with("the rest a line each: 2 × E-FRONT-UNKNOWN-KEY)\n"));
         let first = text.find("content/000.md").unwrap();
         let last = text.find(&format!("content/{:03}.md", count - 1)).unwrap();
         assert!(first < last, "findings keep their order");
