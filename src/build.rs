@@ -377,17 +377,31 @@ pub fn render_markdown(
         let page = render::BodyPage { source, url };
         render::markdown_body(markdown, first_line, page, &links, &options, output, images)
     };
+    let full_options = MarkdownOptions::default();
+    let full_body = |markdown: &str, first_line: usize, source: &Path, url: &str| {
+        let page = render::BodyPage { source, url };
+        render::markdown_body(
+            markdown,
+            first_line,
+            page,
+            &links,
+            &full_options,
+            BodyOutput::Html,
+            images,
+        )
+    };
     checks::RenderedTexts {
         stories: site
             .stories
             .par_iter()
             .map(|s| body(&s.body_markdown, s.body_first_line, &s.source, &s.url))
             .collect(),
+        // Series descriptions are few, and their pages need the HTML even after a check.
         series: site
             .series
             .iter()
             .map(|s| {
-                body(
+                full_body(
                     &s.description_markdown,
                     s.description_first_line,
                     &s.source,
@@ -472,7 +486,9 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     let root = options.root.as_path();
     let output = output::check_output_dir(root, &options.output)
         .map_err(|diagnostic| BuildFailure::new(vec![diagnostic], false))?;
-    let mut checked = check(root, &options.site, BodyOutput::Html)?;
+    // Bodies are scanned for the checks here and rendered with their HTML page by page below,
+    // so an archive's HTML is never all in memory at once.
+    let mut checked = check(root, &options.site, BodyOutput::ChecksOnly)?;
     let fail = |diagnostics: Vec<Diagnostic>| BuildFailure::new(diagnostics, false);
     let (false, Some(templates), Some(theme)) =
         (checked.has_errors(), &checked.templates, &checked.theme)
@@ -480,13 +496,32 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         return Err(fail(checked.diagnostics));
     };
     let index = SiteIndex::new(&checked.site);
+    let links = LinkMap::new(&checked.site);
+    let html = MarkdownOptions::default();
+    let render_body = |story_index: usize| {
+        let story = &checked.site.stories[story_index];
+        let page = BodyPage {
+            source: &story.source,
+            url: &story.url,
+        };
+        render::markdown_body(
+            &story.body_markdown,
+            story.body_first_line,
+            page,
+            &links,
+            &html,
+            BodyOutput::Html,
+            &checked.images,
+        )
+    };
     let view = SiteView::new(
         &checked.site,
         checked.bodies.iter().collect(),
         checked.descriptions.iter().collect(),
         &index,
         &checked.images,
-    );
+    )
+    .rendering_bodies_on_demand(&render_body);
     let pages = view.pages();
     let audit = EmbargoAudit::new(&checked.site.withheld);
     let mut timings = std::mem::replace(&mut checked.timings, Timings::start());

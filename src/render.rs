@@ -354,7 +354,13 @@ pub struct SiteView<'a> {
     /// Each story's feed entry, made the first time a feed needs it and shared by every feed
     /// that lists the story (its body is the biggest part).
     feed_entries: Vec<OnceLock<Value>>,
+    /// Renders a story's body HTML when its page or feed entry needs it, for views whose
+    /// `bodies` hold only what listings need (see [`SiteView::rendering_bodies_on_demand`]).
+    render_body: Option<&'a RenderBody<'a>>,
 }
+
+/// Renders the body of `site.stories[index]` with its HTML.
+pub type RenderBody<'r> = dyn Fn(usize) -> RenderedMarkdown + Sync + 'r;
 
 /// Which pages the site has and which stories each listing holds: cheap to build (no template
 /// values), so the link checks can know every page without preparing to render, and `serve`
@@ -814,6 +820,35 @@ impl<'a> SiteView<'a> {
             ledger: OnceLock::new(),
             funders: OnceLock::new(),
             feed_entries: site.stories.iter().map(|_| OnceLock::new()).collect(),
+            render_body: None,
+        }
+    }
+
+    /// Makes each story's body HTML with `render` when its page or feed entry is rendered,
+    /// instead of taking it from `bodies` (which then need only summaries): `build` writes a
+    /// page and lets its body go, so an archive's bodies are never all in memory at once.
+    pub fn rendering_bodies_on_demand(mut self, render: &'a RenderBody<'a>) -> SiteView<'a> {
+        self.render_body = Some(render);
+        self
+    }
+
+    /// The body of `site.stories[index]` and its HTML as a template value; `slot` keeps a body
+    /// rendered on demand alive while the page is made.
+    fn body_with_html<'s>(
+        &'s self,
+        index: usize,
+        slot: &'s mut Option<RenderedMarkdown>,
+    ) -> (&'s RenderedMarkdown, Value) {
+        match self.render_body {
+            Some(render) => {
+                let body = slot.insert(render(index));
+                let html = Value::from_safe_string(std::mem::take(&mut body.html));
+                (body, html)
+            }
+            None => {
+                let body = self.bodies[index];
+                (body, Value::from_safe_string(body.html.clone()))
+            }
         }
     }
 
@@ -1029,12 +1064,13 @@ impl<'a> SiteView<'a> {
         self.feed_entries[index]
             .get_or_init(|| {
                 let story = &self.site.stories[index];
-                let body = self.bodies[index];
+                let mut slot = None;
+                let (body, html) = self.body_with_html(index, &mut slot);
                 value(feeds::story_entry(
                     &self.site.config,
                     story,
                     summary_of(story, body),
-                    &body.html,
+                    html.as_str().unwrap_or_default(),
                 ))
             })
             .clone()
@@ -1086,7 +1122,8 @@ impl<'a> SiteView<'a> {
         let (url, template, context, source): (String, &str, Value, Option<&Path>) = match page {
             Page::Story(index) => {
                 let story = &self.site.stories[index];
-                let body = self.bodies[index];
+                let mut slot = None;
+                let (body, html) = self.body_with_html(index, &mut slot);
                 let description = summary_of(story, body);
                 let series_feed = story.series.map(|series| {
                     let series = &self.site.series[series];
@@ -1095,7 +1132,7 @@ impl<'a> SiteView<'a> {
                 let context = minijinja::context! {
                     site,
                     page => self.page_value("story", &story.title, &story.url, description, series_feed),
-                    story => self.story_value(index, body),
+                    story => self.story_value(index, body, html),
                 };
                 (
                     story.url.clone(),
@@ -1449,7 +1486,7 @@ impl<'a> SiteView<'a> {
             .collect()
     }
 
-    fn story_value(&self, index: usize, body: &'a RenderedMarkdown) -> Value {
+    fn story_value(&self, index: usize, body: &RenderedMarkdown, html: Value) -> Value {
         let story: &'a Story = &self.site.stories[index];
         let (series_context, previous, next) = self.series_neighbours(index);
         let config: &SiteConfig = &self.site.config;
@@ -1543,7 +1580,7 @@ impl<'a> SiteView<'a> {
                 .collect(),
             extra: &story.extra,
             draft: story.draft,
-            content: Value::from_safe_string(body.html.clone()),
+            content: html,
             json_ld: json_ld.into_iter().map(Value::from_safe_string).collect(),
         })
     }
