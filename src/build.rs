@@ -18,6 +18,7 @@ use crate::diagnostic::{Diagnostic, codes};
 use crate::images::ImageSizes;
 use crate::markdown::{MarkdownOptions, RenderedMarkdown};
 use crate::output::{self, Staging};
+use crate::site_files;
 use crate::render::{
     self, BodyOutput, BodyPage, LinkMap, MarkdownCache, Page, SiteIndex, SiteView,
 };
@@ -252,7 +253,8 @@ pub fn check(
     } = read_site(root, options, &|source| content::read_source(root, source))?;
     let images = ImageSizes::new(root, &site);
     let texts = render_markdown(&site, output, &images);
-    let mut targets = link_targets(root, &site, theme.as_ref());
+    let (mut targets, static_problems) = link_targets(root, &site, theme.as_ref());
+    diagnostics.extend(static_problems);
     // Links to a story that has errors of its own are not broken links: its errors say why.
     targets
         .pages
@@ -277,8 +279,13 @@ pub fn check(
     })
 }
 
-/// Every page and file of the site to be, for the link checks.
-fn link_targets(root: &Path, site: &Site, theme: Option<&Theme>) -> LinkTargets {
+/// Every page and file of the site to be, for the link checks, and the problems found while
+/// listing the files (links and special files in static/).
+fn link_targets(
+    root: &Path,
+    site: &Site,
+    theme: Option<&Theme>,
+) -> (LinkTargets, Vec<Diagnostic>) {
     let index = SiteIndex::new(site);
     let mut targets = LinkTargets {
         pages: index
@@ -289,11 +296,11 @@ fn link_targets(root: &Path, site: &Site, theme: Option<&Theme>) -> LinkTargets 
         files: Default::default(),
     };
     let empty_theme = Theme::default();
-    let (files, _) = static_files(root, site, theme.unwrap_or(&empty_theme));
+    let (files, problems) = static_files(root, site, theme.unwrap_or(&empty_theme));
     targets
         .files
         .extend(files.into_iter().map(|(inside, _)| format!("/{inside}")));
-    targets
+    (targets, problems)
 }
 
 /// Renders every story body, series description and rejected story's text (in parallel).
@@ -476,7 +483,8 @@ pub enum StaticSource {
 
 /// Every file of the site that is not a page, by its path in the output: the theme's static
 /// files, the site's static/ (which wins over the theme), then page-bundle files beside their
-/// stories. Symbolic links are not followed, so nothing outside the site is ever published.
+/// stories. Symbolic links and special files are not followed or read: each is an error (see
+/// [`site_files`]), so nothing outside the site is ever published.
 pub fn static_files(
     root: &Path,
     site: &Site,
@@ -486,9 +494,14 @@ pub fn static_files(
     let mut site_files = Vec::new();
     let mut errors = Vec::new();
     if site_static.is_dir() {
-        for entry in WalkDir::new(&site_static).sort_by_file_name() {
+        let walker = WalkDir::new(&site_static)
+            .follow_root_links(false)
+            .sort_by_file_name();
+        for entry in walker {
+            let entry = entry.map(|entry| (site_files::refused(root, &entry), entry));
             match entry {
-                Ok(entry) if entry.file_type().is_file() => {
+                Ok((Some(refused), _)) => errors.push(refused),
+                Ok((None, entry)) if entry.file_type().is_file() => {
                     let inside = web_path(
                         entry
                             .path()
