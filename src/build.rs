@@ -18,10 +18,10 @@ use crate::diagnostic::{Diagnostic, codes};
 use crate::images::ImageSizes;
 use crate::markdown::{MarkdownOptions, RenderedMarkdown};
 use crate::output::{self, Staging};
-use crate::site_files;
 use crate::render::{
     self, BodyOutput, BodyPage, LinkMap, MarkdownCache, Page, SiteIndex, SiteView,
 };
+use crate::site_files;
 use crate::templates::Templates;
 use crate::theme::Theme;
 
@@ -38,6 +38,9 @@ pub struct SiteOptions {
     /// The build time: decides embargoes and the news sitemap's window. `--now` sets it for
     /// tests and replays; otherwise it is the clock.
     pub now: Timestamp,
+    /// Clean story texts of anything that could run code (`--safe-html`), whatever site.yaml
+    /// says.
+    pub safe_html: bool,
 }
 
 impl Default for SiteOptions {
@@ -47,6 +50,7 @@ impl Default for SiteOptions {
             include_embargoed: false,
             base_url: None,
             now: Timestamp::now(),
+            safe_html: false,
         }
     }
 }
@@ -147,6 +151,7 @@ fn read_site(
     if let Some(base_url) = &options.base_url {
         config.base_url = base_url.trim_end_matches('/').to_string();
     }
+    config.safe_html |= options.safe_html;
     let (sources, mut diagnostics) =
         content::discover(root).map_err(|diagnostic| BuildFailure::new(vec![diagnostic], true))?;
 
@@ -281,11 +286,7 @@ pub fn check(
 
 /// Every page and file of the site to be, for the link checks, and the problems found while
 /// listing the files (links and special files in static/).
-fn link_targets(
-    root: &Path,
-    site: &Site,
-    theme: Option<&Theme>,
-) -> (LinkTargets, Vec<Diagnostic>) {
+fn link_targets(root: &Path, site: &Site, theme: Option<&Theme>) -> (LinkTargets, Vec<Diagnostic>) {
     let index = SiteIndex::new(site);
     let mut targets = LinkTargets {
         pages: index
@@ -310,11 +311,11 @@ pub fn render_markdown(
     images: &ImageSizes,
 ) -> checks::RenderedTexts {
     let options = match output {
-        BodyOutput::Html => MarkdownOptions::default(),
+        BodyOutput::Html => markdown_options(&site.config),
         // Highlighting changes no link, image or heading.
         BodyOutput::ChecksOnly => MarkdownOptions {
             highlight: false,
-            ..MarkdownOptions::default()
+            ..markdown_options(&site.config)
         },
     };
     let links = LinkMap::new(site);
@@ -345,6 +346,15 @@ pub fn render_markdown(
             .par_iter()
             .map(|s| body(&s.body_markdown, s.body_first_line, &s.source, &s.url))
             .collect(),
+    }
+}
+
+/// How the site's story texts are rendered: every Markdown feature, cleaned when the site asks
+/// for safe HTML.
+pub fn markdown_options(config: &SiteConfig) -> MarkdownOptions {
+    MarkdownOptions {
+        safe_html: config.safe_html,
+        ..MarkdownOptions::default()
     }
 }
 

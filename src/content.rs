@@ -15,11 +15,11 @@ use walkdir::WalkDir;
 use crate::config::SiteConfig;
 use crate::dates::StoryDate;
 use crate::diagnostic::{Diagnostic, Position, codes};
-use crate::site_files;
 use crate::front_matter::{
     self, ClaimFields, CorrectionFields, ImageFields, Located, SeriesFrontMatter, SourceFields,
     StoryFrontMatter,
 };
+use crate::site_files;
 
 pub const CONTENT_DIR: &str = "content";
 

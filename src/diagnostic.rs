@@ -79,6 +79,8 @@ pub mod codes {
     pub const FUNDING_MISSING: &str = "E-FUNDING-MISSING";
     /// A story or series names a funder that is not in site.yaml's funders.
     pub const FUNDING_UNKNOWN: &str = "E-FUNDING-UNKNOWN";
+    /// Quotes or lists in a story text nested more than 100 levels deep.
+    pub const BODY_TOO_DEEP: &str = "E-BODY-TOO-DEEP";
     /// An internal link to a page that does not exist.
     pub const LINK_BROKEN: &str = "E-LINK-BROKEN";
     /// A link to #anchor that matches no heading of the target story.
@@ -198,6 +200,10 @@ pub mod codes {
         (
             FUNDING_UNKNOWN,
             "a story or series names a funder that is not in site.yaml's funders",
+        ),
+        (
+            BODY_TOO_DEEP,
+            "quotes or lists in a story text nested more than 100 levels deep",
         ),
         (
             LINK_BROKEN,

@@ -127,10 +127,9 @@ fn a_byte_order_mark_just_works() {
 fn windows_line_endings_just_work_with_the_right_lines() {
     let site = site_with_unrelated_error();
     // A typo on line 8 and a broken link on line 13, column 5.
-    let story = format!(
-        "{FRONT}sumary: x\n---\n\n## A heading\n\nSee [this](/no-such-page/).\n\nMore.\n"
-    )
-    .replace('\n', "\r\n");
+    let story =
+        format!("{FRONT}sumary: x\n---\n\n## A heading\n\nSee [this](/no-such-page/).\n\nMore.\n")
+            .replace('\n', "\r\n");
     site.write("content/crlf.md", &story);
     for found in check_and_build(&site) {
         let places: Vec<String> = found
@@ -145,7 +144,13 @@ fn windows_line_endings_just_work_with_the_right_lines() {
     }
     // `check` runs the body checks even for a story with front-matter errors.
     let run = common::byline(
-        &["check", "--root", site.root.to_str().unwrap(), "--format", "json"],
+        &[
+            "check",
+            "--root",
+            site.root.to_str().unwrap(),
+            "--format",
+            "json",
+        ],
         &site.root,
     );
     assert!(
@@ -164,9 +169,7 @@ fn windows_line_endings_just_work_with_the_right_lines() {
     let page = site.page("crlf/index.html");
     assert_eq!(common::texts(&page, "h1"), ["Hostile"]);
     assert_eq!(common::texts(&page, ".story-body h2"), ["A heading"]);
-    assert!(
-        common::attrs(&page, ".story-body a", "href").contains(&"/inquiry/first/".to_string())
-    );
+    assert!(common::attrs(&page, ".story-body a", "href").contains(&"/inquiry/first/".to_string()));
 }
 
 #[test]
@@ -194,7 +197,8 @@ fn front_matter_that_is_never_closed() {
 #[test]
 fn a_50_mb_story_is_refused_quickly_with_its_size() {
     let site = site_with_unrelated_error();
-    let paragraph = "The council voted on Tuesday to approve the budget, [see](https://example.org).\n\n";
+    let paragraph =
+        "The council voted on Tuesday to approve the budget, [see](https://example.org).\n\n";
     let mut story = format!("{FRONT}---\n\n");
     while story.len() < 50 * 1024 * 1024 {
         story.push_str(paragraph);
@@ -226,21 +230,35 @@ fn deep_nesting_neither_overflows_the_stack_nor_hangs() {
     let site = site_with_unrelated_error();
     site.write("content/deep.md", &deeply_nested_story());
     for found in check_and_build(&site) {
-        let about_deep: Vec<&Finding> = found
-            .iter()
-            .filter(|f| f.file == "content/deep.md")
-            .collect();
-        assert!(about_deep.is_empty(), "{about_deep:?}");
+        let deep = finding(&found, "content/deep.md", "E-BODY-TOO-DEEP");
+        // The 101st `>` of line 10.
+        assert_eq!((deep.line, deep.column), (Some(10), Some(101)));
+        assert!(deep.hint.is_some());
     }
+    // Safe HTML parses the page again to clean it, which must not take the square of the
+    // depth either.
+    let started = Instant::now();
+    let run = site.build(&["--safe-html", "--format", "json"]);
+    assert!(started.elapsed() < BOUNDED, "{:?}", started.elapsed());
+    assert_no_panic(&run);
+    run.assert_failure(1);
+    finding(&findings(&run), "content/deep.md", "E-BODY-TOO-DEEP");
+
+    // Nesting a story may really have is published, cleaned or not.
     site.remove(UNRELATED);
+    site.write(
+        "content/deep.md",
+        &format!(
+            "{FRONT}---\n\n{}deep quote\n\n{}deep list\n",
+            "> ".repeat(40),
+            "- ".repeat(40)
+        ),
+    );
     for extra in [&[][..], &["--safe-html"][..]] {
-        let started = Instant::now();
-        let run = site.build(extra);
-        assert!(started.elapsed() < BOUNDED, "{:?}", started.elapsed());
-        assert_no_panic(&run);
-        run.assert_success();
+        site.build(extra).assert_success();
         let page = site.page("deep/index.html");
-        assert!(page.contains("deep quote") && page.contains("end"));
+        assert!(page.contains("deep quote") && page.contains("deep list"));
+        assert_eq!(common::texts(&page, ".story-body blockquote").len(), 40);
     }
 }
 
@@ -308,7 +326,10 @@ fn yaml_alias_bombs_are_refused_in_bounded_time_and_memory() {
         assert_no_panic(&run);
         run.assert_failure(1);
         let found = findings(&run);
-        assert!(found.iter().any(|f| f.place() == UNRELATED_ERROR), "{found:?}");
+        assert!(
+            found.iter().any(|f| f.place() == UNRELATED_ERROR),
+            "{found:?}"
+        );
         for file in ["content/laughs.md", "content/wide.md"] {
             let bomb = finding(&found, file, "E-FRONT-TOO-LARGE");
             assert!(bomb.message.contains("aliases"), "{}", bomb.message);
@@ -334,7 +355,11 @@ fn symbolic_link_loops_and_links_are_named_not_followed() {
             "content/inquiry/dangling.md",
         ] {
             let refused = finding(&found, file, "E-SYMLINK");
-            assert!(refused.message.contains("symbolic link"), "{}", refused.message);
+            assert!(
+                refused.message.contains("symbolic link"),
+                "{}",
+                refused.message
+            );
             assert!(refused.hint.as_deref().unwrap().contains("copy"));
         }
     }
@@ -351,7 +376,11 @@ fn a_named_pipe_does_not_block_the_build() {
     assert!(made.success());
     for found in check_and_build(&site) {
         let pipe = finding(&found, "content/pipe.md", "E-FILE-READ");
-        assert!(pipe.message.contains("not a regular file"), "{}", pipe.message);
+        assert!(
+            pipe.message.contains("not a regular file"),
+            "{}",
+            pipe.message
+        );
     }
 }
 
@@ -380,11 +409,7 @@ fn byline_bound_by_permissions(args: &[&str], site: &TestSite) -> Option<Run> {
     } else {
         std::process::Command::new(env!("CARGO_BIN_EXE_byline"))
     };
-    let output = command
-        .args(args)
-        .current_dir(&site.root)
-        .output()
-        .unwrap();
+    let output = command.args(args).current_dir(&site.root).output().unwrap();
     Some(Run {
         stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
         stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
@@ -416,7 +441,10 @@ fn an_unreadable_file_is_named_with_the_system_error() {
         assert_no_panic(&run);
         run.assert_failure(1);
         let found = findings(&run);
-        assert!(found.iter().any(|f| f.place() == UNRELATED_ERROR), "{found:?}");
+        assert!(
+            found.iter().any(|f| f.place() == UNRELATED_ERROR),
+            "{found:?}"
+        );
         let secret = finding(&found, "content/secret.md", "E-FILE-READ");
         assert!(
             secret.message.contains("Permission denied"),

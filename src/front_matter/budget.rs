@@ -162,10 +162,14 @@ mod tests {
         // 15 KB, which serde_yaml's own repetition limit lets through).
         let items = vec!["x"; 3000].join(",");
         let aliases = vec!["*a"; 3000].join(",");
-        assert!(!within_budget(&format!("a: &a [{items}]\nb: [{aliases}]\n")));
+        assert!(!within_budget(&format!(
+            "a: &a [{items}]\nb: [{aliases}]\n"
+        )));
         // Few values, but each a long text.
         let long = "x".repeat(100_000);
         let aliases = vec!["*a"; 200].join(",");
-        assert!(!within_budget(&format!("a: &a \"{long}\"\nb: [{aliases}]\n")));
+        assert!(!within_budget(&format!(
+            "a: &a \"{long}\"\nb: [{aliases}]\n"
+        )));
     }
 }
