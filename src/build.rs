@@ -446,7 +446,8 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     let audit = EmbargoAudit::new(&checked.site.withheld);
 
     let staging = Staging::create(&output).map_err(|d| fail(vec![d]))?;
-    copy_static_files(root, &checked.site, theme, &staging, &audit).map_err(fail)?;
+    copy_static_files(root, &checked.site, theme, &staging, &audit)
+        .map_err(|problems| fail(output::limit_output_errors(problems)))?;
 
     // Pages are rendered, audited and written in the same parallel pass, so no page's HTML is
     // kept in memory longer than it takes to write it.
@@ -467,6 +468,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         })
         .collect();
     if !page_errors.is_empty() {
+        page_errors = output::limit_output_errors(page_errors);
         // Keep the build's warnings with the errors, so the report is complete.
         page_errors.extend(checked.diagnostics);
         return Err(fail(page_errors));
