@@ -21,6 +21,7 @@ use crate::output::{self, Staging};
 use crate::render::{
     self, BodyOutput, BodyPage, LinkMap, MarkdownCache, Page, SiteIndex, SiteView,
 };
+use crate::site_files;
 use crate::templates::Templates;
 use crate::theme::Theme;
 
@@ -37,6 +38,9 @@ pub struct SiteOptions {
     /// The build time: decides embargoes and the news sitemap's window. `--now` sets it for
     /// tests and replays; otherwise it is the clock.
     pub now: Timestamp,
+    /// Clean story texts of anything that could run code (`--safe-html`), whatever site.yaml
+    /// says.
+    pub safe_html: bool,
 }
 
 impl Default for SiteOptions {
@@ -46,6 +50,7 @@ impl Default for SiteOptions {
             include_embargoed: false,
             base_url: None,
             now: Timestamp::now(),
+            safe_html: false,
         }
     }
 }
@@ -188,6 +193,7 @@ fn read_site(
     if let Some(base_url) = &options.base_url {
         config.base_url = base_url.trim_end_matches('/').to_string();
     }
+    config.safe_html |= options.safe_html;
     let (sources, mut diagnostics) =
         content::discover(root).map_err(|diagnostic| BuildFailure::new(vec![diagnostic], true))?;
     timings.lap("read site.yaml, find content files");
@@ -306,7 +312,8 @@ pub fn check(
         BodyOutput::Html => "render Markdown",
         BodyOutput::ChecksOnly => "scan Markdown",
     });
-    let mut targets = link_targets(root, &site, theme.as_ref());
+    let (mut targets, static_problems) = link_targets(root, &site, theme.as_ref());
+    diagnostics.extend(static_problems);
     // Links to a story that has errors of its own are not broken links: its errors say why.
     targets
         .pages
@@ -339,8 +346,9 @@ pub fn par_map<T: Sync, R: Send>(items: &[T], map: impl Fn(&T) -> R + Sync + Sen
     items.par_iter().map(map).collect()
 }
 
-/// Every page and file of the site to be, for the link checks.
-fn link_targets(root: &Path, site: &Site, theme: Option<&Theme>) -> LinkTargets {
+/// Every page and file of the site to be, for the link checks, and the problems found while
+/// listing the files (links and special files in static/).
+fn link_targets(root: &Path, site: &Site, theme: Option<&Theme>) -> (LinkTargets, Vec<Diagnostic>) {
     let index = SiteIndex::new(site);
     let mut targets = LinkTargets {
         pages: index
@@ -351,11 +359,11 @@ fn link_targets(root: &Path, site: &Site, theme: Option<&Theme>) -> LinkTargets 
         files: Default::default(),
     };
     let empty_theme = Theme::default();
-    let (files, _) = static_files(root, site, theme.unwrap_or(&empty_theme));
+    let (files, problems) = static_files(root, site, theme.unwrap_or(&empty_theme));
     targets
         .files
         .extend(files.into_iter().map(|(inside, _)| format!("/{inside}")));
-    targets
+    (targets, problems)
 }
 
 /// Renders every story body, series description and rejected story's text (in parallel).
@@ -365,11 +373,11 @@ pub fn render_markdown(
     images: &ImageSizes,
 ) -> checks::RenderedTexts {
     let options = match output {
-        BodyOutput::Html => MarkdownOptions::default(),
+        BodyOutput::Html => markdown_options(&site.config),
         // Highlighting changes no link, image or heading.
         BodyOutput::ChecksOnly => MarkdownOptions {
             highlight: false,
-            ..MarkdownOptions::default()
+            ..markdown_options(&site.config)
         },
     };
     let links = LinkMap::new(site);
@@ -377,7 +385,7 @@ pub fn render_markdown(
         let page = render::BodyPage { source, url };
         render::markdown_body(markdown, first_line, page, &links, &options, output, images)
     };
-    let full_options = MarkdownOptions::default();
+    let full_options = markdown_options(&site.config);
     let full_body = |markdown: &str, first_line: usize, source: &Path, url: &str| {
         let page = render::BodyPage { source, url };
         render::markdown_body(
@@ -414,6 +422,15 @@ pub fn render_markdown(
             .par_iter()
             .map(|s| body(&s.body_markdown, s.body_first_line, &s.source, &s.url))
             .collect(),
+    }
+}
+
+/// How the site's story texts are rendered: every Markdown feature, cleaned when the site asks
+/// for safe HTML.
+pub fn markdown_options(config: &SiteConfig) -> MarkdownOptions {
+    MarkdownOptions {
+        safe_html: config.safe_html,
+        ..MarkdownOptions::default()
     }
 }
 
@@ -497,7 +514,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     };
     let index = SiteIndex::new(&checked.site);
     let links = LinkMap::new(&checked.site);
-    let html = MarkdownOptions::default();
+    let html = markdown_options(&checked.site.config);
     let render_body = |story_index: usize| {
         let story = &checked.site.stories[story_index];
         let page = BodyPage {
@@ -528,7 +545,8 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     timings.lap("index pages and listings");
 
     let staging = Staging::create(&output).map_err(|d| fail(vec![d]))?;
-    copy_static_files(root, &checked.site, theme, &staging, &audit).map_err(fail)?;
+    copy_static_files(root, &checked.site, theme, &staging, &audit)
+        .map_err(|problems| fail(output::limit_output_errors(problems)))?;
     timings.lap("copy static files");
 
     // Pages are rendered, audited and written in the same parallel pass, so no page's HTML is
@@ -550,6 +568,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         })
         .collect();
     if !page_errors.is_empty() {
+        page_errors = output::limit_output_errors(page_errors);
         // Keep the build's warnings with the errors, so the report is complete.
         page_errors.extend(checked.diagnostics);
         return Err(fail(page_errors));
@@ -579,7 +598,8 @@ pub enum StaticSource {
 
 /// Every file of the site that is not a page, by its path in the output: the theme's static
 /// files, the site's static/ (which wins over the theme), then page-bundle files beside their
-/// stories. Symbolic links are not followed, so nothing outside the site is ever published.
+/// stories. Symbolic links and special files are not followed or read: each is an error (see
+/// [`site_files`]), so nothing outside the site is ever published.
 pub fn static_files(
     root: &Path,
     site: &Site,
@@ -589,9 +609,14 @@ pub fn static_files(
     let mut site_files = Vec::new();
     let mut errors = Vec::new();
     if site_static.is_dir() {
-        for entry in WalkDir::new(&site_static).sort_by_file_name() {
+        let walker = WalkDir::new(&site_static)
+            .follow_root_links(false)
+            .sort_by_file_name();
+        for entry in walker {
+            let entry = entry.map(|entry| (site_files::refused(root, &entry), entry));
             match entry {
-                Ok(entry) if entry.file_type().is_file() => {
+                Ok((Some(refused), _)) => errors.push(refused),
+                Ok((None, entry)) if entry.file_type().is_file() => {
                     let inside = web_path(
                         entry
                             .path()

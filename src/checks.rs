@@ -212,6 +212,20 @@ impl<'a> BodyChecker<'a> {
         body: &RenderedMarkdown,
         out: &mut Vec<Diagnostic>,
     ) {
+        if let Some((line, column)) = body.too_deep {
+            out.push(
+                Diagnostic::error(
+                    codes::BODY_TOO_DEEP,
+                    source,
+                    format!(
+                        "quotes or lists are nested more than {} levels deep here, more than a browser can show",
+                        crate::markdown::MAX_NESTING
+                    ),
+                )
+                .at(line, column)
+                .with_hint("this is usually a stray run of > or - characters at the start of a line; remove them"),
+            );
+        }
         let image_positions: HashSet<(usize, usize)> = body
             .images
             .iter()

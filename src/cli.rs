@@ -67,6 +67,10 @@ struct ServeArgs {
     /// Open the preview in the default browser.
     #[arg(long)]
     open: bool,
+    /// Clean story texts of anything that could run code or load another page (scripts,
+    /// iframes, event handlers, javascript: links), as `safe_html: true` in site.yaml does.
+    #[arg(long)]
+    safe_html: bool,
     /// How long the files must be quiet after a save before the preview updates.
     #[arg(long, value_name = "MS", default_value_t = 30, hide = true)]
     debounce_ms: u64,
@@ -82,6 +86,7 @@ impl ServeArgs {
             site: SiteOptions {
                 include_drafts: self.drafts,
                 include_embargoed: true,
+                safe_html: self.safe_html,
                 ..SiteOptions::default()
             },
             debounce: Duration::from_millis(self.debounce_ms),
@@ -140,6 +145,7 @@ impl SiteArgs {
             include_embargoed: false,
             base_url,
             now,
+            safe_html: false,
         })
     }
 }
@@ -154,6 +160,10 @@ struct BuildArgs {
     /// Publish for this address instead of site.yaml's base_url (e.g. a staging host).
     #[arg(long, value_name = "URL")]
     base_url: Option<String>,
+    /// Clean story texts of anything that could run code or load another page (scripts,
+    /// iframes, event handlers, javascript: links), as `safe_html: true` in site.yaml does.
+    #[arg(long)]
+    safe_html: bool,
     /// How to print problems.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
@@ -171,7 +181,10 @@ impl BuildArgs {
                 "--base-url must be a full address starting with https://, not \"{url}\""
             ));
         }
-        let site = self.site.options(self.base_url)?;
+        let site = SiteOptions {
+            safe_html: self.safe_html,
+            ..self.site.options(self.base_url)?
+        };
         let output = self.output.unwrap_or_else(|| self.site.root.join("public"));
         Ok(BuildOptions {
             root: self.site.root,

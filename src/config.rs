@@ -19,6 +19,7 @@ const SITE_KEYS: &[&str] = &[
     "funders",
     "people",
     "checks",
+    "safe_html",
 ];
 const CHECKS_KEYS: &[&str] = &["warn"];
 const PUBLISHER_KEYS: &[&str] = &["name", "url", "logo"];
@@ -40,6 +41,9 @@ pub struct SiteConfig {
     pub people: Vec<PersonProfile>,
     /// Check codes this site reports as warnings instead of errors (`checks: {warn: [...]}`).
     pub relaxed_checks: Vec<String>,
+    /// Clean the HTML of story texts and series descriptions (`safe_html: true`, or
+    /// `--safe-html`): see `markdown::sanitize`.
+    pub safe_html: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -222,6 +226,9 @@ pub fn parse(text: &str, path: &Path) -> Result<SiteConfig, Vec<Diagnostic>> {
         })
         .map(|relaxed| relaxed.value)
         .unwrap_or_default();
+    let safe_html = reader
+        .typed::<bool>("safe_html", "true or false")
+        .is_some_and(|safe| safe.value);
     let mut diagnostics = reader.finish(SITE_KEYS, "site.yaml");
     for diagnostic in &mut diagnostics {
         if diagnostic.code == codes::FRONT_UNKNOWN_KEY {
@@ -242,6 +249,7 @@ pub fn parse(text: &str, path: &Path) -> Result<SiteConfig, Vec<Diagnostic>> {
             funders: funders.into_iter().flatten().collect(),
             people: people.into_iter().flatten().collect(),
             relaxed_checks,
+            safe_html,
         }),
         _ => Err(diagnostics),
     }

@@ -19,6 +19,7 @@ use crate::front_matter::{
     self, ClaimFields, CorrectionFields, ImageFields, Located, SeriesFrontMatter, SourceFields,
     StoryFrontMatter,
 };
+use crate::site_files;
 
 pub const CONTENT_DIR: &str = "content";
 
@@ -70,12 +71,17 @@ pub fn discover(root: &Path) -> Result<(Vec<SourceFile>, Vec<Diagnostic>), Diagn
 
     let walker = WalkDir::new(&content)
         .follow_links(false)
+        .follow_root_links(false)
         .into_iter()
         .filter_entry(|entry| !is_hidden(entry.file_name().to_str().unwrap_or("")));
     let mut entries = Vec::new();
     for entry in walker {
         match entry {
-            Ok(entry) => entries.push(entry),
+            // Links and special files are reported, never followed or read.
+            Ok(entry) => match site_files::refused(root, &entry) {
+                Some(diagnostic) => diagnostics.push(diagnostic),
+                None => entries.push(entry),
+            },
             Err(error) => {
                 let path = error
                     .path()
@@ -307,36 +313,9 @@ pub fn read_source(root: &Path, source: &SourceFile) -> (ParsedSource, Vec<Diagn
             Some((series_dir, file_stem, bundle)),
         ),
     };
-    let text = match std::fs::read(root.join(&source.path)) {
-        Ok(bytes) => match String::from_utf8(bytes) {
-            Ok(text) => text,
-            Err(error) => {
-                let valid = &error.as_bytes()[..error.utf8_error().valid_up_to()];
-                let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
-                return (
-                    ParsedSource::Failed,
-                    vec![
-                        Diagnostic::error(
-                            codes::FILE_READ,
-                            &source.path,
-                            "this file is not UTF-8 text",
-                        )
-                        .at(line, 1)
-                        .with_hint("save it as UTF-8 in your editor"),
-                    ],
-                );
-            }
-        },
-        Err(error) => {
-            return (
-                ParsedSource::Failed,
-                vec![Diagnostic::error(
-                    codes::FILE_READ,
-                    &source.path,
-                    format!("cannot read this file: {error}"),
-                )],
-            );
-        }
+    let text = match read_text(&root.join(&source.path), &source.path) {
+        Ok(text) => text,
+        Err(diagnostic) => return (ParsedSource::Failed, vec![diagnostic]),
     };
     let document = match front_matter::split(&text, &source.path) {
         Ok(document) => document,
@@ -380,6 +359,42 @@ pub fn read_source(root: &Path, source: &SourceFile) -> (ParsedSource, Vec<Diagn
             )
         }
     }
+}
+
+/// The text of the content file at `full_path` (`shown` in messages), or why it cannot be
+/// used: it cannot be read (it vanished, no permission), it is larger than
+/// [`site_files::MAX_SOURCE_BYTES`], or it is not UTF-8. At most one byte more than the limit is
+/// read, even from a file that grows while it is read.
+fn read_text(full_path: &Path, shown: &Path) -> Result<String, Diagnostic> {
+    use std::io::Read;
+    let cannot_read = |error: std::io::Error| {
+        Diagnostic::error(
+            codes::FILE_READ,
+            shown,
+            format!("cannot read this file: {error}"),
+        )
+        .with_hint("check that the file still exists and that byline may read it (its permissions)")
+    };
+    let mut file = std::fs::File::open(full_path).map_err(cannot_read)?;
+    let expected = file.metadata().map(|meta| meta.len()).unwrap_or(0);
+    if let Some(diagnostic) = site_files::too_large(shown, expected) {
+        return Err(diagnostic);
+    }
+    let mut bytes = Vec::with_capacity(expected as usize);
+    (&mut file)
+        .take(site_files::MAX_SOURCE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(cannot_read)?;
+    if let Some(diagnostic) = site_files::too_large(shown, bytes.len() as u64) {
+        return Err(diagnostic);
+    }
+    String::from_utf8(bytes).map_err(|error| {
+        let valid = &error.as_bytes()[..error.utf8_error().valid_up_to()];
+        let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
+        Diagnostic::error(codes::FILE_READ, shown, "this file is not UTF-8 text")
+            .at(line, 1)
+            .with_hint("save it as UTF-8 in your editor")
+    })
 }
 
 /// An image with its credit, as shown in the header of a story or series.

@@ -35,12 +35,18 @@ pub mod codes {
     pub const CONFIG_MISSING: &str = "E-CONFIG-MISSING";
     /// A content file cannot be read or is not UTF-8.
     pub const FILE_READ: &str = "E-FILE-READ";
+    /// A story or series file larger than byline reads (10 MB).
+    pub const FILE_TOO_LARGE: &str = "E-FILE-TOO-LARGE";
+    /// A symbolic link in content/, static/ or the theme folder (links are never followed).
+    pub const SYMLINK: &str = "E-SYMLINK";
     /// A story has no front matter.
     pub const FRONT_MISSING: &str = "E-FRONT-MISSING";
     /// The front matter has no closing ---.
     pub const FRONT_UNCLOSED: &str = "E-FRONT-UNCLOSED";
     /// The front matter is not valid YAML.
     pub const FRONT_SYNTAX: &str = "E-FRONT-SYNTAX";
+    /// The front matter's YAML aliases (`*name`) expand to more data than byline reads.
+    pub const FRONT_TOO_LARGE: &str = "E-FRONT-TOO-LARGE";
     /// The front matter (or a field that takes fields) is not a set of `name: value` lines.
     pub const FRONT_NOT_MAPPING: &str = "E-FRONT-NOT-MAPPING";
     /// A field byline does not know, e.g. a typo (with the nearest known field).
@@ -73,6 +79,8 @@ pub mod codes {
     pub const FUNDING_MISSING: &str = "E-FUNDING-MISSING";
     /// A story or series names a funder that is not in site.yaml's funders.
     pub const FUNDING_UNKNOWN: &str = "E-FUNDING-UNKNOWN";
+    /// Quotes or lists in a story text nested more than 100 levels deep.
+    pub const BODY_TOO_DEEP: &str = "E-BODY-TOO-DEEP";
     /// An internal link to a page that does not exist.
     pub const LINK_BROKEN: &str = "E-LINK-BROKEN";
     /// A link to #anchor that matches no heading of the target story.
@@ -123,9 +131,21 @@ pub mod codes {
         ),
         (CONFIG_MISSING, "a required key of site.yaml is missing"),
         (FILE_READ, "a content file cannot be read or is not UTF-8"),
+        (
+            FILE_TOO_LARGE,
+            "a story or series file larger than byline reads (10 MB)",
+        ),
+        (
+            SYMLINK,
+            "a symbolic link in content/, static/ or the theme folder (links are never followed)",
+        ),
         (FRONT_MISSING, "a story has no front matter"),
         (FRONT_UNCLOSED, "the front matter has no closing ---"),
         (FRONT_SYNTAX, "the front matter is not valid YAML"),
+        (
+            FRONT_TOO_LARGE,
+            "the front matter's YAML aliases (`*name`) expand to more data than byline reads",
+        ),
         (
             FRONT_NOT_MAPPING,
             "the front matter (or a field that takes fields) is not a set of `name: value` lines",
@@ -180,6 +200,10 @@ pub mod codes {
         (
             FUNDING_UNKNOWN,
             "a story or series names a funder that is not in site.yaml's funders",
+        ),
+        (
+            BODY_TOO_DEEP,
+            "quotes or lists in a story text nested more than 100 levels deep",
         ),
         (
             LINK_BROKEN,

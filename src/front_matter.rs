@@ -8,6 +8,8 @@
 //! problem (unknown keys, wrong types) is reported against the key's line, found by [`Locator`]
 //! in the source text. One file thus yields all of its problems in one run.
 
+mod budget;
+
 use std::path::{Path, PathBuf};
 
 use serde::de::DeserializeOwned;
@@ -275,6 +277,20 @@ pub struct MappingReader<'a> {
 impl<'a> MappingReader<'a> {
     fn new(doc: &SplitDocument<'a>, path: &Path) -> Result<Self, Diagnostic> {
         let locator = Locator::new(doc.yaml, doc.yaml_first_line);
+        // Every alias needs a `*`; only then can the expansion outgrow the text.
+        if doc.yaml.contains('*') && !budget::within_budget(doc.yaml) {
+            return Err(Diagnostic::error(
+                codes::FRONT_TOO_LARGE,
+                path,
+                format!(
+                    "the front matter repeats its YAML aliases (*name) so often that it would expand to more than {} values or {} MB of text; byline refuses it rather than run out of memory",
+                    budget::MAX_VALUES,
+                    budget::MAX_TEXT_BYTES / (1024 * 1024)
+                ),
+            )
+            .at(doc.yaml_first_line, 1)
+            .with_hint("write the values out instead of repeating them with aliases (&name and *name)"));
+        }
         let value: Value = if doc.yaml.trim().is_empty() {
             Value::Mapping(Default::default())
         } else {
@@ -713,9 +729,20 @@ fn describe(value: &Value) -> String {
 /// serde_yaml's message without its trailing " at line X column Y" (we print our own position).
 fn yaml_error_text(error: &serde_yaml::Error) -> String {
     let text = error.to_string();
-    match text.find(" at line ") {
-        Some(index) => text[..index].to_string(),
-        None => text,
+    let text = match text.find(" at line ") {
+        Some(index) => &text[..index],
+        None => &text,
+    };
+    // serde_yaml's guards against hostile files, in words a reporter can act on.
+    match text {
+        "recursion limit exceeded" => {
+            "it nests lists or fields inside each other more than 128 levels deep".to_string()
+        }
+        "repetition limit exceeded" => {
+            "it repeats its aliases (*name) so often that it would expand to an enormous size"
+                .to_string()
+        }
+        other => other.to_string(),
     }
 }
 

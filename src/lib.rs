@@ -36,5 +36,6 @@ pub mod render;
 pub mod report;
 pub mod scaffold;
 pub mod serve;
+pub mod site_files;
 pub mod templates;
 pub mod theme;

@@ -65,6 +65,7 @@
 //! are left out.
 
 pub mod highlight;
+pub mod sanitize;
 
 use std::collections::{HashSet, VecDeque};
 use std::fmt;
@@ -89,6 +90,9 @@ pub struct MarkdownOptions {
     /// Keyboard access to tables and code blocks (which scroll sideways on narrow screens) and
     /// labels on task list checkboxes (see the module documentation).
     pub accessible_markup: bool,
+    /// Clean the HTML of everything that could run code or load another page, raw HTML
+    /// included ([`sanitize`]). Off by default: authors are trusted and may embed charts.
+    pub safe_html: bool,
 }
 
 impl Default for MarkdownOptions {
@@ -100,6 +104,7 @@ impl Default for MarkdownOptions {
             figures: true,
             highlight: true,
             accessible_markup: true,
+            safe_html: false,
         }
     }
 }
@@ -173,7 +178,15 @@ pub struct RenderedMarkdown {
     /// Plain text of the first top-level paragraph that has any text (text inside images does
     /// not count), or None when there is no such paragraph.
     pub first_paragraph: Option<String>,
+    /// Where block quotes and lists first nest more than [`MAX_NESTING`] levels deep (file line
+    /// and column), or None.
+    pub too_deep: Option<(usize, usize)>,
 }
+
+/// How deeply block quotes and lists may nest. Browsers stop nesting elements at a few hundred
+/// levels, and an HTML parser (the safe-HTML sanitiser's) takes time growing with the square of
+/// the depth, so a stray run of `>` or `- ` is stopped here; real stories nest a few levels.
+pub const MAX_NESTING: usize = 100;
 
 /// A heading of the body.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -248,11 +261,14 @@ fn process(markdown: &str, context: &RenderContext, write_html: bool) -> Rendere
     let mut image_records = ImageRecords::new(&positions, &mut images);
     let mut link_urls = LinkUrls::new(context.rewrite_url, &positions, &mut links);
     let mut first_paragraph_text = FirstParagraph::new(&mut first_paragraph);
+    let mut too_deep = None;
+    let mut nesting = Nesting::new(&positions, &mut too_deep);
     let events = events.map(move |(mut event, range)| {
         // Images are recorded before the rewrite, as the author wrote them.
         image_records.observe(&event, &range);
         link_urls.rewrite(&mut event, &range);
         first_paragraph_text.observe(&event);
+        nesting.observe(&event, &range);
         // Nothing after this point reports positions.
         event
     });
@@ -271,6 +287,13 @@ fn process(markdown: &str, context: &RenderContext, write_html: bool) -> Rendere
             // code blocks scroll the same way.
             html = html.replace(PLAIN_PRE, FOCUSABLE_PRE);
         }
+        if options.safe_html {
+            // Too deep to clean in reasonable time; the checks report it, so it is never built.
+            html = match too_deep {
+                None => sanitize::clean(&html),
+                Some(_) => TOO_DEEP_NOTICE.to_string(),
+            };
+        }
     } else {
         events.for_each(drop);
     }
@@ -281,6 +304,42 @@ fn process(markdown: &str, context: &RenderContext, write_html: bool) -> Rendere
         links,
         images,
         first_paragraph,
+        too_deep,
+    }
+}
+
+/// What a safe-HTML preview shows in place of a text nested too deeply to clean.
+const TOO_DEEP_NOTICE: &str = "<p>This text nests quotes or lists too deeply to be shown.</p>\n";
+
+/// Records where block quotes and lists first nest more than [`MAX_NESTING`] levels deep.
+struct Nesting<'p, 'r> {
+    positions: &'p SourcePositions<'p>,
+    depth: usize,
+    too_deep: &'r mut Option<(usize, usize)>,
+}
+
+impl<'p, 'r> Nesting<'p, 'r> {
+    fn new(positions: &'p SourcePositions<'p>, too_deep: &'r mut Option<(usize, usize)>) -> Self {
+        Self {
+            positions,
+            depth: 0,
+            too_deep,
+        }
+    }
+
+    fn observe(&mut self, event: &Event, range: &Range<usize>) {
+        match event {
+            Event::Start(Tag::BlockQuote(_) | Tag::List(_)) => {
+                self.depth += 1;
+                if self.depth > MAX_NESTING && self.too_deep.is_none() {
+                    *self.too_deep = Some(self.positions.line_column(range.start));
+                }
+            }
+            Event::End(TagEnd::BlockQuote(_) | TagEnd::List(_)) => {
+                self.depth = self.depth.saturating_sub(1);
+            }
+            _ => {}
+        }
     }
 }
 

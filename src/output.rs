@@ -90,10 +90,10 @@ impl Staging {
     pub fn create(output: &Path) -> Result<Staging, Diagnostic> {
         let parent = output
             .parent()
-            .ok_or_else(|| output_error(output, "has no parent folder"))?;
+            .ok_or_else(|| output_error(output, "it has no parent folder"))?;
         let name = output
             .file_name()
-            .ok_or_else(|| output_error(output, "has no name"))?
+            .ok_or_else(|| output_error(output, "it has no name"))?
             .to_string_lossy()
             .to_string();
         std::fs::create_dir_all(parent)
@@ -121,7 +121,7 @@ impl Staging {
         if !safe || path.is_empty() {
             return Err(output_error(
                 relative,
-                "is not a path inside the output folder",
+                "it is not a path inside the output folder",
             ));
         }
         Ok(self.dir.join(relative))
@@ -148,10 +148,9 @@ impl Staging {
                 .map_err(|error| output_error(&self.shown(&target), &error.to_string()))?;
         }
         std::fs::copy(from, &target).map_err(|error| {
-            Diagnostic::error(
-                codes::OUTPUT,
-                from,
-                format!("cannot copy this file into the site: {error}"),
+            output_error(
+                &self.shown(&target),
+                &format!("copying {} failed: {error}", from.display()),
             )
         })?;
         self.files_written.fetch_add(1, Ordering::Relaxed);
@@ -229,7 +228,7 @@ fn remove_leftovers(parent: &Path, name: &str) {
         let leftover = [&staging_prefix, &retired_prefix].iter().any(|prefix| {
             file_name
                 .strip_prefix(prefix.as_str())
-                .is_some_and(|pid| pid.chars().all(|c| c.is_ascii_digit()))
+                .is_some_and(|pid| pid.chars().all(|c| c.is_ascii_digit()) && !is_running(pid))
         });
         if leftover && entry.file_type().is_ok_and(|t| t.is_dir()) {
             let _ = std::fs::remove_dir_all(entry.path());
@@ -237,11 +236,46 @@ fn remove_leftovers(parent: &Path, name: &str) {
     }
 }
 
+/// Whether the process `pid` is running, where the system can tell (Linux): a build of the same
+/// site running beside this one keeps its staging folder. Elsewhere every leftover is removed.
+fn is_running(pid: &str) -> bool {
+    cfg!(target_os = "linux")
+        && pid != std::process::id().to_string()
+        && Path::new("/proc").join(pid).exists()
+}
+
+/// At most this many files that could not be written are listed; a full disk fails every file
+/// after the first, and one line says how many more there were.
+const OUTPUT_ERRORS_SHOWN: usize = 5;
+
+/// `problems` with the output errors beyond the first few replaced by one that counts them.
+pub fn limit_output_errors(problems: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    let (output, mut others): (Vec<Diagnostic>, Vec<Diagnostic>) = problems
+        .into_iter()
+        .partition(|problem| problem.code == codes::OUTPUT);
+    let more = output.len().saturating_sub(OUTPUT_ERRORS_SHOWN);
+    let mut output = output;
+    Diagnostic::sort(&mut output);
+    if more > 0 {
+        let last = output[OUTPUT_ERRORS_SHOWN].clone();
+        output.truncate(OUTPUT_ERRORS_SHOWN);
+        output.push(Diagnostic {
+            message: format!(
+                "cannot write the site: {more} more files could not be written either; the next was {}",
+                last.message.trim_start_matches("cannot write the site: ")
+            ),
+            ..last
+        });
+    }
+    others.extend(output);
+    others
+}
+
 fn output_error(path: &Path, problem: &str) -> Diagnostic {
     Diagnostic::error(
         codes::OUTPUT,
         path,
-        format!("cannot write the site: {} {problem}", path.display()),
+        format!("cannot write the site: {}: {problem}", path.display()),
     )
     .with_hint("check that the disk is not full and that the output folder is writable; the previous site was left as it was")
 }
@@ -291,6 +325,23 @@ mod tests {
             .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
             .collect();
         assert_eq!(names, vec!["public"]);
+    }
+
+    #[test]
+    fn a_full_disk_is_reported_in_a_few_lines_not_one_per_file() {
+        let mut problems: Vec<Diagnostic> = (0..1000)
+            .map(|n| output_error(Path::new(&format!("public/{n:04}.html")), "disk full"))
+            .collect();
+        problems.push(Diagnostic::error(codes::TEMPLATE, "t.html", "other"));
+        let limited = limit_output_errors(problems);
+        assert_eq!(limited.len(), OUTPUT_ERRORS_SHOWN + 2);
+        assert_eq!(limited[0].code, codes::TEMPLATE);
+        let summary = limited.last().unwrap();
+        assert_eq!(
+            summary.message,
+            "cannot write the site: 995 more files could not be written either; the next was public/0005.html: disk full"
+        );
+        assert!(summary.hint.is_some());
     }
 
     #[test]

@@ -125,7 +125,20 @@ fn template_diagnostic(
     origins: &HashMap<String, Origin>,
     source: Option<&Path>,
 ) -> Diagnostic {
-    let template = error.name().unwrap_or("(unknown template)");
+    // An error inside an included or imported template comes wrapped in the including one's
+    // ("could not render include"); the innermost error names the template and line at fault.
+    let mut innermost = error;
+    let mut chain = std::error::Error::source(error);
+    while let Some(cause) = chain {
+        if let Some(inner) = cause.downcast_ref::<minijinja::Error>() {
+            innermost = inner;
+        }
+        chain = cause.source();
+    }
+    let template = innermost
+        .name()
+        .or_else(|| error.name())
+        .unwrap_or("(unknown template)");
     let path = origins
         .get(template)
         .map(Origin::display_path)
@@ -134,10 +147,18 @@ fn template_diagnostic(
         Some(source) => format!("the page for {}", source.display()),
         None => "a site page".to_string(),
     };
-    let detail = error
-        .detail()
-        .map(|detail| format!("{}: {detail}", error.kind()))
-        .unwrap_or_else(|| error.kind().to_string());
+    let describe = |error: &minijinja::Error| {
+        error
+            .detail()
+            .map(|detail| format!("{}: {detail}", error.kind()))
+            .unwrap_or_else(|| error.kind().to_string())
+    };
+    let detail = if std::ptr::eq(innermost, error) {
+        describe(error)
+    } else {
+        format!("{} ({})", describe(innermost), describe(error))
+    };
+    let error = innermost;
     let mut diagnostic = Diagnostic::error(
         codes::TEMPLATE,
         path,

@@ -78,7 +78,10 @@ impl Theme {
                 "create the folder, or remove `theme:` from site.yaml to use the default theme",
             ));
         }
-        for entry in WalkDir::new(&site_theme).sort_by_file_name() {
+        let walker = WalkDir::new(&site_theme)
+            .follow_root_links(false)
+            .sort_by_file_name();
+        for entry in walker {
             let entry = entry.map_err(|error| {
                 Diagnostic::error(
                     codes::THEME,
@@ -86,6 +89,10 @@ impl Theme {
                     format!("cannot read the theme folder: {error}"),
                 )
             })?;
+            // A template or stylesheet linked from outside the site is refused, like any link.
+            if let Some(refused) = crate::site_files::refused(root, &entry) {
+                return Err(refused);
+            }
             if !entry.file_type().is_file() {
                 continue;
             }

@@ -265,9 +265,19 @@ fn each_check_is_triggered_alone_with_file_and_line() {
 
 #[test]
 fn every_code_has_a_test() {
-    // Tested elsewhere: unreadable site (exit code test below), leaks (audit test below), and
-    // unsafe output folders (tests/build.rs).
-    let elsewhere = ["E-SITE-READ", "E-EMBARGO-LEAK", "E-OUTPUT"];
+    // Tested elsewhere: unreadable site (exit code test below), leaks (audit test below),
+    // unsafe output folders (tests/build.rs, tests/output_faults.rs), and the guards against
+    // hostile files (tests/hostile.rs: a 50 MB story, an alias bomb, deep nesting, links;
+    // tests/security.rs: links in static/).
+    let elsewhere = [
+        "E-SITE-READ",
+        "E-EMBARGO-LEAK",
+        "E-OUTPUT",
+        "E-FILE-TOO-LARGE",
+        "E-FRONT-TOO-LARGE",
+        "E-BODY-TOO-DEEP",
+        "E-SYMLINK",
+    ];
     let covered: Vec<&str> = cases().iter().map(|c| c.code).chain(elsewhere).collect();
     for (code, _) in byline::diagnostic::codes::ALL {
         assert!(covered.contains(code), "{code} has no test case");

@@ -202,6 +202,7 @@ fn adapters_change_only_what_they_mean_to() {
         figures: true,
         highlight: true,
         accessible_markup: true,
+        safe_html: false,
     };
     let context = RenderContext::new(&options);
 

@@ -12,7 +12,7 @@ use crate::build::{self, SiteOptions, StaticSource};
 use crate::content::{self, ParsedSource, Site, SourceFile, SourceKind, Story};
 use crate::diagnostic::{Diagnostic, codes};
 use crate::images::ImageSizes;
-use crate::markdown::{MarkdownOptions, RenderedMarkdown};
+use crate::markdown::RenderedMarkdown;
 use crate::render::{BodyPage, LinkMap, MarkdownCache, Page, SiteIndex, SiteView, output_path};
 use crate::templates::Templates;
 use crate::theme::{THEMES_DIR, Theme};
@@ -433,7 +433,7 @@ impl Preview {
                     &story.body_markdown,
                     story.body_first_line,
                     &model.links,
-                    &MarkdownOptions::default(),
+                    &build::markdown_options(&model.site.config),
                     &model.images,
                 );
                 (story, body)
@@ -568,7 +568,7 @@ impl Model {
         let images = ImageSizes::new(root, &loaded.site);
         let (bodies, descriptions) = build::render_markdown_cached(
             &loaded.site,
-            &MarkdownOptions::default(),
+            &build::markdown_options(&loaded.site.config),
             markdown,
             &images,
         );

@@ -1,0 +1,134 @@
+//! The files byline reads from a site folder, and the ones it refuses: symbolic links and
+//! special files (named pipes, sockets, devices) found in `content/`, `static/` or the site's
+//! theme folder are never followed or read, and each is reported.
+//!
+//! Why: byline runs in CI on whatever reporters commit. A committed link to `/etc/passwd`, to a
+//! CI secret or to the site's own `content/` (drafts, embargoed stories) would otherwise be
+//! published, or served by the preview; a link that loops or points nowhere would hide a page
+//! without a word; and reading a named pipe blocks for ever. A copy of the file does what a link
+//! was meant to do, so the rule is simple: no links, and every one found is named.
+
+use std::path::Path;
+
+use walkdir::DirEntry;
+
+use crate::diagnostic::{Diagnostic, codes};
+
+/// The largest story or series file byline reads (10 MiB). A long investigation is a few
+/// hundred kilobytes of Markdown; a file this large is a pasted image or data dump, and it
+/// would be copied into the story page and every feed that carries it.
+pub const MAX_SOURCE_BYTES: u64 = 10 * 1024 * 1024;
+
+/// Why `entry` (found by walking a folder of the site at `root`, without following links) is
+/// not read: a symbolic link or a special file. None for ordinary files and folders.
+pub fn refused(root: &Path, entry: &DirEntry) -> Option<Diagnostic> {
+    let shown = entry.path().strip_prefix(root).unwrap_or(entry.path());
+    if entry.path_is_symlink() {
+        let target = match std::fs::read_link(entry.path()) {
+            Ok(target) => format!(" to {}", target.display()),
+            Err(_) => String::new(),
+        };
+        return Some(
+            Diagnostic::error(
+                codes::SYMLINK,
+                shown,
+                format!(
+                    "this is a symbolic link{target}; byline does not follow links, so nothing it points to is published"
+                ),
+            )
+            .with_hint(
+                "put a copy of the file (or folder) here instead of a link: a link could publish files from outside the site",
+            ),
+        );
+    }
+    let file_type = entry.file_type();
+    if file_type.is_file() || file_type.is_dir() {
+        return None;
+    }
+    Some(
+        Diagnostic::error(
+            codes::FILE_READ,
+            shown,
+            "this is not a regular file (a named pipe, socket or device), so byline does not read it",
+        )
+        .with_hint("remove it from the site folder"),
+    )
+}
+
+/// The size diagnostic for a story or series file of `bytes` bytes at `path`, when it is over
+/// [`MAX_SOURCE_BYTES`].
+pub fn too_large(path: &Path, bytes: u64) -> Option<Diagnostic> {
+    (bytes > MAX_SOURCE_BYTES).then(|| {
+        Diagnostic::error(
+            codes::FILE_TOO_LARGE,
+            path,
+            format!(
+                "this file is {:.1} MB, more than the {} MB byline reads for one story",
+                bytes as f64 / (1024.0 * 1024.0),
+                MAX_SOURCE_BYTES / (1024 * 1024)
+            ),
+        )
+        .at(1, 1)
+        .with_hint(
+            "a story's text is rarely over 1 MB: check that no image or data was pasted into it; put images and data files in static/ or beside the story in a page bundle",
+        )
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_files_over_the_limit_are_too_large() {
+        let path = Path::new("content/a.md");
+        assert!(too_large(path, MAX_SOURCE_BYTES).is_none());
+        let diagnostic = too_large(path, 50 * 1024 * 1024).unwrap();
+        assert_eq!(diagnostic.code, codes::FILE_TOO_LARGE);
+        assert!(
+            diagnostic.message.starts_with("this file is 50.0 MB"),
+            "{}",
+            diagnostic.message
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn links_and_pipes_are_refused_files_and_folders_are_not() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir(root.join("folder")).unwrap();
+        std::fs::write(root.join("folder/file.md"), "x").unwrap();
+        std::os::unix::fs::symlink("/etc/passwd", root.join("folder/link.md")).unwrap();
+        std::os::unix::fs::symlink("nowhere", root.join("folder/dangling.md")).unwrap();
+        let fifo = std::process::Command::new("mkfifo")
+            .arg(root.join("folder/pipe.md"))
+            .status()
+            .is_ok_and(|status| status.success());
+        let found: Vec<(String, Option<&'static str>)> = walkdir::WalkDir::new(root)
+            .sort_by_file_name()
+            .into_iter()
+            .map(Result::unwrap)
+            .map(|entry| {
+                let name = entry.file_name().to_string_lossy().to_string();
+                (name, refused(root, &entry).map(|d| d.code))
+            })
+            .collect();
+        assert!(found.contains(&("file.md".to_string(), None)), "{found:?}");
+        assert!(found.contains(&("folder".to_string(), None)), "{found:?}");
+        assert!(
+            found.contains(&("link.md".to_string(), Some(codes::SYMLINK))),
+            "{found:?}"
+        );
+        assert!(
+            found.contains(&("dangling.md".to_string(), Some(codes::SYMLINK))),
+            "{found:?}"
+        );
+        if fifo {
+            assert!(
+                found.contains(&("pipe.md".to_string(), Some(codes::FILE_READ))),
+                "{found:?}"
+            );
+        }
+    }
+}
