@@ -331,7 +331,7 @@ fn timings_name_every_stage() {
     }
     let run = site.build(&["--timings"]);
     run.assert_success();
-    for stage in ["render Markdown", "render, audit, write pages", "total"] {
+    for stage in ["scan Markdown", "render, audit, write pages", "total"] {
         assert!(run.stderr.contains(stage), "{stage}:\n{}", run.stderr);
     }
 }
