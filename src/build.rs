@@ -515,22 +515,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     let index = SiteIndex::new(&checked.site);
     let links = LinkMap::new(&checked.site);
     let html = markdown_options(&checked.site.config);
-    let render_body = |story_index: usize| {
-        let story = &checked.site.stories[story_index];
-        let page = BodyPage {
-            source: &story.source,
-            url: &story.url,
-        };
-        render::markdown_body(
-            &story.body_markdown,
-            story.body_first_line,
-            page,
-            &links,
-            &html,
-            BodyOutput::Html,
-            &checked.images,
-        )
-    };
+    let render_body = body_renderer(&checked.site, &links, &html, &checked.images);
     let view = SiteView::new(
         &checked.site,
         checked.bodies.iter().collect(),
@@ -585,6 +570,32 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         warnings: checked.diagnostics,
         timings,
     })
+}
+
+/// Renders a story's body with its HTML, by the story's index: how `build` makes each body
+/// when its page is written.
+fn body_renderer<'s>(
+    site: &'s Site,
+    links: &'s LinkMap,
+    options: &'s MarkdownOptions,
+    images: &'s ImageSizes,
+) -> impl Fn(usize) -> RenderedMarkdown + Sync + 's {
+    move |story_index| {
+        let story = &site.stories[story_index];
+        let page = BodyPage {
+            source: &story.source,
+            url: &story.url,
+        };
+        render::markdown_body(
+            &story.body_markdown,
+            story.body_first_line,
+            page,
+            links,
+            options,
+            BodyOutput::Html,
+            images,
+        )
+    }
 }
 
 /// Where a file of the site that is not a page comes from.
@@ -711,5 +722,71 @@ fn copy_static_files(
         Ok(())
     } else {
         Err(errors)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every page of `site` rendered through `view`, by output path.
+    fn render_all(view: &SiteView, templates: &Templates) -> Vec<(String, String)> {
+        view.pages()
+            .into_iter()
+            .map(|page| {
+                let file = view.render(templates, page).expect("the fixture renders");
+                (file.path, file.contents)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn bodies_rendered_on_demand_give_the_same_pages_as_bodies_rendered_first() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/newsroom");
+        let options = SiteOptions {
+            now: "2026-11-25T12:00:00Z".parse().unwrap(),
+            ..SiteOptions::default()
+        };
+        // As `serve` renders: every body with its HTML first.
+        let rendered = check(&root, &options, BodyOutput::Html).unwrap();
+        let templates = rendered.templates.as_ref().unwrap();
+        let index = SiteIndex::new(&rendered.site);
+        let view = SiteView::new(
+            &rendered.site,
+            rendered.bodies.iter().collect(),
+            rendered.descriptions.iter().collect(),
+            &index,
+            &rendered.images,
+        );
+        let rendered_first = render_all(&view, templates);
+
+        // As `build` renders: bodies scanned for the checks, their HTML made page by page.
+        let scanned = check(&root, &options, BodyOutput::ChecksOnly).unwrap();
+        assert!(scanned.bodies.iter().all(|body| body.html.is_empty()));
+        let links = LinkMap::new(&scanned.site);
+        let html = markdown_options(&scanned.site.config);
+        let render_body = body_renderer(&scanned.site, &links, &html, &scanned.images);
+        let index = SiteIndex::new(&scanned.site);
+        let view = SiteView::new(
+            &scanned.site,
+            scanned.bodies.iter().collect(),
+            scanned.descriptions.iter().collect(),
+            &index,
+            &scanned.images,
+        )
+        .rendering_bodies_on_demand(&render_body);
+        let on_demand = render_all(&view, templates);
+
+        assert!(on_demand.len() > 10, "the fixture has pages");
+        assert!(
+            on_demand
+                .iter()
+                .any(|(_, html)| html.contains("class=\"hl-")),
+            "a highlighted code block is among them"
+        );
+        for ((path, first), (_, later)) in rendered_first.iter().zip(&on_demand) {
+            assert_eq!(first, later, "{path} differs");
+        }
+        assert_eq!(rendered_first.len(), on_demand.len());
     }
 }
