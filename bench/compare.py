@@ -92,24 +92,31 @@ def main():
             if hugo:
                 shutil.rmtree(os.path.join(hugo_site, "public"), ignore_errors=True)
                 results["hugo"].append(timed([hugo, "--quiet"], hugo_site))
+            # Each pair ran back to back: on a shared machine its ratio is steadier than the
+            # ratio of medians taken minutes apart.
+            pair = f"{stories} stories, run {len(results['byline'])}: byline {results['byline'][-1][0]:.2f} s"
+            if hugo:
+                pair += f", hugo {results['hugo'][-1][0]:.2f} s, ratio {results['hugo'][-1][0] / results['byline'][-1][0]:.1f}x"
+            print(pair, file=sys.stderr)
         b_time = statistics.median(t for t, _ in results["byline"])
         b_rss = max(m for _, m in results["byline"])
         row = [stories, b_time, b_rss, 1000 * b_time / stories]
         if hugo:
             h_time = statistics.median(t for t, _ in results["hugo"])
             h_rss = max(m for _, m in results["hugo"])
-            row += [h_time, h_rss]
+            ratios = [h / b for (b, _), (h, _) in zip(results["byline"], results["hugo"])]
+            row += [h_time, h_rss, min(ratios), max(ratios)]
         rows.append(row)
     print(f"runs per tool and size: {args.runs} (median time, highest peak RSS)")
     header = "| stories | byline s | byline ms/story | byline peak MB |"
     if hugo:
-        header += " hugo s | hugo peak MB | time ratio (hugo/byline) | memory ratio (byline/hugo) |"
+        header += " hugo s | hugo peak MB | time ratio (hugo/byline) | ratio of each run, min–max | memory ratio (byline/hugo) |"
     print(header)
     print("|" + "|".join("---" for _ in header.split("|")[1:-1]) + "|")
     for row in rows:
         line = f"| {row[0]} | {row[1]:.2f} | {row[3]:.3f} | {row[2]:.0f} |"
         if hugo:
-            line += f" {row[4]:.2f} | {row[5]:.0f} | {row[4] / row[1]:.1f}x | {row[2] / row[5]:.2f} |"
+            line += f" {row[4]:.2f} | {row[5]:.0f} | {row[4] / row[1]:.1f}x | {row[6]:.1f}–{row[7]:.1f}x | {row[2] / row[5]:.2f} |"
         print(line)
 
 
