@@ -143,16 +143,7 @@ fn windows_line_endings_just_work_with_the_right_lines() {
         );
     }
     // `check` runs the body checks even for a story with front-matter errors.
-    let run = common::byline(
-        &[
-            "check",
-            "--root",
-            site.root.to_str().unwrap(),
-            "--format",
-            "json",
-        ],
-        &site.root,
-    );
+    let run = site.check(&["--format", "json"]);
     assert!(
         common::error_places(&run).contains(&"content/crlf.md:13:5 E-LINK-BROKEN".to_string()),
         "{:?}",
@@ -288,11 +279,7 @@ fn byline_with_memory_limit(args: &[&str], site: &TestSite) -> Run {
         .current_dir(&site.root)
         .output()
         .unwrap();
-    Run {
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-        output,
-    }
+    Run::from(output)
 }
 
 #[cfg(unix)]
@@ -410,11 +397,7 @@ fn byline_bound_by_permissions(args: &[&str], site: &TestSite) -> Option<Run> {
         std::process::Command::new(env!("CARGO_BIN_EXE_byline"))
     };
     let output = command.args(args).current_dir(&site.root).output().unwrap();
-    Some(Run {
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-        output,
-    })
+    Some(Run::from(output))
 }
 
 #[cfg(unix)]

@@ -57,11 +57,7 @@ fn sh(script: &str, args: &[String]) -> Run {
         .args(args)
         .output()
         .unwrap();
-    Run {
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-        output,
-    }
+    Run::from(output)
 }
 
 /// The names in `dir` other than `keep`: staging or retired folders left behind.

@@ -9,7 +9,7 @@ mod common;
 use std::path::{Path, PathBuf};
 
 use common::server::Server;
-use common::{TestSite, byline, copy_tree, snapshot, texts};
+use common::{TestSite, copy_tree, snapshot, texts};
 
 const TWITTER: &str = "/decision-machines/twitter-cuts-ties/";
 const SECRET: &str = "TOP SECRET: the source's phone number";
@@ -78,16 +78,7 @@ fn build_refuses_symbolic_links_and_publishes_nothing_they_point_to() {
         );
     }
     assert!(!output.exists(), "nothing is published");
-    let check = byline(
-        &[
-            "check",
-            "--root",
-            site.root.to_str().unwrap(),
-            "--format",
-            "json",
-        ],
-        &site.root,
-    );
+    let check = site.check(&["--format", "json"]);
     assert!(common::error_places(&check).contains(&"static/leak.txt:-:- E-SYMLINK".to_string()));
 
     // The whole static folder as a link is refused the same way.

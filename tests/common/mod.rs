@@ -65,6 +65,15 @@ impl TestSite {
         byline(&args, &self.root)
     }
 
+    /// Runs `byline check --root <site>` with extra arguments.
+    pub fn check(&self, extra: &[&str]) -> Run {
+        let mut args = vec!["check", "--root"];
+        let root = self.root.to_str().unwrap().to_string();
+        args.push(&root);
+        args.extend_from_slice(extra);
+        byline(&args, &self.root)
+    }
+
     /// A built page of the default output folder.
     pub fn page(&self, relative: &str) -> String {
         let path = self.root.join("public").join(relative);
@@ -117,10 +126,16 @@ pub fn byline(args: &[&str], cwd: &Path) -> Run {
         .current_dir(cwd)
         .output()
         .expect("the byline binary runs");
-    Run {
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-        output,
+    Run::from(output)
+}
+
+impl From<Output> for Run {
+    fn from(output: Output) -> Run {
+        Run {
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+            output,
+        }
     }
 }
 
