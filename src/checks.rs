@@ -52,12 +52,7 @@ impl LinkTargets {
 }
 
 fn is_external(url: &str) -> bool {
-    url.contains("://")
-        || url.starts_with("//")
-        || url.starts_with("mailto:")
-        || url.starts_with("tel:")
-        || url.starts_with("data:")
-        || url.starts_with("javascript:")
+    url.starts_with("//") || crate::content::has_scheme(url)
 }
 
 /// Strips `?query` and `#fragment`, returning the path and the fragment (without `#`).

@@ -907,17 +907,24 @@ fn names(
     names
 }
 
+/// Whether `url` starts with a scheme (`https:`, `mailto:`, `sms:`, `signal:`, ...): a letter,
+/// then letters, digits, `+`, `-` or `.`, then a colon (RFC 3986), so it is never a path.
+pub fn has_scheme(url: &str) -> bool {
+    let Some((scheme, _)) = url.split_once(':') else {
+        return false;
+    };
+    let mut chars = scheme.chars();
+    chars
+        .next()
+        .is_some_and(|first| first.is_ascii_alphabetic())
+        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+}
+
 /// Resolves a path written in front matter or Markdown against the page it appears on:
 /// absolute URLs and site paths stay, relative paths are joined to the page's URL (which is
 /// how a browser reads them, and makes page-bundle files resolve).
 pub fn resolve_against(page_url: &str, target: &str) -> String {
-    if target.is_empty()
-        || target.starts_with('/')
-        || target.starts_with('#')
-        || target.contains("://")
-        || target.starts_with("mailto:")
-        || target.starts_with("tel:")
-        || target.starts_with("data:")
+    if target.is_empty() || target.starts_with('/') || target.starts_with('#') || has_scheme(target)
     {
         return target.to_string();
     }
@@ -1607,6 +1614,22 @@ mod tests {
             resolve_against("/s/story/", "./a.pdf#page=2"),
             "/s/story/a.pdf#page=2"
         );
+        for kept in [
+            "mailto:tips@example.org",
+            "tel:+41441234567",
+            "sms:+41441234567",
+            "signal:+41441234567",
+            "javascript:alert(1)",
+            "data:image/png;base64,AAAA",
+        ] {
+            assert_eq!(resolve_against("/s/story/", kept), kept);
+        }
+        // A colon after a slash is part of a path, not a scheme.
+        assert_eq!(
+            resolve_against("/s/story/", "notes/10:30.pdf"),
+            "/s/story/notes/10:30.pdf"
+        );
+        assert!(!has_scheme("1x:y") && !has_scheme(":x") && !has_scheme("a b:c"));
     }
 
     #[test]
