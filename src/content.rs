@@ -808,14 +808,26 @@ pub fn story_order(a: &Story, b: &Story) -> std::cmp::Ordering {
         .then_with(|| a.url.cmp(&b.url))
 }
 
-/// Turns `text` into a URL-safe slug (`Big Tech` -> `big-tech`); non-Latin text is
-/// transliterated, and text with nothing to transliterate gives `untitled`.
+/// Turns `text` into a URL-safe slug (`Big Tech` -> `big-tech`, `Москва` -> `moskva`): only
+/// `a-z`, `0-9` and single dashes between them. Non-Latin text is transliterated. When none of
+/// its letters and digits has a transliteration (rare Chinese characters outside the Basic
+/// Multilingual Plane, say), they are written as code points (`𪜀` -> `u2a700`), so that two
+/// such names (topics, people) still get addresses of their own; text without a letter or digit
+/// gives `untitled`.
 pub fn slugify(text: &str) -> String {
     let slug = slug::slugify(text);
-    if slug.is_empty() {
+    if !slug.is_empty() {
+        return slug;
+    }
+    let code_points: Vec<String> = text
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .map(|c| format!("u{:x}", u32::from(c)))
+        .collect();
+    if code_points.is_empty() {
         "untitled".to_string()
     } else {
-        slug
+        code_points.join("-")
     }
 }
 
@@ -1638,5 +1650,47 @@ mod tests {
         assert_eq!(slugify("Décision Machines!"), "decision-machines");
         assert_eq!(slugify("Москва"), "moskva");
         assert_eq!(slugify("!!!"), "untitled");
+        assert_eq!(slugify("北京新闻"), "bei-jing-xin-wen");
+        assert_eq!(slugify("서울 뉴스"), "seoul-nyuseu");
+        assert_eq!(slugify("Αθήνα"), "athena");
+        assert_eq!(slugify("𪜀 𪜁"), "u2a700-u2a701");
+    }
+
+    /// Letters of the scripts newsrooms write headlines in, beyond Latin.
+    const WORLD_LETTERS: &str = r"[\p{L}&&[\p{Cyrillic}\p{Greek}\p{Arabic}\p{Hebrew}\p{Han}\p{Hangul}\p{Hiragana}\p{Katakana}\p{Devanagari}\p{Bengali}\p{Thai}\p{Armenian}\p{Georgian}\p{Ethiopic}]]";
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(1024))]
+
+        /// Any text gives the same slug every time: not empty, only `a-z`, `0-9` and single
+        /// dashes between them, and a slug `byline` accepts in a story's `slug:` field.
+        #[test]
+        fn slugs_are_stable_and_url_safe(text in r"(.|\PC|\p{M}|[-_ .!?/\\]){0,24}") {
+            let slug = slugify(&text);
+            proptest::prop_assert_eq!(slugify(&text), slug.clone());
+            proptest::prop_assert!(!slug.is_empty());
+            proptest::prop_assert!(
+                slug.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'),
+                "{slug:?}"
+            );
+            proptest::prop_assert!(
+                !slug.starts_with('-') && !slug.ends_with('-') && !slug.contains("--"),
+                "{slug:?}"
+            );
+            proptest::prop_assert_eq!(slugify(&slug), slug);
+        }
+
+        /// A headline in Cyrillic, Arabic, Chinese, Korean... (or any letters and digits at
+        /// all) gets a slug of its own, not the `untitled` fallback.
+        #[test]
+        fn headlines_in_any_script_give_a_real_slug(
+            text in proptest::string::string_regex(&format!(
+                "({WORLD_LETTERS}|[\\p{{L}}\\p{{N}}]){{1,8}}( ({WORLD_LETTERS}|[\\p{{L}}\\p{{N}}]){{1,8}}){{0,3}}"
+            ))
+            .expect("a valid pattern")
+        ) {
+            let slug = slugify(&text);
+            proptest::prop_assert_ne!(slug.as_str(), "untitled", "{:?}", text);
+        }
     }
 }

@@ -297,7 +297,10 @@ impl<'a> MappingReader<'a> {
             serde_yaml::from_str(doc.yaml).map_err(|error| {
                 let (line, column) = error
                     .location()
-                    .map(|l| (l.line() + doc.yaml_first_line - 1, l.column()))
+                    .map(|location| {
+                        let (line_index, column) = line_column(doc.yaml, location.index());
+                        (doc.yaml_first_line + line_index, column)
+                    })
                     .unwrap_or((doc.yaml_first_line, 1));
                 Diagnostic::error(
                     codes::FRONT_SYNTAX,
@@ -726,6 +729,21 @@ fn describe(value: &Value) -> String {
     }
 }
 
+/// The 0-based line and the 1-based column in characters of byte `index` of `text` (clamped to
+/// the text). serde_yaml's own line and column count a lone `\r` as a line break, as YAML does,
+/// but everything else in byline (the source lines `byline check` quotes, editors' line numbers)
+/// breaks lines at `\n` only; counting from the byte offset keeps the two in step.
+fn line_column(text: &str, index: usize) -> (usize, usize) {
+    let mut end = index.min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let before = &text[..end];
+    let line_start = before.rfind('\n').map_or(0, |newline| newline + 1);
+    let line_index = before.matches('\n').count();
+    (line_index, before[line_start..].chars().count() + 1)
+}
+
 /// serde_yaml's message without its trailing " at line X column Y" (we print our own position).
 fn yaml_error_text(error: &serde_yaml::Error) -> String {
     let text = error.to_string();
@@ -1010,6 +1028,24 @@ mod tests {
         assert_eq!(diagnostics.len(), 1);
         assert_eq!(diagnostics[0].code, codes::FRONT_SYNTAX);
         assert!(diagnostics[0].line.unwrap() >= 4, "{:?}", diagnostics[0]);
+    }
+
+    #[test]
+    fn yaml_syntax_error_lines_count_only_line_feeds() {
+        // YAML reads each lone carriage return as a line break; byline's lines (and the source
+        // line `byline check` quotes) are separated by line feeds alone.
+        let (_, diagnostics) = story("---\ntitle: A\r\r\r\rsummary: [\ndate: x\n---\n");
+        assert_eq!(diagnostics[0].code, codes::FRONT_SYNTAX);
+        assert!(
+            diagnostics[0].line.unwrap() <= 5,
+            "line {:?} of a 5-line file",
+            diagnostics[0].line
+        );
+        let (_, diagnostics) = story("---\ntitle: A\nsummary: \"é\" x\n---\n");
+        assert_eq!(
+            (diagnostics[0].line, diagnostics[0].column),
+            (Some(3), Some(14))
+        );
     }
 
     #[test]

@@ -222,6 +222,41 @@ mod tests {
         assert_eq!(html, "<p>/a/&quot;b&quot;</p>\nNone");
     }
 
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(512))]
+
+        /// Any text, escaped, can neither open nor close a tag or an attribute value, and an
+        /// HTML parser reads it back as the same text, in an element and in an attribute.
+        /// (`\PC` leaves out control characters, which HTML parsers rewrite: `\r` as `\n`, NUL
+        /// dropped.)
+        #[test]
+        fn escaped_text_is_inert_and_reads_back(text in r#"(\PC|[<>&"'=/ ]|&(amp|lt|#39);){0,40}"#) {
+            let escaped = escape_html(&text);
+            for raw in ['<', '>', '"', '\''] {
+                proptest::prop_assert!(!escaped.contains(raw), "{raw:?} in {escaped:?}");
+            }
+            for (index, _) in escaped.match_indices('&') {
+                let reference = &escaped[index..];
+                proptest::prop_assert!(
+                    ["&amp;", "&lt;", "&gt;", "&quot;", "&#39;"]
+                        .iter()
+                        .any(|known| reference.starts_with(known)),
+                    "bare & in {escaped:?}"
+                );
+            }
+            let page = scraper::Html::parse_fragment(&format!(
+                "<p title=\"{escaped}\">{escaped}</p><p title='{escaped}'></p>"
+            ));
+            let selector = scraper::Selector::parse("p").expect("a valid selector");
+            let paragraphs: Vec<_> = page.select(&selector).collect();
+            proptest::prop_assert_eq!(paragraphs.len(), 2);
+            proptest::prop_assert_eq!(paragraphs[0].text().collect::<String>(), text.as_str());
+            for paragraph in paragraphs {
+                proptest::prop_assert_eq!(paragraph.value().attr("title"), Some(text.as_str()));
+            }
+        }
+    }
+
     #[test]
     fn syntax_errors_name_template_and_line() {
         let errors = Templates::compile(&theme(&[("a.html", "ok"), ("b.html", "\n\n{% if %}")]))

@@ -287,6 +287,103 @@ mod tests {
         assert_eq!(back, hostile);
     }
 
+    /// Text of every kind (never empty: an empty description is left out), weighted towards
+    /// what could end or confuse a `<script>` element.
+    fn any_text() -> impl proptest::strategy::Strategy<Value = String> {
+        proptest::string::string_regex(
+            r"(.|\PC|[\x00-\x1F\u{2028}\u{2029}\u{FEFF}]|</script>|</SCRIPT|<!--|-->|\\u003c|]]>){1,12}",
+        )
+        .expect("a valid pattern")
+    }
+
+    /// The JSON-LD documents of a story whose every text field is `text`: each is one
+    /// `<script>` element's worth of JSON with nothing that could end or confuse the element,
+    /// and reads back as exactly the text the front matter held.
+    fn check_documents(text: &str) -> Result<(), proptest::test_runner::TestCaseError> {
+        use crate::content::{Claim, Correction, Credit, Image, Source};
+        use crate::diagnostic::Position;
+        use proptest::{prop_assert, prop_assert_eq};
+
+        let config = crate::outputs::tests::config();
+        let date = crate::outputs::tests::date("2022-02-09");
+        let mut story = crate::outputs::tests::story("s", "2022-02-09");
+        story.title = text.to_string();
+        story.reporters = vec![text.to_string()];
+        story.credits = vec![Credit {
+            role: text.to_string(),
+            names: vec![text.to_string()],
+        }];
+        story.image = Some(Image {
+            src: "/i.png".into(),
+            alt: text.to_string(),
+            caption: Some(text.to_string()),
+            credit: text.to_string(),
+            position: Position::new(1, 1),
+        });
+        story.topics = vec![text.to_string()];
+        story.sources = vec![Source {
+            title: text.to_string(),
+            url: None,
+            publisher: Some(text.to_string()),
+        }];
+        story.corrections = vec![Correction {
+            date,
+            text: text.to_string(),
+        }];
+        story.claims = vec![Claim {
+            claim: text.to_string(),
+            claimant: text.to_string(),
+            rating: text.to_string(),
+            date: None,
+            url: None,
+        }];
+        let anchors = vec!["claim-1".to_string()];
+        let documents = story_documents(&ArticleInput {
+            story: &story,
+            config: &config,
+            series: None,
+            description: text,
+            claim_anchors: &anchors,
+        });
+        prop_assert_eq!(documents.len(), 2);
+        for document in &documents {
+            for forbidden in ['<', '>', '&', '\u{2028}', '\u{2029}'] {
+                prop_assert!(!document.contains(forbidden), "{forbidden:?} in {document}");
+            }
+        }
+        let article: Value = serde_json::from_str(&documents[0]).expect("JSON");
+        let review: Value = serde_json::from_str(&documents[1]).expect("JSON");
+        for field in [
+            &article["headline"],
+            &article["description"],
+            &article["author"][0]["name"],
+            &article["contributor"][0]["roleName"],
+            &article["contributor"][0]["contributor"]["name"],
+            &article["image"]["caption"],
+            &article["image"]["creditText"],
+            &article["about"][0]["name"],
+            &article["keywords"],
+            &article["citation"][0]["name"],
+            &article["citation"][0]["publisher"]["name"],
+            &article["correction"][0]["text"],
+            &review["claimReviewed"],
+            &review["itemReviewed"]["author"]["name"],
+            &review["reviewRating"]["alternateName"],
+        ] {
+            prop_assert_eq!(field.as_str(), Some(text));
+        }
+        Ok(())
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(512))]
+
+        #[test]
+        fn any_front_matter_text_stays_inside_its_script_element(text in any_text()) {
+            check_documents(&text)?;
+        }
+    }
+
     #[test]
     fn publisher_defaults_to_the_site() {
         let config = crate::outputs::tests::config();
