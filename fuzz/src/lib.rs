@@ -216,6 +216,7 @@ impl StorySite {
             include_drafts: false,
             include_embargoed: false,
             base_url: None,
+            safe_html: false,
             now: NOW.parse().expect("a valid timestamp"),
         };
         let checked = match build::check(&self.root, &options, BodyOutput::Html) {
