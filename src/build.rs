@@ -162,6 +162,17 @@ impl CheckedSite {
     pub fn has_errors(&self) -> bool {
         self.diagnostics.iter().any(Diagnostic::is_error)
     }
+
+    /// The site prepared for rendering, with the bodies as this check rendered them.
+    pub fn view<'a>(&'a self, index: &'a SiteIndex) -> SiteView<'a> {
+        SiteView::new(
+            &self.site,
+            self.bodies.iter().collect(),
+            self.descriptions.iter().collect(),
+            index,
+            &self.images,
+        )
+    }
 }
 
 /// Reads one content file: [`content::read_source`], or a cache in front of it (`serve` keeps
@@ -512,21 +523,16 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     else {
         return Err(fail(checked.diagnostics));
     };
+    let mut timings = std::mem::replace(&mut checked.timings, Timings::start());
     let index = SiteIndex::new(&checked.site);
     let links = LinkMap::new(&checked.site);
     let html = markdown_options(&checked.site.config);
     let render_body = body_renderer(&checked.site, &links, &html, &checked.images);
-    let view = SiteView::new(
-        &checked.site,
-        checked.bodies.iter().collect(),
-        checked.descriptions.iter().collect(),
-        &index,
-        &checked.images,
-    )
-    .rendering_bodies_on_demand(&render_body);
+    let view = checked
+        .view(&index)
+        .rendering_bodies_on_demand(&render_body);
     let pages = view.pages();
     let audit = EmbargoAudit::new(&checked.site.withheld);
-    let mut timings = std::mem::replace(&mut checked.timings, Timings::start());
     timings.lap("index pages and listings");
 
     let staging = Staging::create(&output).map_err(|d| fail(vec![d]))?;
@@ -751,14 +757,7 @@ mod tests {
         let rendered = check(&root, &options, BodyOutput::Html).unwrap();
         let templates = rendered.templates.as_ref().unwrap();
         let index = SiteIndex::new(&rendered.site);
-        let view = SiteView::new(
-            &rendered.site,
-            rendered.bodies.iter().collect(),
-            rendered.descriptions.iter().collect(),
-            &index,
-            &rendered.images,
-        );
-        let rendered_first = render_all(&view, templates);
+        let rendered_first = render_all(&rendered.view(&index), templates);
 
         // As `build` renders: bodies scanned for the checks, their HTML made page by page.
         let scanned = check(&root, &options, BodyOutput::ChecksOnly).unwrap();
@@ -767,14 +766,9 @@ mod tests {
         let html = markdown_options(&scanned.site.config);
         let render_body = body_renderer(&scanned.site, &links, &html, &scanned.images);
         let index = SiteIndex::new(&scanned.site);
-        let view = SiteView::new(
-            &scanned.site,
-            scanned.bodies.iter().collect(),
-            scanned.descriptions.iter().collect(),
-            &index,
-            &scanned.images,
-        )
-        .rendering_bodies_on_demand(&render_body);
+        let view = scanned
+            .view(&index)
+            .rendering_bodies_on_demand(&render_body);
         let on_demand = render_all(&view, templates);
 
         assert!(on_demand.len() > 10, "the fixture has pages");

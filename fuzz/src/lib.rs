@@ -17,7 +17,7 @@ use byline::content::{
 use byline::diagnostic::Diagnostic;
 use byline::front_matter;
 use byline::markdown::{self, MarkdownOptions, RenderContext, split_caption_credit};
-use byline::render::{BodyOutput, SiteIndex, SiteView};
+use byline::render::{BodyOutput, SiteIndex};
 use byline::report::{self, Format};
 
 /// The build time of every run, so an input behaves the same on every run.
@@ -238,13 +238,7 @@ impl StorySite {
         };
 
         let index = SiteIndex::new(&checked.site);
-        let view = SiteView::new(
-            &checked.site,
-            checked.bodies.iter().collect(),
-            checked.descriptions.iter().collect(),
-            &index,
-            &checked.images,
-        );
+        let view = checked.view(&index);
         let audit = EmbargoAudit::new(&checked.site.withheld);
         for page in view.pages() {
             let file = view
