@@ -2,7 +2,7 @@
 //! rendered by codespan-reporting, coloured only on a terminal), `json` (one object per line
 //! with stable field names) and `github` (workflow commands that annotate a pull request).
 
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 use std::io::{IsTerminal, Write};
 use std::path::Path;
 
@@ -80,7 +80,7 @@ pub fn limit_warnings(
     limit: usize,
 ) -> (Vec<&Diagnostic>, Option<String>) {
     let mut shown = Vec::new();
-    let mut hidden: std::collections::BTreeMap<&str, usize> = Default::default();
+    let mut hidden: BTreeMap<&str, usize> = BTreeMap::new();
     let mut warnings = 0;
     for diagnostic in diagnostics {
         if diagnostic.severity == Severity::Warning {
@@ -127,15 +127,15 @@ struct Shown<'d> {
 /// The human format, rendered a file at a time in parallel: quoting source lines is the slow
 /// part of a report, and an archive can have a finding in every story.
 fn human_by_file(diagnostics: &[&Diagnostic], root: &Path, color: bool) -> Vec<u8> {
-    let mut quoted_per_code: HashMap<&str, usize> = HashMap::new();
+    let mut found_per_code: BTreeMap<&str, usize> = BTreeMap::new();
     let shown: Vec<Shown> = diagnostics
         .iter()
         .map(|&diagnostic| {
-            let quoted = quoted_per_code.entry(diagnostic.code).or_default();
-            *quoted += 1;
+            let found = found_per_code.entry(diagnostic.code).or_default();
+            *found += 1;
             Shown {
                 diagnostic,
-                quoted: *quoted <= HUMAN_QUOTE_LIMIT,
+                quoted: *found <= HUMAN_QUOTE_LIMIT,
             }
         })
         .collect();
@@ -152,14 +152,12 @@ fn human_by_file(diagnostics: &[&Diagnostic], root: &Path, color: bool) -> Vec<u
         buffer.into_inner()
     })
     .concat();
-    let listed: Vec<String> = quoted_per_code
+    let listed: Vec<String> = found_per_code
         .iter()
         .filter(|(_, n)| **n > HUMAN_QUOTE_LIMIT)
         .map(|(code, n)| format!("{} × {code}", n - HUMAN_QUOTE_LIMIT))
         .collect();
     if !listed.is_empty() {
-        let mut listed = listed;
-        listed.sort();
         let _ = writeln!(
             report,
             "(the first {HUMAN_QUOTE_LIMIT} findings of each kind are shown with their source line, the rest a line each: {})",
