@@ -1648,59 +1648,26 @@ mod tests {
         let options = MarkdownOptions::default();
         let images = ImageSizes::default();
         let source = Path::new("content/s/a.md");
+        let render = |text: &str, first_line: usize, links: &LinkMap| {
+            let page = BodyPage {
+                source,
+                url: "/s/a/",
+            };
+            cache.render(page, text, first_line, links, &options, &images)
+        };
         let mut links = LinkMap::default();
         links
             .by_source
             .insert(PathBuf::from("content/s/b.md"), "/s/b/".to_string());
         let text = "See [b](b.md) and *this*.";
-        let first = cache.render(
-            BodyPage {
-                source,
-                url: "/s/a/",
-            },
-            text,
-            5,
-            &links,
-            &options,
-            &images,
-        );
+        let first = render(text, 5, &links);
         assert!(first.html.contains("href=\"/s/b/\""), "{}", first.html);
-        let again = cache.render(
-            BodyPage {
-                source,
-                url: "/s/a/",
-            },
-            text,
-            5,
-            &links,
-            &options,
-            &images,
-        );
+        let again = render(text, 5, &links);
         assert!(Arc::ptr_eq(&first, &again), "unchanged: from the cache");
 
-        let edited = cache.render(
-            BodyPage {
-                source,
-                url: "/s/a/",
-            },
-            "See [b](b.md).",
-            5,
-            &links,
-            &options,
-            &images,
-        );
+        let edited = render("See [b](b.md).", 5, &links);
         assert!(!Arc::ptr_eq(&first, &edited));
-        let moved_line = cache.render(
-            BodyPage {
-                source,
-                url: "/s/a/",
-            },
-            "See [b](b.md).",
-            6,
-            &links,
-            &options,
-            &images,
-        );
+        let moved_line = render("See [b](b.md).", 6, &links);
         assert!(
             !Arc::ptr_eq(&edited, &moved_line),
             "lines in diagnostics change"
@@ -1710,17 +1677,7 @@ mod tests {
         links
             .by_source
             .insert(PathBuf::from("content/s/b.md"), "/s/b-new/".to_string());
-        let relinked = cache.render(
-            BodyPage {
-                source,
-                url: "/s/a/",
-            },
-            "See [b](b.md).",
-            6,
-            &links,
-            &options,
-            &images,
-        );
+        let relinked = render("See [b](b.md).", 6, &links);
         assert!(relinked.html.contains("/s/b-new/"), "{}", relinked.html);
 
         assert_eq!(cache.len(), 1);
