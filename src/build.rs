@@ -209,7 +209,7 @@ fn read_site(
         content::discover(root).map_err(|diagnostic| BuildFailure::new(vec![diagnostic], true))?;
     timings.lap("read site.yaml, find content files");
 
-    let parsed: Vec<_> = sources.par_iter().map(read).collect();
+    let parsed: Vec<_> = sources.par_iter().with_max_len(MAX_RUN).map(read).collect();
     let mut parsed_sources = Vec::with_capacity(parsed.len());
     for (source, found) in parsed {
         parsed_sources.push(source);
@@ -221,6 +221,7 @@ fn read_site(
     timings.lap("read files, parse front matter");
     let outcomes = stories
         .into_par_iter()
+        .with_max_len(MAX_RUN)
         .map(|story| stage.validate(story))
         .collect();
     let (site, found) = content::finish(stage, outcomes, options.content_options());
@@ -333,6 +334,7 @@ pub fn check(
     let found: Vec<Vec<Diagnostic>> = checker
         .units()
         .into_par_iter()
+        .with_max_len(MAX_RUN)
         .map(|unit| checker.check(unit))
         .collect();
     diagnostics.extend(found.into_iter().flatten());
@@ -351,10 +353,17 @@ pub fn check(
     })
 }
 
+/// The most items one parallel task takes on in a row. Left to itself, rayon cuts an archive
+/// into a few long runs (a quarter of the pages each on two cores) and splits one again only
+/// when another thread steals from it; when the last run holds the slow pages (listings,
+/// feeds), one core then works alone for a second while the other waits. Short runs let an idle
+/// core take over whatever is left.
+const MAX_RUN: usize = 8;
+
 /// `map` applied to every item in parallel, results in the items' order: for the stages outside
 /// the build that have an archive's worth of independent work (the human report).
 pub fn par_map<T: Sync, R: Send>(items: &[T], map: impl Fn(&T) -> R + Sync + Send) -> Vec<R> {
-    items.par_iter().map(map).collect()
+    items.par_iter().with_max_len(MAX_RUN).map(map).collect()
 }
 
 /// Every page and file of the site to be, for the link checks, and the problems found while
@@ -413,6 +422,7 @@ pub fn render_markdown(
         stories: site
             .stories
             .par_iter()
+            .with_max_len(MAX_RUN)
             .map(|s| body(&s.body_markdown, s.body_first_line, &s.source, &s.url))
             .collect(),
         // Series descriptions are few, and their pages need the HTML even after a check.
@@ -431,6 +441,7 @@ pub fn render_markdown(
         rejected: site
             .rejected
             .par_iter()
+            .with_max_len(MAX_RUN)
             .map(|s| body(&s.body_markdown, s.body_first_line, &s.source, &s.url))
             .collect(),
     }
@@ -458,6 +469,7 @@ pub fn render_markdown_cached(
     let bodies = site
         .stories
         .par_iter()
+        .with_max_len(MAX_RUN)
         .map(|story| {
             cache.render(
                 BodyPage {
@@ -501,6 +513,7 @@ pub fn render_markdown_cached(
 pub fn check_pages(view: &SiteView, templates: &Templates, pages: &[Page]) -> Vec<Diagnostic> {
     let mut problems: Vec<Diagnostic> = pages
         .par_iter()
+        .with_max_len(MAX_RUN)
         .filter_map(|&page| view.render(templates, page).err())
         .collect();
     Diagnostic::sort(&mut problems);
@@ -544,6 +557,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     // kept in memory longer than it takes to write it.
     let mut page_errors: Vec<Diagnostic> = pages
         .par_iter()
+        .with_max_len(MAX_RUN)
         .flat_map_iter(|&page| {
             let file = match view.render(templates, page) {
                 Ok(file) => file,
@@ -686,6 +700,7 @@ fn copy_static_files(
     errors.extend(
         files
             .par_iter()
+            .with_max_len(MAX_RUN)
             .flat_map_iter(|(inside, source)| {
                 let audited = |shown: &Path, bytes: &[u8]| {
                     if audit.is_active() && checks::is_text_file(inside) {

@@ -146,15 +146,27 @@ pub fn markdown_body(
         (resolved != target).then_some(resolved)
     };
     let image_size = |src: &str| images.size(src);
-    let context = RenderContext {
-        options,
-        first_line,
-        rewrite_url: Some(&rewrite),
-        image_size: Some(&image_size),
-    };
     match output {
-        BodyOutput::Html => markdown::render(markdown_source, &context),
-        BodyOutput::ChecksOnly => markdown::scan(markdown_source, &context),
+        BodyOutput::Html => {
+            let context = RenderContext {
+                options,
+                first_line,
+                rewrite_url: Some(&rewrite),
+                image_size: Some(&image_size),
+            };
+            markdown::render(markdown_source, &context)
+        }
+        // Links are recorded as written and figures get no HTML, so a scan needs neither
+        // rewritten URLs nor image sizes (working out each link's URL cost allocations).
+        BodyOutput::ChecksOnly => {
+            let context = RenderContext {
+                options,
+                first_line,
+                rewrite_url: None,
+                image_size: None,
+            };
+            markdown::scan(markdown_source, &context)
+        }
     }
 }
 

@@ -250,6 +250,15 @@ fn location(diagnostic: &Diagnostic) -> String {
 }
 
 fn json(diagnostics: &[Diagnostic]) -> Vec<u8> {
+    // An archive's report runs to megabytes: its lines are written in parallel, in order.
+    let chunks: Vec<&[Diagnostic]> = diagnostics.chunks(JSON_LINES_PER_TASK).collect();
+    crate::build::par_map(&chunks, |chunk| json_lines(chunk)).concat()
+}
+
+/// How many findings one parallel task writes as JSON.
+const JSON_LINES_PER_TASK: usize = 512;
+
+fn json_lines(diagnostics: &[Diagnostic]) -> Vec<u8> {
     let mut out = Vec::new();
     for diagnostic in diagnostics {
         let finding = JsonFinding {
