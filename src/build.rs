@@ -13,7 +13,9 @@ use walkdir::WalkDir;
 
 use crate::checks::{self, EmbargoAudit, LinkTargets};
 use crate::config::{self, SiteConfig};
-use crate::content::{self, ContentOptions, ParsedSource, Site, SourceFile, web_path};
+use crate::content::{
+    self, ContentOptions, ParsedSource, Site, SourceFile, StoryBody, StoryReading, web_path,
+};
 use crate::diagnostic::{Diagnostic, codes};
 use crate::images::ImageSizes;
 use crate::markdown::{MarkdownOptions, RenderedMarkdown};
@@ -148,7 +150,7 @@ pub struct CheckedSite {
     pub theme: Option<Theme>,
     pub templates: Option<Templates>,
     /// `bodies[i]` is the rendered body of `site.stories[i]`.
-    pub bodies: Vec<RenderedMarkdown>,
+    pub bodies: Vec<Arc<RenderedMarkdown>>,
     /// `descriptions[i]` is the rendered description of `site.series[i]`.
     pub descriptions: Vec<RenderedMarkdown>,
     /// Errors and warnings, sorted by file and position.
@@ -167,7 +169,7 @@ impl CheckedSite {
     pub fn view<'a>(&'a self, index: &'a SiteIndex) -> SiteView<'a> {
         SiteView::new(
             &self.site,
-            self.bodies.iter().collect(),
+            self.bodies.iter().map(|body| &**body).collect(),
             self.descriptions.iter().collect(),
             index,
             &self.images,
@@ -177,7 +179,8 @@ impl CheckedSite {
 
 /// Reads one content file: [`content::read_source`], or a cache in front of it (`serve` keeps
 /// the files it has read and reads again only the ones that changed).
-pub type ReadSource<'a> = dyn Fn(&SourceFile) -> (ParsedSource, Vec<Diagnostic>) + Sync + 'a;
+pub type ReadSource<'a> =
+    dyn Fn(&SiteConfig, &SourceFile) -> (ParsedSource, Vec<Diagnostic>) + Sync + 'a;
 
 /// The site read and validated, before its texts are rendered.
 struct ReadSite {
@@ -189,12 +192,17 @@ struct ReadSite {
     timings: Timings,
 }
 
+/// The stage of the timings that reads the content files.
+const READING: &str = "read files, parse front matter";
+
 /// Reads the configuration, every content file (through `read`, in parallel) and the theme,
 /// and validates them. Fails only when the site cannot be read at all or site.yaml is broken.
+/// `reading` names what `read` does to a file, for the timings.
 fn read_site(
     root: &Path,
     options: &SiteOptions,
     read: &ReadSource,
+    reading: &'static str,
 ) -> Result<ReadSite, BuildFailure> {
     let mut timings = Timings::start();
     let mut config: SiteConfig = config::load(root).map_err(|diagnostics| {
@@ -209,7 +217,11 @@ fn read_site(
         content::discover(root).map_err(|diagnostic| BuildFailure::new(vec![diagnostic], true))?;
     timings.lap("read site.yaml, find content files");
 
-    let parsed: Vec<_> = sources.par_iter().with_max_len(MAX_RUN).map(read).collect();
+    let parsed: Vec<_> = sources
+        .par_iter()
+        .with_max_len(MAX_RUN)
+        .map(|source| read(&config, source))
+        .collect();
     let mut parsed_sources = Vec::with_capacity(parsed.len());
     for (source, found) in parsed {
         parsed_sources.push(source);
@@ -218,7 +230,7 @@ fn read_site(
     let theme_name = config.theme.clone();
     let (stage, stories, found) = content::collect_series(config, parsed_sources);
     diagnostics.extend(found);
-    timings.lap("read files, parse front matter");
+    timings.lap(reading);
     let outcomes = stories
         .into_par_iter()
         .with_max_len(MAX_RUN)
@@ -267,7 +279,9 @@ pub struct LoadedSite {
 /// Reads and validates the whole site (without the body checks, which need rendered texts).
 /// Every problem in every file is reported together.
 pub fn load(root: &Path, options: &SiteOptions) -> Result<LoadedSite, BuildFailure> {
-    load_with(root, options, &|source| content::read_source(root, source))
+    load_with(root, options, &|_, source| {
+        content::read_source(root, source)
+    })
 }
 
 /// [`load`], reading every content file through `read` (called in parallel).
@@ -283,7 +297,7 @@ pub fn load_with(
         templates,
         mut diagnostics,
         timings: _,
-    } = read_site(root, options, read)?;
+    } = read_site(root, options, read, READING)?;
     let (false, Some(theme), Some(templates)) = (
         diagnostics.iter().any(Diagnostic::is_error),
         theme,
@@ -316,13 +330,30 @@ pub fn check(
         mut diagnostics,
         mut timings,
         ..
-    } = read_site(root, options, &|source| content::read_source(root, source))?;
+    } = match output {
+        BodyOutput::Html | BodyOutput::ChecksOnly => read_site(
+            root,
+            options,
+            &|_, source| content::read_source(root, source),
+            READING,
+        )?,
+        BodyOutput::ScanWhileReading => read_site(
+            root,
+            options,
+            &|config, source| {
+                let scan = scan_options(config);
+                content::read_source_as(root, source, StoryReading::ScanOnly(&scan))
+            },
+            "read files, parse front matter, scan Markdown",
+        )?,
+    };
     let images = ImageSizes::new(root, &site);
     timings.lap("measure images");
     let texts = render_markdown(&site, output, &images);
     timings.lap(match output {
         BodyOutput::Html => "render Markdown",
         BodyOutput::ChecksOnly => "scan Markdown",
+        BodyOutput::ScanWhileReading => "collect the scans",
     });
     let (mut targets, static_problems) = link_targets(root, &site, theme.as_ref());
     diagnostics.extend(static_problems);
@@ -394,11 +425,7 @@ pub fn render_markdown(
 ) -> checks::RenderedTexts {
     let options = match output {
         BodyOutput::Html => markdown_options(&site.config),
-        // Highlighting changes no link, image or heading.
-        BodyOutput::ChecksOnly => MarkdownOptions {
-            highlight: false,
-            ..markdown_options(&site.config)
-        },
+        BodyOutput::ChecksOnly | BodyOutput::ScanWhileReading => scan_options(&site.config),
     };
     let links = LinkMap::new(site);
     let body = |markdown: &str, first_line: usize, source: &Path, url: &str| {
@@ -423,7 +450,13 @@ pub fn render_markdown(
             .stories
             .par_iter()
             .with_max_len(MAX_RUN)
-            .map(|s| body(&s.body_markdown, s.body_first_line, &s.source, &s.url))
+            .map(|s| match &s.body {
+                StoryBody::Markdown(text) => {
+                    Arc::new(body(text, s.body_first_line, &s.source, &s.url))
+                }
+                // Shared, not copied: an archive's scans are tens of megabytes.
+                StoryBody::Scanned(scan) => Arc::clone(scan),
+            })
             .collect(),
         // Series descriptions are few, and their pages need the HTML even after a check.
         series: site
@@ -442,8 +475,23 @@ pub fn render_markdown(
             .rejected
             .par_iter()
             .with_max_len(MAX_RUN)
-            .map(|s| body(&s.body_markdown, s.body_first_line, &s.source, &s.url))
+            .map(|s| match &s.body {
+                StoryBody::Markdown(text) => {
+                    Arc::new(body(text, s.body_first_line, &s.source, &s.url))
+                }
+                // Shared, not copied: an archive's scans are tens of megabytes.
+                StoryBody::Scanned(scan) => Arc::clone(scan),
+            })
             .collect(),
+    }
+}
+
+/// How the site's story texts are scanned for the checks: as they are rendered, but without
+/// highlighting, which changes no link, image or heading.
+fn scan_options(config: &SiteConfig) -> MarkdownOptions {
+    MarkdownOptions {
+        highlight: false,
+        ..markdown_options(config)
     }
 }
 
@@ -476,7 +524,7 @@ pub fn render_markdown_cached(
                     source: &story.source,
                     url: &story.url,
                 },
-                &story.body_markdown,
+                story.body.markdown_to_render(),
                 story.body_first_line,
                 &links,
                 options,
@@ -607,7 +655,7 @@ fn body_renderer<'s>(
             url: &story.url,
         };
         render::markdown_body(
-            &story.body_markdown,
+            story.body.markdown_to_render(),
             story.body_first_line,
             page,
             links,
@@ -797,5 +845,53 @@ mod tests {
             assert_eq!(first, later, "{path} differs");
         }
         assert_eq!(rendered_first.len(), on_demand.len());
+    }
+
+    /// `byline check` scans each story as its file is read and keeps no text; it must find
+    /// exactly what a build's check (texts scanned afterwards) and the preview's (texts
+    /// rendered) find, on every fixture site, broken ones included.
+    #[test]
+    fn scanning_while_reading_finds_what_scanning_afterwards_finds() {
+        let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+        let options = SiteOptions {
+            now: "2026-11-25T12:00:00Z".parse().unwrap(),
+            ..SiteOptions::default()
+        };
+        let mut sites = 0;
+        for entry in std::fs::read_dir(fixtures).unwrap() {
+            let root = entry.unwrap().path();
+            if !root.join("site.yaml").is_file() {
+                continue;
+            }
+            let findings = |output| match check(&root, &options, output) {
+                Ok(checked) => {
+                    let scans: Vec<RenderedMarkdown> = checked
+                        .bodies
+                        .iter()
+                        .map(|body| RenderedMarkdown {
+                            html: String::new(),
+                            ..(**body).clone()
+                        })
+                        .collect();
+                    (checked.diagnostics, scans)
+                }
+                Err(failure) => (failure.diagnostics, Vec::new()),
+            };
+            let while_reading = findings(BodyOutput::ScanWhileReading);
+            assert_eq!(
+                while_reading,
+                findings(BodyOutput::ChecksOnly),
+                "{}",
+                root.display()
+            );
+            assert_eq!(
+                while_reading,
+                findings(BodyOutput::Html),
+                "{}",
+                root.display()
+            );
+            sites += 1;
+        }
+        assert!(sites >= 3, "only {sites} fixture sites found");
     }
 }

@@ -7,6 +7,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
+use std::sync::Arc;
 
 use aho_corasick::AhoCorasick;
 
@@ -74,9 +75,9 @@ fn looks_like_file(path: &str) -> bool {
 /// `site.series[i]`, `rejected[i]` to `site.rejected[i]`.
 #[derive(Debug, Default)]
 pub struct RenderedTexts {
-    pub stories: Vec<RenderedMarkdown>,
+    pub stories: Vec<Arc<RenderedMarkdown>>,
     pub series: Vec<RenderedMarkdown>,
-    pub rejected: Vec<RenderedMarkdown>,
+    pub rejected: Vec<Arc<RenderedMarkdown>>,
 }
 
 /// One text to check; checks of different units are independent (`build` runs them in
@@ -139,7 +140,7 @@ impl<'a> BodyChecker<'a> {
             Unit::Story(i) => (
                 &self.site.stories[i].source,
                 &self.site.stories[i].url,
-                &self.texts.stories[i],
+                &*self.texts.stories[i],
             ),
             Unit::Series(i) => (
                 &self.site.series[i].source,
@@ -149,7 +150,7 @@ impl<'a> BodyChecker<'a> {
             Unit::Rejected(i) => (
                 &self.site.rejected[i].source,
                 &self.site.rejected[i].url,
-                &self.texts.rejected[i],
+                &*self.texts.rejected[i],
             ),
         };
         let mut found = Vec::new();

@@ -305,7 +305,7 @@ fn run_check(args: CheckArgs) -> ExitCode {
         Err(message) => return usage_error(&message),
     };
     let root = &args.site.root;
-    let mut checked = match build::check(root, &options, BodyOutput::ChecksOnly) {
+    let mut checked = match build::check(root, &options, BodyOutput::ScanWhileReading) {
         Ok(checked) => checked,
         Err(failure) => {
             report_failure(&failure, args.format, root);
@@ -349,7 +349,7 @@ fn run_next_publish(args: SiteArgs) -> ExitCode {
         Ok(options) => options,
         Err(message) => return usage_error(&message),
     };
-    let checked = match build::check(&args.root, &options, BodyOutput::ChecksOnly) {
+    let checked = match build::check(&args.root, &options, BodyOutput::ScanWhileReading) {
         Ok(checked) => checked,
         Err(failure) => {
             report_failure(&failure, Format::Human, &args.root);

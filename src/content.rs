@@ -9,6 +9,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use walkdir::WalkDir;
 
@@ -19,6 +20,7 @@ use crate::front_matter::{
     self, ClaimFields, CorrectionFields, ImageFields, Located, SeriesFrontMatter, SourceFields,
     StoryFrontMatter,
 };
+use crate::markdown::{self, MarkdownOptions, RenderContext, RenderedMarkdown};
 use crate::site_files;
 
 pub const CONTENT_DIR: &str = "content";
@@ -287,12 +289,60 @@ pub struct ParsedStory {
     pub file_stem: String,
     pub bundle: Option<PathBuf>,
     pub front: StoryFrontMatter,
-    pub body: String,
+    pub body: StoryBody,
     pub body_first_line: usize,
+}
+
+/// A story's Markdown body, as reading left it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StoryBody {
+    /// The text as written, for a build or the preview to render.
+    Markdown(String),
+    /// What the checks need of the text (links, images, headings, first paragraph: see
+    /// [`markdown::scan`]), taken while the file was at hand; the text itself is let go.
+    /// `byline check` renders nothing, and an archive's text is most of what it would hold in
+    /// memory.
+    Scanned(Arc<RenderedMarkdown>),
+}
+
+impl StoryBody {
+    /// The Markdown as written, or None for a story read only to be checked.
+    pub fn markdown(&self) -> Option<&str> {
+        match self {
+            StoryBody::Markdown(text) => Some(text),
+            StoryBody::Scanned(_) => None,
+        }
+    }
+
+    /// The Markdown as written, for rendering. Only a site read with [`StoryReading::Text`] can
+    /// be rendered, and the caller chose how it was read: asking a scan for its text is a bug in
+    /// byline, not a problem of the site.
+    pub fn markdown_to_render(&self) -> &str {
+        self.markdown()
+            .expect("a story is rendered only from a site read with its text")
+    }
+}
+
+/// What reading keeps of each story's text.
+#[derive(Debug, Clone, Copy)]
+pub enum StoryReading<'o> {
+    /// The text ([`StoryBody::Markdown`]).
+    Text,
+    /// Only its scan with these options ([`StoryBody::Scanned`]).
+    ScanOnly(&'o MarkdownOptions),
 }
 
 /// Reads and parses one file found by [`discover`]. Independent of every other file.
 pub fn read_source(root: &Path, source: &SourceFile) -> (ParsedSource, Vec<Diagnostic>) {
+    read_source_as(root, source, StoryReading::Text)
+}
+
+/// [`read_source`], keeping of a story's text what `reading` says.
+pub fn read_source_as(
+    root: &Path,
+    source: &SourceFile,
+    reading: StoryReading,
+) -> (ParsedSource, Vec<Diagnostic>) {
     let (series_dir, story) = match &source.kind {
         SourceKind::BundleAsset { bundle } => {
             return (
@@ -321,7 +371,6 @@ pub fn read_source(root: &Path, source: &SourceFile) -> (ParsedSource, Vec<Diagn
         Ok(document) => document,
         Err(diagnostic) => return (ParsedSource::Failed, vec![diagnostic]),
     };
-    let body = document.body.to_string();
     let body_first_line = document.body_first_line;
     match story {
         None => {
@@ -334,7 +383,7 @@ pub fn read_source(root: &Path, source: &SourceFile) -> (ParsedSource, Vec<Diagn
                     path: source.path.clone(),
                     series_dir: series_dir.clone(),
                     front,
-                    body,
+                    body: document.body.to_string(),
                     body_first_line,
                 }),
                 diagnostics,
@@ -352,12 +401,27 @@ pub fn read_source(root: &Path, source: &SourceFile) -> (ParsedSource, Vec<Diagn
                     file_stem: file_stem.clone(),
                     bundle: bundle.clone(),
                     front,
-                    body,
+                    body: story_body(document.body, body_first_line, reading),
                     body_first_line,
                 }),
                 diagnostics,
             )
         }
+    }
+}
+
+fn story_body(markdown: &str, first_line: usize, reading: StoryReading) -> StoryBody {
+    match reading {
+        StoryReading::Text => StoryBody::Markdown(markdown.to_string()),
+        StoryReading::ScanOnly(options) => StoryBody::Scanned(Arc::new(markdown::scan(
+            markdown,
+            &RenderContext {
+                options,
+                first_line,
+                rewrite_url: None,
+                image_size: None,
+            },
+        ))),
     }
 }
 
@@ -479,7 +543,7 @@ pub struct Story {
     pub corrections: Vec<Correction>,
     pub claims: Vec<Claim>,
     pub extra: serde_yaml::Value,
-    pub body_markdown: String,
+    pub body: StoryBody,
     pub body_first_line: usize,
 }
 
@@ -529,7 +593,7 @@ pub struct RejectedStory {
     pub source: PathBuf,
     /// Where it would be published.
     pub url: String,
-    pub body_markdown: String,
+    pub body: StoryBody,
     pub body_first_line: usize,
 }
 
@@ -1406,7 +1470,7 @@ fn validate_story(
         rejected.push(RejectedStory {
             source: path,
             url,
-            body_markdown: parsed.body,
+            body: parsed.body,
             body_first_line: parsed.body_first_line,
         });
         return None;
@@ -1438,7 +1502,7 @@ fn validate_story(
             .extra
             .map(|e| e.value)
             .unwrap_or(serde_yaml::Value::Mapping(Default::default())),
-        body_markdown: parsed.body,
+        body: parsed.body,
         body_first_line: parsed.body_first_line,
     })
 }

@@ -115,8 +115,12 @@ impl LinkMap {
 pub enum BodyOutput {
     /// HTML for publishing, plus what the checks need.
     Html,
-    /// Only what the checks need (links, images, headings): `byline check` writes no HTML.
+    /// Only what the checks need (links, images, headings), the text kept for later: `build`
+    /// renders each body with its HTML as the body's page is written.
     ChecksOnly,
+    /// Only what the checks need, taken as each file is read; the text is not kept, so nothing
+    /// can be rendered afterwards (`byline check`, which writes no HTML).
+    ScanWhileReading,
 }
 
 /// The page a Markdown body belongs to: its source file (relative to the site root) and its
@@ -158,7 +162,7 @@ pub fn markdown_body(
         }
         // Links are recorded as written and figures get no HTML, so a scan needs neither
         // rewritten URLs nor image sizes (working out each link's URL cost allocations).
-        BodyOutput::ChecksOnly => {
+        BodyOutput::ChecksOnly | BodyOutput::ScanWhileReading => {
             let context = RenderContext {
                 options,
                 first_line,

@@ -321,8 +321,7 @@ fn timings_name_every_stage() {
     let run = byline(&["check", "--root", &root, "--timings"], &site.root);
     run.assert_success();
     for stage in [
-        "read files, parse front matter",
-        "scan Markdown",
+        "read files, parse front matter, scan Markdown",
         "check links, credits, structure",
         "print the report",
         "total",
@@ -331,7 +330,12 @@ fn timings_name_every_stage() {
     }
     let run = site.build(&["--timings"]);
     run.assert_success();
-    for stage in ["scan Markdown", "render, audit, write pages", "total"] {
+    for stage in [
+        "read files, parse front matter",
+        "scan Markdown",
+        "render, audit, write pages",
+        "total",
+    ] {
         assert!(run.stderr.contains(stage), "{stage}:\n{}", run.stderr);
     }
 }

@@ -18,7 +18,7 @@ use std::path::Path;
 
 use byline::build;
 use byline::config;
-use byline::content::{self, ContentOptions, ParsedSource, ParsedStory};
+use byline::content::{self, ContentOptions, ParsedSource, ParsedStory, StoryBody};
 use byline::front_matter;
 use byline::images::ImageSizes;
 use byline::outputs::feeds::{xml_attribute_text, xml_text};
@@ -216,7 +216,7 @@ fn render_in_process(text: &str) -> Result<BTreeMap<String, String>, TestCaseErr
         file_stem: "probe".into(),
         bundle: None,
         front,
-        body: document.body.to_string(),
+        body: StoryBody::Markdown(document.body.to_string()),
         body_first_line: document.body_first_line,
     })];
     let options = ContentOptions {
@@ -233,7 +233,7 @@ fn render_in_process(text: &str) -> Result<BTreeMap<String, String>, TestCaseErr
     let index = SiteIndex::new(&site);
     let view = SiteView::new(
         &site,
-        texts.stories.iter().collect(),
+        texts.stories.iter().map(|body| &**body).collect(),
         texts.series.iter().collect(),
         &index,
         &images,

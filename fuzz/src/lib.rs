@@ -12,7 +12,7 @@ use byline::build::{self, SiteOptions};
 use byline::checks::EmbargoAudit;
 use byline::config::{self, SiteConfig};
 use byline::content::{
-    self, ContentOptions, ParsedSeries, ParsedSource, ParsedStory, resolve_against,
+    self, ContentOptions, ParsedSeries, ParsedSource, ParsedStory, StoryBody, resolve_against,
 };
 use byline::diagnostic::Diagnostic;
 use byline::front_matter;
@@ -66,7 +66,7 @@ pub fn front_matter(data: &[u8], config: &SiteConfig) {
             file_stem: "fuzzed".into(),
             bundle: None,
             front,
-            body: document.body.to_string(),
+            body: StoryBody::Markdown(document.body.to_string()),
             body_first_line: document.body_first_line,
         })
     };

@@ -116,7 +116,7 @@ mod tests {
             corrections: Vec::new(),
             claims: Vec::new(),
             extra: serde_yaml::Value::Null,
-            body_markdown: String::new(),
+            body: crate::content::StoryBody::Markdown(String::new()),
             body_first_line: 1,
         }
     }

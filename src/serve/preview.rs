@@ -265,7 +265,9 @@ impl Preview {
     fn reload(&mut self) -> Reloaded {
         let root = self.root.clone();
         let sources = &self.sources;
-        let loaded = build::load_with(&root, &self.options, &|source| sources.read(&root, source));
+        let loaded = build::load_with(&root, &self.options, &|_, source| {
+            sources.read(&root, source)
+        });
         let loaded = match loaded {
             Ok(loaded) => loaded,
             Err(failure) => {
@@ -430,7 +432,7 @@ impl Preview {
                         source: &story.source,
                         url: &story.url,
                     },
-                    &story.body_markdown,
+                    story.body.markdown_to_render(),
                     story.body_first_line,
                     &model.links,
                     &build::markdown_options(&model.site.config),
