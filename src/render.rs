@@ -373,6 +373,9 @@ pub struct SiteView<'a> {
     /// Renders a story's body HTML when its page or feed entry needs it, for views whose
     /// `bodies` hold only what listings need (see [`SiteView::rendering_bodies_on_demand`]).
     render_body: Option<&'a RenderBody<'a>>,
+    /// With `render_body`: a place for the body of each story some feed lists (None for the
+    /// others), so that its page and its feed entry share one rendering.
+    feed_bodies: Vec<Option<OnceLock<RenderedMarkdown>>>,
 }
 
 /// Renders the body of `site.stories[index]` with its HTML.
@@ -690,6 +693,40 @@ pub fn funding_text(series_title: Option<&str>, funders: &[String]) -> String {
 }
 
 impl SiteIndex {
+    /// The stories the story feed `page` lists, newest first (at most [`FEED_ENTRIES`]): the
+    /// site's, a series', a topic's or a person's. None for any other page.
+    fn feed_entries(&self, site: &Site, page: Page) -> Option<Vec<usize>> {
+        let stories: Vec<usize> = match page {
+            Page::SiteFeed => (0..site.stories.len()).take(FEED_ENTRIES).collect(),
+            Page::SeriesFeed(index) => self.series_stories[index]
+                .iter()
+                .copied()
+                .take(FEED_ENTRIES)
+                .collect(),
+            Page::TopicFeed(index) => self.topics[index]
+                .stories
+                .iter()
+                .copied()
+                .take(FEED_ENTRIES)
+                .collect(),
+            Page::PersonFeed(index) => self.people[index]
+                .stories
+                .iter()
+                .map(|(story, _)| *story)
+                .take(FEED_ENTRIES)
+                .collect(),
+            _ => return None,
+        };
+        Some(stories)
+    }
+
+    /// The stories of every story feed, feed by feed.
+    fn feed_stories<'s>(&'s self, site: &'s Site) -> impl Iterator<Item = Vec<usize>> + 's {
+        self.pages(site)
+            .into_iter()
+            .filter_map(move |page| self.feed_entries(site, page))
+    }
+
     pub fn new(site: &Site) -> SiteIndex {
         let config = &site.config;
         let mut series_stories = vec![Vec::new(); site.series.len()];
@@ -837,14 +874,28 @@ impl<'a> SiteView<'a> {
             funders: OnceLock::new(),
             feed_entries: site.stories.iter().map(|_| OnceLock::new()).collect(),
             render_body: None,
+            feed_bodies: Vec::new(),
         }
     }
 
     /// Makes each story's body HTML with `render` when its page or feed entry is rendered,
     /// instead of taking it from `bodies` (which then need only summaries): `build` writes a
     /// page and lets its body go, so an archive's bodies are never all in memory at once.
+    ///
+    /// The body of a story that a feed lists is kept once rendered, for the page or feed entry
+    /// that comes second: a feed holds at most [`FEED_ENTRIES`] stories, so few are kept.
     pub fn rendering_bodies_on_demand(mut self, render: &'a RenderBody<'a>) -> SiteView<'a> {
         self.render_body = Some(render);
+        let mut in_feeds = vec![false; self.site.stories.len()];
+        for stories in self.index.feed_stories(self.site) {
+            for index in stories {
+                in_feeds[index] = true;
+            }
+        }
+        self.feed_bodies = in_feeds
+            .into_iter()
+            .map(|in_feed| in_feed.then(OnceLock::new))
+            .collect();
         self
     }
 
@@ -856,11 +907,17 @@ impl<'a> SiteView<'a> {
         slot: &'s mut Option<RenderedMarkdown>,
     ) -> (&'s RenderedMarkdown, Value) {
         match self.render_body {
-            Some(render) => {
-                let body = slot.insert(render(index));
-                let html = Value::from_safe_string(std::mem::take(&mut body.html));
-                (body, html)
-            }
+            Some(render) => match self.feed_bodies.get(index).and_then(Option::as_ref) {
+                Some(kept) => {
+                    let body = kept.get_or_init(|| render(index));
+                    (body, Value::from_safe_string(body.html.clone()))
+                }
+                None => {
+                    let body = slot.insert(render(index));
+                    let html = Value::from_safe_string(std::mem::take(&mut body.html));
+                    (body, html)
+                }
+            },
             None => {
                 let body = self.bodies[index];
                 (body, Value::from_safe_string(body.html.clone()))
@@ -1092,17 +1149,17 @@ impl<'a> SiteView<'a> {
             .clone()
     }
 
-    /// The context of a story feed: `title`, `subtitle`, the feed's and its page's site paths,
-    /// and its stories (newest first; only the first [`FEED_ENTRIES`] are used).
+    /// The context of the story feed `feed`: `title`, `subtitle`, the feed's and its page's site
+    /// paths.
     fn story_feed_context(
         &self,
+        feed: Page,
         title: &str,
         subtitle: &str,
         url: &str,
         page_url: &str,
-        stories: impl Iterator<Item = usize>,
     ) -> Value {
-        let stories: Vec<usize> = stories.take(FEED_ENTRIES).collect();
+        let stories = self.index.feed_entries(self.site, feed).unwrap_or_default();
         let updated = outputs::latest(stories.iter().map(|&index| &self.last_changed[index]));
         let entries: Vec<Value> = stories
             .iter()
@@ -1368,49 +1425,31 @@ impl<'a> SiteView<'a> {
                 (FUNDERS_URL.to_string(), "funders.html", context, None)
             }
             Page::SiteFeed => {
-                let context = self.story_feed_context(
-                    &config.title,
-                    "",
-                    SITE_FEED_URL,
-                    "/",
-                    0..self.site.stories.len(),
-                );
+                let context = self.story_feed_context(page, &config.title, "", SITE_FEED_URL, "/");
                 (SITE_FEED_URL.to_string(), "atom.xml", context, None)
             }
             Page::SeriesFeed(index) => {
                 let series = &self.site.series[index];
                 let url = feed_url(&series.url);
                 let context = self.story_feed_context(
+                    page,
                     &series.title,
                     series.summary.as_deref().unwrap_or(""),
                     &url,
                     &series.url,
-                    self.index.series_stories[index].iter().copied(),
                 );
                 (url, "atom.xml", context, Some(series.source.as_path()))
             }
             Page::TopicFeed(index) => {
                 let topic = &self.index.topics[index];
                 let url = feed_url(&topic.url);
-                let context = self.story_feed_context(
-                    &topic.name,
-                    "",
-                    &url,
-                    &topic.url,
-                    topic.stories.iter().copied(),
-                );
+                let context = self.story_feed_context(page, &topic.name, "", &url, &topic.url);
                 (url, "atom.xml", context, None)
             }
             Page::PersonFeed(index) => {
                 let person = &self.index.people[index];
                 let url = feed_url(&person.url);
-                let context = self.story_feed_context(
-                    &person.name,
-                    "",
-                    &url,
-                    &person.url,
-                    person.stories.iter().map(|(story, _)| *story),
-                );
+                let context = self.story_feed_context(page, &person.name, "", &url, &person.url);
                 (url, "atom.xml", context, None)
             }
             Page::CorrectionsFeed => {
