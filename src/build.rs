@@ -157,6 +157,8 @@ pub struct CheckedSite {
     pub diagnostics: Vec<Diagnostic>,
     /// Pixel sizes of the site's images, for `width` and `height` attributes.
     pub images: ImageSizes,
+    /// The site's pages and listings, as the link checks knew them.
+    pub index: SiteIndex,
     pub timings: Timings,
 }
 
@@ -355,7 +357,8 @@ pub fn check(
         BodyOutput::ChecksOnly => "scan Markdown",
         BodyOutput::ScanWhileReading => "collect the scans",
     });
-    let (mut targets, static_problems) = link_targets(root, &site, theme.as_ref());
+    let index = SiteIndex::new(&site);
+    let (mut targets, static_problems) = link_targets(root, &site, &index, theme.as_ref());
     diagnostics.extend(static_problems);
     // Links to a story that has errors of its own are not broken links: its errors say why.
     targets
@@ -380,6 +383,7 @@ pub fn check(
         descriptions: texts.series,
         diagnostics,
         images,
+        index,
         timings,
     })
 }
@@ -399,8 +403,12 @@ pub fn par_map<T: Sync, R: Send>(items: &[T], map: impl Fn(&T) -> R + Sync + Sen
 
 /// Every page and file of the site to be, for the link checks, and the problems found while
 /// listing the files (links and special files in static/).
-fn link_targets(root: &Path, site: &Site, theme: Option<&Theme>) -> (LinkTargets, Vec<Diagnostic>) {
-    let index = SiteIndex::new(site);
+fn link_targets(
+    root: &Path,
+    site: &Site,
+    index: &SiteIndex,
+    theme: Option<&Theme>,
+) -> (LinkTargets, Vec<Diagnostic>) {
     let mut targets = LinkTargets {
         pages: index
             .pages(site)
@@ -585,12 +593,11 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         return Err(fail(checked.diagnostics));
     };
     let mut timings = std::mem::replace(&mut checked.timings, Timings::start());
-    let index = SiteIndex::new(&checked.site);
     let links = LinkMap::new(&checked.site);
     let html = markdown_options(&checked.site.config);
     let render_body = body_renderer(&checked.site, &links, &html, &checked.images);
     let view = checked
-        .view(&index)
+        .view(&checked.index)
         .rendering_bodies_on_demand(&render_body);
     let pages = view.pages();
     let audit = EmbargoAudit::new(&checked.site.withheld);

@@ -41,6 +41,11 @@ pub fn story_documents(input: &ArticleInput) -> Vec<String> {
 
 /// Makes serialized JSON safe inside a `<script>` element (see the module documentation).
 pub fn script_safe(json: &str) -> String {
+    // Most documents hold none of the five (U+2028 and U+2029 start with the byte 0xE2): copy
+    // those whole rather than character by character.
+    if !json.bytes().any(|b| matches!(b, b'<' | b'>' | b'&' | 0xE2)) {
+        return json.to_string();
+    }
     let mut out = String::with_capacity(json.len() + 16);
     for c in json.chars() {
         match c {
