@@ -95,27 +95,25 @@ pub struct BodyChecker<'a> {
     texts: &'a RenderedTexts,
     targets: &'a LinkTargets,
     links: LinkMap,
-    anchors: HashMap<&'a str, HashSet<&'a str>>,
+    /// Each story's page by its URL, for the heading ids a link's `#anchor` may name.
+    story_at: HashMap<&'a str, usize>,
     relaxed: HashSet<&'a str>,
 }
 
 impl<'a> BodyChecker<'a> {
     pub fn new(site: &'a Site, texts: &'a RenderedTexts, targets: &'a LinkTargets) -> Self {
-        let anchors = site
+        let story_at = site
             .stories
             .iter()
-            .zip(&texts.stories)
-            .map(|(story, body)| {
-                let ids = body.headings.iter().map(|h| h.id.as_str()).collect();
-                (story.url.as_str(), ids)
-            })
+            .enumerate()
+            .map(|(index, story)| (story.url.as_str(), index))
             .collect();
         BodyChecker {
             site,
             texts,
             targets,
             links: LinkMap::new(site),
-            anchors,
+            story_at,
             relaxed: site
                 .config
                 .relaxed_checks
@@ -318,11 +316,13 @@ impl<'a> BodyChecker<'a> {
 
         if self.targets.has_page(path) {
             if let Some(fragment) = fragment.filter(|f| !f.is_empty())
-                && let Some(ids) = self.anchors.get(path.trim_end_matches("index.html"))
-                && !ids.contains(fragment)
+                && let Some(&story) = self.story_at.get(path.trim_end_matches("index.html"))
+                && let headings = &self.texts.stories[story].headings
+                && !headings.iter().any(|heading| heading.id == fragment)
             {
-                let mut known: Vec<&&str> = ids.iter().collect();
+                let mut known: Vec<&str> = headings.iter().map(|h| h.id.as_str()).collect();
                 known.sort();
+                known.dedup();
                 let hint = if known.is_empty() {
                     "that story has no headings to link to".to_string()
                 } else {

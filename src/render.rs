@@ -732,12 +732,18 @@ impl SiteIndex {
         let mut series_stories = vec![Vec::new(); site.series.len()];
         let mut topics: BTreeMap<String, TopicEntry> = BTreeMap::new();
         let mut people: BTreeMap<String, PersonEntry> = BTreeMap::new();
+        // An archive names the same few hundred people and topics tens of thousands of times:
+        // each name is slugged once.
+        fn slug_of<'s>(slugs: &mut HashMap<&'s str, String>, name: &'s str) -> String {
+            slugs.entry(name).or_insert_with(|| slugify(name)).clone()
+        }
+        let mut slugs: HashMap<&str, String> = HashMap::new();
         for (index, story) in site.stories.iter().enumerate() {
             if let Some(series) = story.series {
                 series_stories[series].push(index);
             }
             for topic in &story.topics {
-                let slug = slugify(topic);
+                let slug = slug_of(&mut slugs, topic);
                 let entry = topics.entry(slug).or_insert_with(|| TopicEntry {
                     name: topic.clone(),
                     url: topic_url(topic),
@@ -749,7 +755,7 @@ impl SiteIndex {
             }
             for (role, names) in story_roles(story) {
                 for name in names {
-                    let slug = slugify(name);
+                    let slug = slug_of(&mut slugs, name);
                     let entry = people.entry(slug.clone()).or_insert_with(|| PersonEntry {
                         name: name.clone(),
                         url: person_url(name),
