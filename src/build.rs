@@ -816,13 +816,18 @@ mod tests {
             .collect()
     }
 
+    /// Default options with the clock fixed, so that no fixture story's embargo ends mid-test.
+    fn options_at_a_fixed_time() -> SiteOptions {
+        SiteOptions {
+            now: "2026-11-25T12:00:00Z".parse().unwrap(),
+            ..SiteOptions::default()
+        }
+    }
+
     #[test]
     fn bodies_rendered_on_demand_give_the_same_pages_as_bodies_rendered_first() {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/newsroom");
-        let options = SiteOptions {
-            now: "2026-11-25T12:00:00Z".parse().unwrap(),
-            ..SiteOptions::default()
-        };
+        let options = options_at_a_fixed_time();
         // As `serve` renders: every body with its HTML first.
         let rendered = check(&root, &options, BodyOutput::Html).unwrap();
         let templates = rendered.templates.as_ref().unwrap();
@@ -860,10 +865,7 @@ mod tests {
     #[test]
     fn scanning_while_reading_finds_what_scanning_afterwards_finds() {
         let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
-        let options = SiteOptions {
-            now: "2026-11-25T12:00:00Z".parse().unwrap(),
-            ..SiteOptions::default()
-        };
+        let options = options_at_a_fixed_time();
         let mut sites = 0;
         for entry in std::fs::read_dir(fixtures).unwrap() {
             let root = entry.unwrap().path();
