@@ -440,6 +440,11 @@ pub fn render_markdown(
         let page = render::BodyPage { source, url };
         render::markdown_body(markdown, first_line, page, &links, &options, output, images)
     };
+    let story_text = |text: &StoryBody, first_line: usize, source: &Path, url: &str| match text {
+        StoryBody::Markdown(markdown) => Arc::new(body(markdown, first_line, source, url)),
+        // Shared, not copied: an archive's scans are tens of megabytes.
+        StoryBody::Scanned(scan) => Arc::clone(scan),
+    };
     let full_options = markdown_options(&site.config);
     let full_body = |markdown: &str, first_line: usize, source: &Path, url: &str| {
         let page = render::BodyPage { source, url };
@@ -458,13 +463,7 @@ pub fn render_markdown(
             .stories
             .par_iter()
             .with_max_len(MAX_RUN)
-            .map(|s| match &s.body {
-                StoryBody::Markdown(text) => {
-                    Arc::new(body(text, s.body_first_line, &s.source, &s.url))
-                }
-                // Shared, not copied: an archive's scans are tens of megabytes.
-                StoryBody::Scanned(scan) => Arc::clone(scan),
-            })
+            .map(|s| story_text(&s.body, s.body_first_line, &s.source, &s.url))
             .collect(),
         // Series descriptions are few, and their pages need the HTML even after a check.
         series: site
@@ -483,13 +482,7 @@ pub fn render_markdown(
             .rejected
             .par_iter()
             .with_max_len(MAX_RUN)
-            .map(|s| match &s.body {
-                StoryBody::Markdown(text) => {
-                    Arc::new(body(text, s.body_first_line, &s.source, &s.url))
-                }
-                // Shared, not copied: an archive's scans are tens of megabytes.
-                StoryBody::Scanned(scan) => Arc::clone(scan),
-            })
+            .map(|s| story_text(&s.body, s.body_first_line, &s.source, &s.url))
             .collect(),
     }
 }

@@ -413,15 +413,13 @@ pub fn read_source_as(
 fn story_body(markdown: &str, first_line: usize, reading: StoryReading) -> StoryBody {
     match reading {
         StoryReading::Text => StoryBody::Markdown(markdown.to_string()),
-        StoryReading::ScanOnly(options) => StoryBody::Scanned(Arc::new(markdown::scan(
-            markdown,
-            &RenderContext {
-                options,
+        StoryReading::ScanOnly(options) => {
+            let context = RenderContext {
                 first_line,
-                rewrite_url: None,
-                image_size: None,
-            },
-        ))),
+                ..RenderContext::new(options)
+            };
+            StoryBody::Scanned(Arc::new(markdown::scan(markdown, &context)))
+        }
     }
 }
 

@@ -164,10 +164,8 @@ pub fn markdown_body(
         // rewritten URLs nor image sizes (working out each link's URL cost allocations).
         BodyOutput::ChecksOnly | BodyOutput::ScanWhileReading => {
             let context = RenderContext {
-                options,
                 first_line,
-                rewrite_url: None,
-                image_size: None,
+                ..RenderContext::new(options)
             };
             markdown::scan(markdown_source, &context)
         }
