@@ -314,30 +314,36 @@ fn many_mistakes_reported_in_one_run() {
     );
 }
 
+/// Asserts that a `--timings` run printed every one of `stages`.
+fn assert_timed(run: &common::Run, stages: &[&str]) {
+    run.assert_success();
+    for stage in stages {
+        assert!(run.stderr.contains(stage), "{stage}:\n{}", run.stderr);
+    }
+}
+
 #[test]
 fn timings_name_every_stage() {
     let site = TestSite::fixture("clean");
     let root = site.root.to_str().unwrap().to_string();
-    let run = byline(&["check", "--root", &root, "--timings"], &site.root);
-    run.assert_success();
-    for stage in [
-        "read files, parse front matter, scan Markdown",
-        "check links, credits, structure",
-        "print the report",
-        "total",
-    ] {
-        assert!(run.stderr.contains(stage), "{stage}:\n{}", run.stderr);
-    }
-    let run = site.build(&["--timings"]);
-    run.assert_success();
-    for stage in [
-        "read files, parse front matter",
-        "scan Markdown",
-        "render, audit, write pages",
-        "total",
-    ] {
-        assert!(run.stderr.contains(stage), "{stage}:\n{}", run.stderr);
-    }
+    assert_timed(
+        &byline(&["check", "--root", &root, "--timings"], &site.root),
+        &[
+            "read files, parse front matter, scan Markdown",
+            "check links, credits, structure",
+            "print the report",
+            "total",
+        ],
+    );
+    assert_timed(
+        &site.build(&["--timings"]),
+        &[
+            "read files, parse front matter",
+            "scan Markdown",
+            "render, audit, write pages",
+            "total",
+        ],
+    );
 }
 
 #[test]
