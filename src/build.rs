@@ -14,7 +14,8 @@ use walkdir::WalkDir;
 use crate::checks::{self, EmbargoAudit, LinkTargets};
 use crate::config::{self, SiteConfig};
 use crate::content::{
-    self, ContentOptions, ParsedSource, Site, SourceFile, StoryBody, StoryReading, web_path,
+    self, ContentOptions, ParsedSource, Site, SourceFile, SourceKind, StoryBody, StoryReading,
+    web_path,
 };
 use crate::diagnostic::{Diagnostic, codes};
 use crate::images::ImageSizes;
@@ -106,6 +107,15 @@ impl Timings {
     /// Ends the stage that ran since the previous lap (or the start).
     pub fn lap(&mut self, stage: &'static str) {
         let now = Instant::now();
+        if std::env::var_os("BYLINE_RSS").is_some() {
+            let statm = std::fs::read_to_string("/proc/self/statm").unwrap_or_default();
+            let rss: u64 = statm
+                .split(' ')
+                .nth(1)
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(0);
+            eprintln!("RSS {} MB after {stage}", rss * 4 / 1024);
+        }
         self.stages.push((stage, now - self.lap_started));
         self.lap_started = now;
     }
@@ -195,7 +205,7 @@ struct ReadSite {
 }
 
 /// The stage of the timings that reads the content files.
-const READING: &str = "read files, parse front matter";
+const READING: &str = "read, parse and validate files";
 
 /// Reads the configuration, every content file (through `read`, in parallel) and the theme,
 /// and validates them. Fails only when the site cannot be read at all or site.yaml is broken.
@@ -219,28 +229,33 @@ fn read_site(
         content::discover(root).map_err(|diagnostic| BuildFailure::new(vec![diagnostic], true))?;
     timings.lap("read site.yaml, find content files");
 
-    let parsed: Vec<_> = sources
-        .par_iter()
-        .with_max_len(MAX_RUN)
-        .map(|source| read(&config, source))
-        .collect();
-    let mut parsed_sources = Vec::with_capacity(parsed.len());
-    for (source, found) in parsed {
-        parsed_sources.push(source);
+    // Series first: every story needs its series (for an inherited funder) to be validated.
+    let (series_sources, story_sources): (Vec<&SourceFile>, Vec<&SourceFile>) = sources
+        .iter()
+        .partition(|source| matches!(source.kind, SourceKind::SeriesIndex { .. }));
+    let mut series = Vec::with_capacity(series_sources.len());
+    for (parsed, found) in par_map(&series_sources, |source| read(&config, source)) {
         diagnostics.extend(found);
+        if let ParsedSource::Series(parsed) = parsed {
+            series.push(parsed);
+        }
     }
     let theme_name = config.theme.clone();
-    let (stage, stories, found) = content::collect_series(config, parsed_sources);
+    let (stage, found) = content::series_stage(config, series);
     diagnostics.extend(found);
-    timings.lap(reading);
-    let outcomes = stories
-        .into_par_iter()
+    // Each story is validated as soon as it is read, while it is at hand, on the same thread.
+    let (outcomes, found): (Vec<_>, Vec<_>) = story_sources
+        .par_iter()
         .with_max_len(MAX_RUN)
-        .map(|story| stage.validate(story))
-        .collect();
+        .map(|source| {
+            let (parsed, found) = read(&stage.config, source);
+            (stage.validate_source(parsed), found)
+        })
+        .unzip();
+    diagnostics.extend(found.into_iter().flatten());
     let (site, found) = content::finish(stage, outcomes, options.content_options());
     diagnostics.extend(found);
-    timings.lap("validate stories and series");
+    timings.lap(reading);
 
     let theme = match Theme::load(root, &theme_name) {
         Ok(theme) => Some(theme),
@@ -346,7 +361,7 @@ pub fn check(
                 let scan = scan_options(config);
                 content::read_source_as(root, source, StoryReading::ScanOnly(&scan))
             },
-            "read files, parse front matter, scan Markdown",
+            "read, parse, scan and validate files",
         )?,
     };
     let images = ImageSizes::new(root, &site);

@@ -259,7 +259,8 @@ fn relative(root: &Path, path: &Path) -> PathBuf {
 }
 
 /// One content file read and parsed, before anything that needs other files is checked.
-// Each file is parsed into one of these once and moved, so the unequal sizes cost nothing.
+// A site has a few series files and thousands of stories, whose front matter is boxed; the
+// series variant's size costs nothing.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone)]
 pub enum ParsedSource {
@@ -288,7 +289,9 @@ pub struct ParsedStory {
     pub series_dir: Option<String>,
     pub file_stem: String,
     pub bundle: Option<PathBuf>,
-    pub front: StoryFrontMatter,
+    /// Boxed: the front matter is most of a story's size, and an archive's parsed stories are
+    /// moved from list to list on one thread between the parallel stages.
+    pub front: Box<StoryFrontMatter>,
     pub body: StoryBody,
     pub body_first_line: usize,
 }
@@ -400,7 +403,7 @@ pub fn read_source_as(
                     series_dir: series_dir.clone(),
                     file_stem: file_stem.clone(),
                     bundle: bundle.clone(),
-                    front,
+                    front: Box::new(front),
                     body: story_body(document.body, body_first_line, reading),
                     body_first_line,
                 }),
@@ -622,17 +625,27 @@ pub struct Site {
     pub now: jiff::Timestamp,
 }
 
-/// Validates the parsed files together and builds the [`Site`], one story after another.
-/// `build` runs the same three stages with the stories validated in parallel.
+/// Validates the parsed files together and builds the [`Site`], one file after another.
+/// `build` runs the same stages with the files read and validated in parallel.
 pub fn assemble(
     config: SiteConfig,
     parsed: Vec<ParsedSource>,
     options: ContentOptions,
 ) -> (Site, Vec<Diagnostic>) {
-    let (stage, stories, mut diagnostics) = collect_series(config, parsed);
-    let outcomes = stories
+    let (series, others): (Vec<_>, Vec<_>) = parsed
         .into_iter()
-        .map(|story| stage.validate(story))
+        .partition(|source| matches!(source, ParsedSource::Series(_)));
+    let series = series
+        .into_iter()
+        .filter_map(|source| match source {
+            ParsedSource::Series(series) => Some(series),
+            _ => None,
+        })
+        .collect();
+    let (stage, mut diagnostics) = series_stage(config, series);
+    let outcomes = others
+        .into_iter()
+        .map(|source| stage.validate_source(source))
         .collect();
     let (site, found) = finish(stage, outcomes, options);
     diagnostics.extend(found);
@@ -645,7 +658,16 @@ pub struct SeriesStage {
     pub config: SiteConfig,
     pub series: Vec<Series>,
     series_by_dir: HashMap<String, usize>,
-    assets: Vec<(PathBuf, PathBuf)>,
+}
+
+/// A content file other than a series' `_index.md` after validation.
+pub enum SourceOutcome {
+    /// Boxed, so that an archive's outcomes are cheap to gather on one thread.
+    Story(Box<StoryOutcome>),
+    /// A file of a page bundle: published beside its story, if the story is.
+    Asset { path: PathBuf, bundle: PathBuf },
+    /// The file could not be read or split, or it is a series file (validated before).
+    Nothing,
 }
 
 /// A story after validation: published or withheld (`story`), or rejected with its errors.
@@ -656,27 +678,17 @@ pub struct StoryOutcome {
     diagnostics: Vec<Diagnostic>,
 }
 
-/// First stage: validates the series and sorts the parsed files into stories and assets.
-pub fn collect_series(
+/// First stage: validates the series, which every story of theirs needs (for inherited
+/// funders). Their `_index.md` files are read before the stories.
+pub fn series_stage(
     config: SiteConfig,
-    parsed: Vec<ParsedSource>,
-) -> (SeriesStage, Vec<ParsedStory>, Vec<Diagnostic>) {
+    parsed: Vec<ParsedSeries>,
+) -> (SeriesStage, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
-    let mut series = Vec::new();
-    let mut stories = Vec::new();
-    let mut assets = Vec::new();
-    for source in parsed {
-        match source {
-            ParsedSource::Series(parsed) => {
-                if let Some(valid) = validate_series(&config, parsed, &mut diagnostics) {
-                    series.push(valid);
-                }
-            }
-            ParsedSource::Story(parsed) => stories.push(parsed),
-            ParsedSource::Asset { path, bundle } => assets.push((path, bundle)),
-            ParsedSource::Failed => {}
-        }
-    }
+    let mut series: Vec<Series> = parsed
+        .into_iter()
+        .filter_map(|parsed| validate_series(&config, parsed, &mut diagnostics))
+        .collect();
     series.sort_by(|a, b| a.slug.cmp(&b.slug));
     let series_by_dir = series
         .iter()
@@ -687,13 +699,21 @@ pub fn collect_series(
         config,
         series,
         series_by_dir,
-        assets,
     };
-    (stage, stories, diagnostics)
+    (stage, diagnostics)
 }
 
 impl SeriesStage {
-    /// Second stage, independent per story: validates one story.
+    /// Second stage, independent per file: validates a story, passes a bundle's file on.
+    pub fn validate_source(&self, parsed: ParsedSource) -> SourceOutcome {
+        match parsed {
+            ParsedSource::Story(story) => SourceOutcome::Story(Box::new(self.validate(story))),
+            ParsedSource::Asset { path, bundle } => SourceOutcome::Asset { path, bundle },
+            ParsedSource::Series(_) | ParsedSource::Failed => SourceOutcome::Nothing,
+        }
+    }
+
+    /// Validates one story.
     pub fn validate(&self, parsed: ParsedStory) -> StoryOutcome {
         let series_index = parsed
             .series_dir
@@ -723,22 +743,41 @@ impl SeriesStage {
 /// addresses, orders the stories newest first and places page-bundle files.
 pub fn finish(
     stage: SeriesStage,
-    outcomes: Vec<StoryOutcome>,
+    outcomes: Vec<SourceOutcome>,
     options: ContentOptions,
 ) -> (Site, Vec<Diagnostic>) {
-    let SeriesStage {
-        config,
-        series,
-        assets: assets_parsed,
-        ..
-    } = stage;
-    let mut diagnostics = Vec::new();
-    let mut stories = Vec::new();
+    let SeriesStage { config, series, .. } = stage;
+    fn story_outcome(outcome: &SourceOutcome) -> Option<&StoryOutcome> {
+        match outcome {
+            SourceOutcome::Story(story) => Some(story),
+            _ => None,
+        }
+    }
+    // Lists and maps are reserved whole: this runs on one thread, and growing an archive-sized
+    // list step by step copies it again and again into fresh memory.
+    let mut diagnostics = Vec::with_capacity(
+        outcomes
+            .iter()
+            .filter_map(story_outcome)
+            .map(|story| story.diagnostics.len())
+            .sum(),
+    );
+    let story_count = outcomes.iter().filter_map(story_outcome).count();
+    let mut stories = Vec::with_capacity(story_count);
     let mut withheld = Vec::new();
     let mut rejected = Vec::new();
+    let mut assets_parsed = Vec::new();
     let mut bundle_urls: HashMap<PathBuf, String> = HashMap::new();
-    let mut first_at_url: HashMap<String, PathBuf> = HashMap::new();
+    let mut first_at_url: HashMap<String, PathBuf> = HashMap::with_capacity(story_count);
     for outcome in outcomes {
+        let outcome = match outcome {
+            SourceOutcome::Story(story) => *story,
+            SourceOutcome::Asset { path, bundle } => {
+                assets_parsed.push((path, bundle));
+                continue;
+            }
+            SourceOutcome::Nothing => continue,
+        };
         diagnostics.extend(outcome.diagnostics);
         rejected.extend(outcome.rejected);
         let Some(story) = outcome.story else {

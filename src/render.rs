@@ -9,7 +9,7 @@
 //! reference-counted template values; bodies are never copied into listings. The functions here
 //! are independent per page; `build` decides what runs in parallel.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::{Component, Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
@@ -345,6 +345,56 @@ struct PersonEntry {
     profile: Option<usize>,
     /// Story index and the roles this person had on it.
     stories: Vec<(usize, Vec<String>)>,
+}
+
+/// Mentions of names (topics, people) grouped by their slug. An archive names the same few
+/// hundred people and topics tens of thousands of times: each spelling is slugged once, and each
+/// mention costs one hash lookup. Spellings with the same slug share the first one's entry.
+struct Grouping<'s, E> {
+    by_name: HashMap<&'s str, usize>,
+    by_slug: HashMap<String, usize>,
+    /// Slug and entry, in the order first mentioned.
+    entries: Vec<(String, E)>,
+}
+
+impl<E> Default for Grouping<'_, E> {
+    fn default() -> Self {
+        Grouping {
+            by_name: HashMap::new(),
+            by_slug: HashMap::new(),
+            entries: Vec::new(),
+        }
+    }
+}
+
+impl<'s, E> Grouping<'s, E> {
+    /// The entry of `name`'s slug; `new` makes it (from the slug) on the first mention.
+    fn entry(&mut self, name: &'s str, new: impl FnOnce(&str) -> E) -> &mut E {
+        let index = match self.by_name.get(name) {
+            Some(&index) => index,
+            None => {
+                let slug = slugify(name);
+                let index = match self.by_slug.get(&slug) {
+                    Some(&index) => index,
+                    None => {
+                        let entry = new(&slug);
+                        self.by_slug.insert(slug.clone(), self.entries.len());
+                        self.entries.push((slug, entry));
+                        self.entries.len() - 1
+                    }
+                };
+                self.by_name.insert(name, index);
+                index
+            }
+        };
+        &mut self.entries[index].1
+    }
+
+    /// The entries in the order of their slugs.
+    fn into_sorted(mut self) -> Vec<E> {
+        self.entries.sort_by(|a, b| a.0.cmp(&b.0));
+        self.entries.into_iter().map(|(_, entry)| entry).collect()
+    }
 }
 
 /// The site prepared for rendering: shared, read-only, built once.
@@ -728,21 +778,14 @@ impl SiteIndex {
     pub fn new(site: &Site) -> SiteIndex {
         let config = &site.config;
         let mut series_stories = vec![Vec::new(); site.series.len()];
-        let mut topics: BTreeMap<String, TopicEntry> = BTreeMap::new();
-        let mut people: BTreeMap<String, PersonEntry> = BTreeMap::new();
-        // An archive names the same few hundred people and topics tens of thousands of times:
-        // each name is slugged once.
-        fn slug_of<'s>(slugs: &mut HashMap<&'s str, String>, name: &'s str) -> String {
-            slugs.entry(name).or_insert_with(|| slugify(name)).clone()
-        }
-        let mut slugs: HashMap<&str, String> = HashMap::new();
+        let mut topics = Grouping::default();
+        let mut people = Grouping::default();
         for (index, story) in site.stories.iter().enumerate() {
             if let Some(series) = story.series {
                 series_stories[series].push(index);
             }
             for topic in &story.topics {
-                let slug = slug_of(&mut slugs, topic);
-                let entry = topics.entry(slug).or_insert_with(|| TopicEntry {
+                let entry = topics.entry(topic, |_| TopicEntry {
                     name: topic.clone(),
                     url: topic_url(topic),
                     stories: Vec::new(),
@@ -753,11 +796,10 @@ impl SiteIndex {
             }
             for (role, names) in story_roles(story) {
                 for name in names {
-                    let slug = slug_of(&mut slugs, name);
-                    let entry = people.entry(slug.clone()).or_insert_with(|| PersonEntry {
+                    let entry = people.entry(name, |slug| PersonEntry {
                         name: name.clone(),
                         url: person_url(name),
-                        profile: profile_index(config, &slug),
+                        profile: profile_index(config, slug),
                         stories: Vec::new(),
                     });
                     match entry.stories.last_mut() {
@@ -771,18 +813,20 @@ impl SiteIndex {
                 }
             }
         }
+        let topics = topics.into_sorted();
+        let people = people.into_sorted();
         let topic_urls = topics
-            .values()
+            .iter()
             .map(|entry| (entry.name.clone(), entry.url.clone()))
             .collect();
         let person_urls = people
-            .values()
+            .iter()
             .map(|entry| (entry.name.clone(), entry.url.clone()))
             .collect();
         SiteIndex {
             series_stories,
-            topics: topics.into_values().collect(),
-            people: people.into_values().collect(),
+            topics,
+            people,
             person_urls,
             topic_urls,
         }
@@ -1700,6 +1744,29 @@ fn profile_index(config: &SiteConfig, slug: &str) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn grouping_shares_an_entry_per_slug_and_sorts_by_slug() {
+        let names = ["Zoë Brown", "Ada Smith", "zoe brown", "Ada Smith"];
+        let mut grouping = Grouping::default();
+        let mut made = Vec::new();
+        for (mention, name) in names.iter().enumerate() {
+            let entry = grouping.entry(name, |slug| {
+                made.push(slug.to_string());
+                (name.to_string(), Vec::new())
+            });
+            entry.1.push(mention);
+        }
+        // One entry per slug, named by its first spelling, made once.
+        assert_eq!(made, ["zoe-brown", "ada-smith"]);
+        assert_eq!(
+            grouping.into_sorted(),
+            [
+                ("Ada Smith".to_string(), vec![1, 3]),
+                ("Zoë Brown".to_string(), vec![0, 2]),
+            ]
+        );
+    }
 
     #[test]
     fn markdown_cache_renders_again_only_what_changed() {

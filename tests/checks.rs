@@ -329,7 +329,7 @@ fn timings_name_every_stage() {
     assert_timed(
         &byline(&["check", "--root", &root, "--timings"], &site.root),
         &[
-            "read files, parse front matter, scan Markdown",
+            "read, parse, scan and validate files",
             "check links, credits, structure",
             "print the report",
             "total",
@@ -338,7 +338,7 @@ fn timings_name_every_stage() {
     assert_timed(
         &site.build(&["--timings"]),
         &[
-            "read files, parse front matter",
+            "read, parse and validate files",
             "scan Markdown",
             "render, audit, write pages",
             "total",

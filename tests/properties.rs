@@ -215,7 +215,7 @@ fn render_in_process(text: &str) -> Result<BTreeMap<String, String>, TestCaseErr
         series_dir: None,
         file_stem: "probe".into(),
         bundle: None,
-        front,
+        front: Box::new(front),
         body: StoryBody::Markdown(document.body.to_string()),
         body_first_line: document.body_first_line,
     })];

@@ -65,7 +65,7 @@ pub fn front_matter(data: &[u8], config: &SiteConfig) {
             series_dir: series_dir.map(str::to_string),
             file_stem: "fuzzed".into(),
             bundle: None,
-            front,
+            front: Box::new(front),
             body: StoryBody::Markdown(document.body.to_string()),
             body_first_line: document.body_first_line,
         })
