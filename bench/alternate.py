@@ -4,8 +4,11 @@ and the median user and system CPU time.
 
 Usage: bench/alternate.py RUNS 'COMMAND A' ['COMMAND B' ...]
 
-Alternating (A B A B ...) rather than running each command's series in one go keeps a slow
-moment of a shared machine from landing on one command only. Example, two binaries checking
+Alternating (A B, B A, A B ...: the order flips every round) rather than running each
+command's series in one go keeps a slow moment of a shared machine from landing on one command
+only. With two commands it also prints how often the second was faster than the first in the
+same round and the median of their per-round ratios: on a machine whose speed drifts, the pairs
+compare where the medians cannot. Example, two binaries checking
 the 10,000-story site:
 
     bench/alternate.py 15 'old/byline check --root /dev/shm/s10k' \\
@@ -23,8 +26,9 @@ def main():
         sys.exit(__doc__)
     runs, commands = int(sys.argv[1]), sys.argv[2:]
     results = {command: [] for command in commands}
-    for _ in range(runs):
-        for command in commands:
+    for round_number in range(runs):
+        order = commands if round_number % 2 == 0 else list(reversed(commands))
+        for command in order:
             before = resource.getrusage(resource.RUSAGE_CHILDREN)
             start = time.perf_counter()
             subprocess.run(command, shell=True, stdout=subprocess.DEVNULL,
@@ -39,6 +43,11 @@ def main():
         system = statistics.median(sample[2] for sample in samples)
         print(f"median {statistics.median(walls):.3f} s, lowest {walls[0]:.3f} s | "
               f"user {user:.3f} s, sys {system:.3f} s (medians) | {command}")
+    if len(commands) == 2:
+        first, second = ([sample[0] for sample in results[c]] for c in commands)
+        faster = sum(b < a for a, b in zip(first, second))
+        ratio = statistics.median(b / a for a, b in zip(first, second))
+        print(f"second faster in {faster} of {runs} rounds; median ratio second/first {ratio:.3f}")
 
 
 if __name__ == "__main__":
