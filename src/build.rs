@@ -107,15 +107,6 @@ impl Timings {
     /// Ends the stage that ran since the previous lap (or the start).
     pub fn lap(&mut self, stage: &'static str) {
         let now = Instant::now();
-        if std::env::var_os("BYLINE_RSS").is_some() {
-            let statm = std::fs::read_to_string("/proc/self/statm").unwrap_or_default();
-            let rss: u64 = statm
-                .split(' ')
-                .nth(1)
-                .and_then(|v| v.parse().ok())
-                .unwrap_or(0);
-            eprintln!("RSS {} MB after {stage}", rss * 4 / 1024);
-        }
         self.stages.push((stage, now - self.lap_started));
         self.lap_started = now;
     }

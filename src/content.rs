@@ -632,16 +632,14 @@ pub fn assemble(
     parsed: Vec<ParsedSource>,
     options: ContentOptions,
 ) -> (Site, Vec<Diagnostic>) {
-    let (series, others): (Vec<_>, Vec<_>) = parsed
-        .into_iter()
-        .partition(|source| matches!(source, ParsedSource::Series(_)));
-    let series = series
-        .into_iter()
-        .filter_map(|source| match source {
-            ParsedSource::Series(series) => Some(series),
-            _ => None,
-        })
-        .collect();
+    let mut series = Vec::new();
+    let mut others = Vec::with_capacity(parsed.len());
+    for source in parsed {
+        match source {
+            ParsedSource::Series(parsed) => series.push(parsed),
+            other => others.push(other),
+        }
+    }
     let (stage, mut diagnostics) = series_stage(config, series);
     let outcomes = others
         .into_iter()
