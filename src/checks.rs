@@ -112,7 +112,7 @@ impl<'a> BodyChecker<'a> {
             site,
             texts,
             targets,
-            links: LinkMap::new(site),
+            links: LinkMap::with_rejected(site),
             story_at,
             relaxed: site
                 .config

@@ -961,6 +961,30 @@ fn required<T>(
     value
 }
 
+/// `value`, unless it is blank: a headline, claim or correction of only spaces would be
+/// published as an empty line, so it is reported where it is written, as missing.
+fn not_blank(
+    value: Located<String>,
+    key: &str,
+    what: &str,
+    path: &Path,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<Located<String>> {
+    if !value.value.trim().is_empty() {
+        return Some(value);
+    }
+    diagnostics.push(
+        Diagnostic::error(
+            codes::FRONT_REQUIRED,
+            path,
+            format!("`{key}` is empty: {what}"),
+        )
+        .at_position(value.position)
+        .with_hint(format!("write the {key} after `{key}:`")),
+    );
+    None
+}
+
 fn parse_date(
     value: &Located<String>,
     key: &str,
@@ -1226,7 +1250,16 @@ fn validate_series(
         .image
         .and_then(|image_fields| image(image_fields, &url, &path, diagnostics));
     let title = match front.title {
-        Some(title) => title.value,
+        Some(title) => {
+            not_blank(
+                title,
+                "title",
+                "every series needs a name",
+                &path,
+                diagnostics,
+            )?
+            .value
+        }
         None => {
             diagnostics.push(
                 Diagnostic::error(codes::FRONT_REQUIRED, &path, "this series has no `title`")
@@ -1293,13 +1326,9 @@ fn validate_story(
         None => format!("/{slug}/"),
     };
 
-    let title = required(
-        front.title,
-        "title",
-        "every story needs a headline",
-        &path,
-        diagnostics,
-    );
+    let headline = "every story needs a headline";
+    let title = required(front.title, "title", headline, &path, diagnostics)
+        .and_then(|title| not_blank(title, "title", headline, &path, diagnostics));
     let date = required(
         front.date,
         "date",
@@ -1607,15 +1636,48 @@ fn missing_in_entry(list: &str, key: &str, position: Position, path: &Path) -> D
     .with_hint(format!("add `{key}:` to this entry"))
 }
 
+/// A required field of a list entry (`sources`, `corrections`, `claims`): missing and blank
+/// are both reported, a blank one where it is written.
+fn required_in_entry(
+    value: Option<Located<String>>,
+    list: &str,
+    key: &str,
+    entry: Position,
+    path: &Path,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<String> {
+    let Some(value) = value else {
+        diagnostics.push(missing_in_entry(list, key, entry, path));
+        return None;
+    };
+    if value.value.trim().is_empty() {
+        diagnostics.push(
+            Diagnostic::error(
+                codes::FRONT_REQUIRED,
+                path,
+                format!("an entry of `{list}` has an empty `{key}`"),
+            )
+            .at_position(value.position)
+            .with_hint(format!("write the {key}, or remove the entry")),
+        );
+        return None;
+    }
+    Some(value.value)
+}
+
 fn validate_source(
     source: SourceFields,
     path: &Path,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<Source> {
-    let Some(title) = source.title else {
-        diagnostics.push(missing_in_entry("sources", "title", source.position, path));
-        return None;
-    };
+    let title = required_in_entry(
+        source.title,
+        "sources",
+        "title",
+        source.position,
+        path,
+        diagnostics,
+    )?;
     if source
         .url
         .as_ref()
@@ -1625,17 +1687,14 @@ fn validate_source(
             Diagnostic::warning(
                 codes::SOURCE_NO_URL,
                 path,
-                format!(
-                    "the source \"{}\" has no `url`, so readers cannot check it",
-                    title.value
-                ),
+                format!("the source \"{title}\" has no `url`, so readers cannot check it"),
             )
             .at_position(source.position)
             .with_hint("add `url:` if the source is online; offline sources can stay as they are"),
         );
     }
     Some(Source {
-        title: title.value,
+        title,
         url: source.url.map(|u| u.value),
         publisher: source.publisher.map(|p| p.value),
     })
@@ -1658,18 +1717,14 @@ fn validate_correction(
             None
         }
     };
-    let text = match correction.text {
-        Some(text) => Some(text.value),
-        None => {
-            diagnostics.push(missing_in_entry(
-                "corrections",
-                "text",
-                correction.position,
-                path,
-            ));
-            None
-        }
-    };
+    let text = required_in_entry(
+        correction.text,
+        "corrections",
+        "text",
+        correction.position,
+        path,
+        diagnostics,
+    );
     Some(Correction {
         date: date?,
         text: text?,
@@ -1681,12 +1736,8 @@ fn validate_claim(
     path: &Path,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<Claim> {
-    let mut field = |value: Option<Located<String>>, key: &str| match value {
-        Some(value) => Some(value.value),
-        None => {
-            diagnostics.push(missing_in_entry("claims", key, claim.position, path));
-            None
-        }
+    let mut field = |value: Option<Located<String>>, key: &str| {
+        required_in_entry(value, "claims", key, claim.position, path, diagnostics)
     };
     let text = field(claim.claim, "claim");
     let claimant = field(claim.claimant, "claimant");

@@ -51,7 +51,7 @@ pub mod codes {
     pub const FRONT_NOT_MAPPING: &str = "E-FRONT-NOT-MAPPING";
     /// A field byline does not know, e.g. a typo (with the nearest known field).
     pub const FRONT_UNKNOWN_KEY: &str = "E-FRONT-UNKNOWN-KEY";
-    /// A required field is missing (title, date, reporter, editor, image src, ...).
+    /// A required field is missing or blank (title, date, reporter, editor, image src, ...).
     pub const FRONT_REQUIRED: &str = "E-FRONT-REQUIRED";
     /// A field has the wrong kind of value (a list where text belongs, ...).
     pub const FRONT_TYPE: &str = "E-FRONT-TYPE";

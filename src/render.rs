@@ -72,6 +72,19 @@ impl LinkMap {
         }
     }
 
+    /// [`LinkMap::new`] with the stories rejected for errors of their own as well, for the
+    /// link checks: a link to such a story is not broken, and its own errors say why it
+    /// cannot be published.
+    pub fn with_rejected(site: &Site) -> LinkMap {
+        let mut map = LinkMap::new(site);
+        map.by_source.extend(
+            site.rejected
+                .iter()
+                .map(|story| (story.source.clone(), story.url.clone())),
+        );
+        map
+    }
+
     /// The published URL for a link written in the file `from` (relative to the site root).
     /// Whether `target` (a link as written) names a Markdown file, so that where it points
     /// depends on the stories of the site.
