@@ -4,7 +4,7 @@ use std::path::Path;
 
 use crate::dates::DateFormat;
 use crate::diagnostic::{Diagnostic, codes};
-use crate::front_matter::{self, MappingReader};
+use crate::front_matter::{self, Located, MappingReader};
 
 pub const CONFIG_FILE: &str = "site.yaml";
 
@@ -172,10 +172,21 @@ pub fn parse(text: &str, path: &Path) -> Result<SiteConfig, Vec<Diagnostic>> {
                     .at_position(position),
             );
         }
+        let name = name.and_then(|name| {
+            not_blank(
+                funder,
+                name,
+                "this funder's `name` is empty",
+                "the funder's name",
+            )
+        });
+        // Every field is read, named or not, so that none is reported as unknown.
+        let url = funder.text("url").map(|v| v.value);
+        let description = funder.text("description").map(|v| v.value);
         name.map(|name| Funder {
-            name: name.value,
-            url: funder.text("url").map(|v| v.value),
-            description: funder.text("description").map(|v| v.value),
+            name,
+            url,
+            description,
         })
     });
     let people = reader.list("people", PERSON_KEYS, |person| {
@@ -188,12 +199,22 @@ pub fn parse(text: &str, path: &Path) -> Result<SiteConfig, Vec<Diagnostic>> {
                     .at_position(position),
             );
         }
+        let name = name.and_then(|name| {
+            not_blank(
+                person,
+                name,
+                "this person's `name` is empty",
+                "the person's name",
+            )
+        });
         let title = person.text("title").or_else(|| person.text("role"));
+        let bio = person.text("bio").map(|v| v.value);
+        let url = person.text("url").map(|v| v.value);
         name.map(|name| PersonProfile {
-            name: name.value,
+            name,
             title: title.map(|v| v.value),
-            bio: person.text("bio").map(|v| v.value),
-            url: person.text("url").map(|v| v.value),
+            bio,
+            url,
         })
     });
 
@@ -260,7 +281,33 @@ fn required(reader: &mut MappingReader, key: &str, what: &str) -> Option<String>
     if value.is_none() {
         required_missing(reader, key, what);
     }
-    value.map(|v| v.value)
+    let value = value?;
+    not_blank(
+        reader,
+        value,
+        &format!("`{key}` in site.yaml is empty"),
+        what,
+    )
+}
+
+/// `value`, unless it is blank: a site, funder or person named with spaces would be published
+/// as an empty line, so it is reported where it is written.
+fn not_blank(
+    reader: &mut MappingReader,
+    value: Located<String>,
+    message: &str,
+    what: &str,
+) -> Option<String> {
+    if !value.value.trim().is_empty() {
+        return Some(value.value);
+    }
+    let path = reader.path().to_path_buf();
+    reader.report(
+        Diagnostic::error(codes::CONFIG_MISSING, path, message)
+            .at_position(value.position)
+            .with_hint(format!("write {what}")),
+    );
+    None
 }
 
 fn required_missing(reader: &mut MappingReader, key: &str, what: &str) {
@@ -341,6 +388,23 @@ mod tests {
         );
         let typo = errors.iter().find(|d| d.line == Some(3)).unwrap();
         assert_eq!(typo.hint.as_deref(), Some("did you mean `date_format`?"));
+    }
+
+    #[test]
+    fn blank_names_are_reported_where_written() {
+        let errors = parse_str(
+            "title: \" \"\nbase_url: https://x.org\nfunders:\n  - name: \"\"\npeople:\n  - name: \" \"\n    bio: B\n",
+        )
+        .unwrap_err();
+        let found: Vec<_> = errors.iter().map(|d| (d.code, d.line, d.column)).collect();
+        assert_eq!(
+            found,
+            [
+                (codes::CONFIG_MISSING, Some(1), Some(1)),
+                (codes::CONFIG_MISSING, Some(4), Some(5)),
+                (codes::CONFIG_MISSING, Some(6), Some(5)),
+            ]
+        );
     }
 
     #[test]

@@ -31,7 +31,7 @@ pub mod codes {
     pub const CONFIG_UNKNOWN_KEY: &str = "E-CONFIG-UNKNOWN-KEY";
     /// A value in site.yaml of the wrong kind (base_url, date_format, ...).
     pub const CONFIG_VALUE: &str = "E-CONFIG-VALUE";
-    /// A required key of site.yaml is missing.
+    /// A required key of site.yaml is missing, or a name in it is blank.
     pub const CONFIG_MISSING: &str = "E-CONFIG-MISSING";
     /// A content file cannot be read or is not UTF-8.
     pub const FILE_READ: &str = "E-FILE-READ";
