@@ -112,7 +112,7 @@ impl<'a> BodyChecker<'a> {
             site,
             texts,
             targets,
-            links: LinkMap::with_rejected(site),
+            links: LinkMap::for_checks(site),
             story_at,
             relaxed: site
                 .config

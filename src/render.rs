@@ -72,15 +72,23 @@ impl LinkMap {
         }
     }
 
-    /// [`LinkMap::new`] with the stories rejected for errors of their own as well, for the
-    /// link checks: a link to such a story is not broken, and its own errors say why it
-    /// cannot be published.
-    pub fn with_rejected(site: &Site) -> LinkMap {
+    /// [`LinkMap::new`] with the stories left out of the build as well, for the link checks:
+    /// a link to a draft or an embargoed story is then reported as what it is, and one to a
+    /// story rejected for errors of its own is not broken (its own errors say why).
+    pub fn for_checks(site: &Site) -> LinkMap {
         let mut map = LinkMap::new(site);
+        let withheld = site
+            .withheld
+            .iter()
+            .map(|story| (&story.source, &story.url));
+        let rejected = site
+            .rejected
+            .iter()
+            .map(|story| (&story.source, &story.url));
         map.by_source.extend(
-            site.rejected
-                .iter()
-                .map(|story| (story.source.clone(), story.url.clone())),
+            withheld
+                .chain(rejected)
+                .map(|(source, url)| (source.clone(), url.clone())),
         );
         map
     }

@@ -346,6 +346,36 @@ fn blank_required_text_is_reported_where_written() {
     );
 }
 
+#[test]
+fn md_links_to_withheld_stories_say_why() {
+    let site = TestSite::fixture("clean");
+    site.write(
+        "content/inquiry/later.md",
+        &story("publish_at: 2030-01-01T06:00:00+00:00\n", ""),
+    );
+    site.write("content/inquiry/unready.md", &story("draft: true\n", ""));
+    site.write(
+        "content/inquiry/linker.md",
+        &story("", "See [the scoop](later.md) and [the draft](unready.md)."),
+    );
+    let run = check(&site, &[]);
+    let found = findings(&run);
+    let linker: Vec<_> = found
+        .iter()
+        .filter(|f| f.file == "content/inquiry/linker.md")
+        .map(|f| (f.place(), f.message.clone()))
+        .collect();
+    assert_eq!(linker.len(), 2, "{linker:?}");
+    assert_eq!(linker[0].0, "content/inquiry/linker.md:9:5 E-EMBARGO-LINK");
+    assert_eq!(linker[1].0, "content/inquiry/linker.md:9:31 E-LINK-BROKEN");
+    assert!(
+        linker[1]
+            .1
+            .contains("which is a draft and will not be published"),
+        "{linker:?}"
+    );
+}
+
 /// Asserts that a `--timings` run printed every one of `stages`.
 fn assert_timed(run: &common::Run, stages: &[&str]) {
     run.assert_success();
