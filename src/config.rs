@@ -207,7 +207,9 @@ pub fn parse(text: &str, path: &Path) -> Result<SiteConfig, Vec<Diagnostic>> {
                 "the person's name",
             )
         });
-        let title = person.text("title").or_else(|| person.text("role"));
+        // `role` is another name for `title`; both are read so neither is called unknown.
+        let role = person.text("role");
+        let title = person.text("title").or(role);
         let bio = person.text("bio").map(|v| v.value);
         let url = person.text("url").map(|v| v.value);
         name.map(|name| PersonProfile {
@@ -405,6 +407,16 @@ mod tests {
                 (codes::CONFIG_MISSING, Some(6), Some(5)),
             ]
         );
+    }
+
+    #[test]
+    fn a_person_may_have_a_title_or_a_role() {
+        let config = parse_str(
+            "title: T\nbase_url: https://x.org\npeople:\n  - name: A\n    role: Editor\n  - name: B\n    title: Reporter\n    role: Writer\n",
+        )
+        .unwrap();
+        let titles: Vec<_> = config.people.iter().map(|p| p.title.as_deref()).collect();
+        assert_eq!(titles, [Some("Editor"), Some("Reporter")]);
     }
 
     #[test]
