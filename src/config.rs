@@ -3,10 +3,9 @@
 use std::path::Path;
 
 use crate::dates::DateFormat;
-use crate::diagnostic::{Diagnostic, codes};
-use crate::front_matter::{self, Located, MappingReader};
-
-pub const CONFIG_FILE: &str = "site.yaml";
+use crate::diag::{Code, Diagnostic};
+use crate::layout::CONFIG_FILE;
+use crate::yaml::{Located, MappingReader};
 
 const SITE_KEYS: &[&str] = &[
     "title",
@@ -40,7 +39,7 @@ pub struct SiteConfig {
     pub funders: Vec<Funder>,
     pub people: Vec<PersonProfile>,
     /// Check codes this site reports as warnings instead of errors (`checks: {warn: [...]}`).
-    pub relaxed_checks: Vec<String>,
+    pub relaxed_checks: Vec<Code>,
     /// Clean the HTML of story texts and series descriptions (`safe_html: true`, or
     /// `--safe-html`): see `markdown::sanitize`.
     pub safe_html: bool,
@@ -71,6 +70,16 @@ pub struct PersonProfile {
 }
 
 impl SiteConfig {
+    /// The configuration with what the command line says over site.yaml: another address to
+    /// publish for (`--base-url`), safe HTML (`--safe-html` only ever switches it on).
+    pub fn with_overrides(mut self, base_url: Option<&str>, safe_html: bool) -> SiteConfig {
+        if let Some(base_url) = base_url {
+            self.base_url = base_url.trim_end_matches('/').to_string();
+        }
+        self.safe_html |= safe_html;
+        self
+    }
+
     /// The site path of `path` under `base_url`'s own path (a site may live at `/news`).
     pub fn absolute_url(&self, site_path: &str) -> String {
         if site_path.starts_with("http://") || site_path.starts_with("https://") {
@@ -89,8 +98,8 @@ pub fn load(root: &Path) -> Result<SiteConfig, Vec<Diagnostic>> {
     let path = root.join(CONFIG_FILE);
     let text = std::fs::read_to_string(&path).map_err(|error| {
         vec![
-            Diagnostic::error(
-                codes::SITE_READ,
+            Diagnostic::new(
+                Code::SiteRead,
                 CONFIG_FILE,
                 format!("cannot read the site configuration: {error}"),
             )
@@ -104,8 +113,8 @@ pub fn load(root: &Path) -> Result<SiteConfig, Vec<Diagnostic>> {
 
 /// Parses the text of a `site.yaml`; `path` is used in messages.
 pub fn parse(text: &str, path: &Path) -> Result<SiteConfig, Vec<Diagnostic>> {
-    let mut reader = front_matter::read_yaml_file(text, path).map_err(|mut diagnostic| {
-        diagnostic.code = codes::CONFIG_SYNTAX;
+    let mut reader = MappingReader::for_file(text, path).map_err(|mut diagnostic| {
+        diagnostic.code = Code::ConfigSyntax;
         diagnostic.message = diagnostic.message.replace("the front matter", "site.yaml");
         vec![diagnostic]
     })?;
@@ -129,7 +138,7 @@ pub fn parse(text: &str, path: &Path) -> Result<SiteConfig, Vec<Diagnostic>> {
             Ok(url) => Some(url),
             Err(message) => {
                 reader.report(
-                    Diagnostic::error(codes::CONFIG_VALUE, path, message)
+                    Diagnostic::new(Code::ConfigValue, path, message)
                         .at_position(url.position)
                         .with_hint("write the full address, starting with https://"),
                 );
@@ -147,7 +156,7 @@ pub fn parse(text: &str, path: &Path) -> Result<SiteConfig, Vec<Diagnostic>> {
         None => DateFormat::default(),
         Some(pattern) => DateFormat::new(&pattern.value).unwrap_or_else(|message| {
             reader.report(
-                Diagnostic::error(codes::CONFIG_VALUE, path, message)
+                Diagnostic::new(Code::ConfigValue, path, message)
                     .at_position(pattern.position)
                     .with_hint("use strftime codes, e.g. \"%-d %B %Y\" for 9 February 2022"),
             );
@@ -168,7 +177,7 @@ pub fn parse(text: &str, path: &Path) -> Result<SiteConfig, Vec<Diagnostic>> {
             let position = funder.scope_position();
             let path = funder.path().to_path_buf();
             funder.report(
-                Diagnostic::error(codes::CONFIG_MISSING, path, "this funder has no `name`")
+                Diagnostic::new(Code::ConfigMissing, path, "this funder has no `name`")
                     .at_position(position),
             );
         }
@@ -195,7 +204,7 @@ pub fn parse(text: &str, path: &Path) -> Result<SiteConfig, Vec<Diagnostic>> {
             let position = person.scope_position();
             let path = person.path().to_path_buf();
             person.report(
-                Diagnostic::error(codes::CONFIG_MISSING, path, "this person has no `name`")
+                Diagnostic::new(Code::ConfigMissing, path, "this person has no `name`")
                     .at_position(position),
             );
         }
@@ -226,22 +235,26 @@ pub fn parse(text: &str, path: &Path) -> Result<SiteConfig, Vec<Diagnostic>> {
             let mut relaxed = Vec::new();
             if let Some(written) = codes_written {
                 for code in written.value {
-                    if crate::checks::RELAXABLE.contains(&code.as_str()) {
-                        relaxed.push(code);
-                    } else {
-                        let path = checks.path().to_path_buf();
-                        checks.report(
-                            Diagnostic::error(
-                                codes::CONFIG_VALUE,
-                                path,
-                                format!("`{code}` cannot be turned into a warning"),
-                            )
-                            .at_position(written.position)
-                            .with_hint(format!(
-                                "only these checks can: {}",
-                                crate::checks::RELAXABLE.join(", ")
-                            )),
-                        );
+                    match Code::parse(&code) {
+                        Some(known) if known.relaxable() => relaxed.push(known),
+                        _ => {
+                            let path = checks.path().to_path_buf();
+                            checks.report(
+                                Diagnostic::new(
+                                    Code::ConfigValue,
+                                    path,
+                                    format!("`{code}` cannot be turned into a warning"),
+                                )
+                                .at_position(written.position)
+                                .with_hint(format!(
+                                    "only these checks can: {}",
+                                    Code::relaxable_codes()
+                                        .map(Code::as_str)
+                                        .collect::<Vec<_>>()
+                                        .join(", ")
+                                )),
+                            );
+                        }
                     }
                 }
             }
@@ -254,10 +267,10 @@ pub fn parse(text: &str, path: &Path) -> Result<SiteConfig, Vec<Diagnostic>> {
         .is_some_and(|safe| safe.value);
     let mut diagnostics = reader.finish(SITE_KEYS, "site.yaml");
     for diagnostic in &mut diagnostics {
-        if diagnostic.code == codes::FRONT_UNKNOWN_KEY {
-            diagnostic.code = codes::CONFIG_UNKNOWN_KEY;
-        } else if diagnostic.code == codes::FRONT_TYPE {
-            diagnostic.code = codes::CONFIG_VALUE;
+        if diagnostic.code == Code::FrontUnknownKey {
+            diagnostic.code = Code::ConfigUnknownKey;
+        } else if diagnostic.code == Code::FrontType {
+            diagnostic.code = Code::ConfigValue;
         }
     }
     match (title, base_url) {
@@ -305,7 +318,7 @@ fn not_blank(
     }
     let path = reader.path().to_path_buf();
     reader.report(
-        Diagnostic::error(codes::CONFIG_MISSING, path, message)
+        Diagnostic::new(Code::ConfigMissing, path, message)
             .at_position(value.position)
             .with_hint(format!("write {what}")),
     );
@@ -315,8 +328,8 @@ fn not_blank(
 fn required_missing(reader: &mut MappingReader, key: &str, what: &str) {
     let path = reader.path().to_path_buf();
     reader.report(
-        Diagnostic::error(
-            codes::CONFIG_MISSING,
+        Diagnostic::new(
+            Code::ConfigMissing,
             path,
             format!("site.yaml needs `{key}`"),
         )
@@ -379,13 +392,13 @@ mod tests {
         )
         .unwrap_err();
         let found: Vec<_> = errors.iter().map(|d| (d.code, d.line)).collect();
-        assert!(found.contains(&(codes::CONFIG_VALUE, Some(2))), "{found:?}");
+        assert!(found.contains(&(Code::ConfigValue, Some(2))), "{found:?}");
         assert!(
-            found.contains(&(codes::CONFIG_UNKNOWN_KEY, Some(3))),
+            found.contains(&(Code::ConfigUnknownKey, Some(3))),
             "{found:?}"
         );
         assert!(
-            found.contains(&(codes::CONFIG_UNKNOWN_KEY, Some(6))),
+            found.contains(&(Code::ConfigUnknownKey, Some(6))),
             "{found:?}"
         );
         let typo = errors.iter().find(|d| d.line == Some(3)).unwrap();
@@ -402,9 +415,9 @@ mod tests {
         assert_eq!(
             found,
             [
-                (codes::CONFIG_MISSING, Some(1), Some(1)),
-                (codes::CONFIG_MISSING, Some(4), Some(5)),
-                (codes::CONFIG_MISSING, Some(6), Some(5)),
+                (Code::ConfigMissing, Some(1), Some(1)),
+                (Code::ConfigMissing, Some(4), Some(5)),
+                (Code::ConfigMissing, Some(6), Some(5)),
             ]
         );
     }
@@ -423,6 +436,6 @@ mod tests {
     fn missing_required_keys() {
         let errors = parse_str("language: en\n").unwrap_err();
         assert_eq!(errors.len(), 2);
-        assert!(errors.iter().all(|d| d.code == codes::CONFIG_MISSING));
+        assert!(errors.iter().all(|d| d.code == Code::ConfigMissing));
     }
 }

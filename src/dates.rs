@@ -18,16 +18,45 @@ pub struct StoryDate {
     pub offset: Option<Offset>,
 }
 
+/// Why a date cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DateError {
+    /// Not a date byline reads (`9 Feb 2022`), or a day that does not exist (`2022-02-31`).
+    NotADate(String),
+    /// A time of day without an offset: it would mean different moments on different machines.
+    NoTimeZone(String),
+    /// A date so far from today that it has no instant (year 9999 in a far-off zone).
+    OutOfRange(String),
+}
+
+impl std::fmt::Display for DateError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            DateError::NotADate(text) => write!(
+                f,
+                "\"{text}\" is not a real date; write dates as YYYY-MM-DD, like 2022-02-09, or with a time and zone, like 2022-02-09T10:30:00+01:00"
+            ),
+            DateError::NoTimeZone(text) => write!(
+                f,
+                "\"{text}\" has a time but no time zone, so it could mean different moments on different computers"
+            ),
+            DateError::OutOfRange(detail) => f.write_str(detail),
+        }
+    }
+}
+
 impl StoryDate {
     /// Parses `2022-02-09` or `2022-02-09T10:30:00+01:00` (also `Z`). A time without an offset
     /// is refused: it would mean different instants on different machines.
-    pub fn parse(text: &str) -> Result<StoryDate, String> {
+    pub fn parse(text: &str) -> Result<StoryDate, DateError> {
         let text = text.trim();
+        let not_a_date = || DateError::NotADate(text.to_string());
+        let out_of_range = |error: jiff::Error| DateError::OutOfRange(error.to_string());
         if !text.contains('T') && !text.contains(' ') {
-            let day: Date = text.parse().map_err(|_| impossible_date_message(text))?;
+            let day: Date = text.parse().map_err(|_| not_a_date())?;
             let instant = day
                 .to_zoned_datetime(TimeZone::UTC)
-                .map_err(|error| error.to_string())?
+                .map_err(out_of_range)?
                 .timestamp();
             return Ok(StoryDate {
                 day,
@@ -35,18 +64,16 @@ impl StoryDate {
                 offset: None,
             });
         }
-        let pieces = Pieces::parse(text).map_err(|_| impossible_date_message(text))?;
+        let pieces = Pieces::parse(text).map_err(|_| not_a_date())?;
         let Some(offset) = pieces.to_numeric_offset() else {
-            return Err(format!(
-                "\"{text}\" has a time but no time zone, so it could mean different moments on different computers"
-            ));
+            return Err(DateError::NoTimeZone(text.to_string()));
         };
         let time = pieces.time().unwrap_or_default();
         let day = pieces.date();
         let instant = day
             .to_datetime(time)
             .to_zoned_datetime(TimeZone::fixed(offset))
-            .map_err(|error| error.to_string())?
+            .map_err(out_of_range)?
             .timestamp();
         Ok(StoryDate {
             day,
@@ -80,12 +107,6 @@ impl StoryDate {
     pub fn display(&self, format: &DateFormat) -> String {
         format.format(self.day)
     }
-}
-
-fn impossible_date_message(text: &str) -> String {
-    format!(
-        "\"{text}\" is not a real date; write dates as YYYY-MM-DD, like 2022-02-09, or with a time and zone, like 2022-02-09T10:30:00+01:00"
-    )
 }
 
 /// A validated strftime-style pattern such as `%-d %B %Y`.
@@ -136,17 +157,13 @@ mod tests {
 
     #[test]
     fn refuses_impossible_dates_and_missing_zones() {
-        assert!(
-            StoryDate::parse("2022-02-31")
-                .unwrap_err()
-                .contains("not a real date")
-        );
+        let impossible = StoryDate::parse("2022-02-31").unwrap_err();
+        assert!(matches!(impossible, DateError::NotADate(_)));
+        assert!(impossible.to_string().contains("not a real date"));
         assert!(StoryDate::parse("09.02.22").is_err());
-        assert!(
-            StoryDate::parse("2022-02-09T10:00:00")
-                .unwrap_err()
-                .contains("no time zone")
-        );
+        let zoneless = StoryDate::parse("2022-02-09T10:00:00").unwrap_err();
+        assert!(matches!(zoneless, DateError::NoTimeZone(_)));
+        assert!(zoneless.to_string().contains("no time zone"));
     }
 
     #[test]

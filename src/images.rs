@@ -7,11 +7,12 @@
 //! does not know) has no size; the default theme then falls back to a CSS `aspect-ratio`.
 
 use std::collections::HashMap;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-use crate::build::STATIC_DIR;
-use crate::content::Site;
+use crate::layout::STATIC_DIR;
+use crate::model::Site;
+use crate::url::{percent_decoded, stays_inside};
 
 /// Width and height in pixels.
 pub type Size = (u32, u32);
@@ -68,43 +69,14 @@ impl ImageSizes {
             .cloned()
             .or_else(|| {
                 let inside = Path::new(decoded.trim_start_matches('/'));
-                let plain = inside
-                    .components()
-                    .all(|component| matches!(component, Component::Normal(_)));
-                plain.then(|| self.static_dir.as_ref().map(|dir| dir.join(inside)))?
+                stays_inside(inside)
+                    .then(|| self.static_dir.as_ref().map(|dir| dir.join(inside)))?
             })?;
         let size = imagesize::size(file).ok()?;
         let width = u32::try_from(size.width).ok()?;
         let height = u32::try_from(size.height).ok()?;
         (width > 0 && height > 0).then_some((width, height))
     }
-}
-
-/// `%20` and other percent escapes decoded (invalid ones kept as written).
-fn percent_decoded(path: &str) -> String {
-    if !path.contains('%') {
-        return path.to_string();
-    }
-    let bytes = path.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut index = 0;
-    while index < bytes.len() {
-        let escaped = (bytes[index] == b'%')
-            .then(|| path.get(index + 1..index + 3))
-            .flatten()
-            .and_then(|hex| u8::from_str_radix(hex, 16).ok());
-        match escaped {
-            Some(byte) => {
-                out.push(byte);
-                index += 3;
-            }
-            None => {
-                out.push(bytes[index]);
-                index += 1;
-            }
-        }
-    }
-    String::from_utf8(out).unwrap_or_else(|_| path.to_string())
 }
 
 #[cfg(test)]

@@ -1,41 +1,64 @@
-//! byline: a static-site generator for newsrooms that publish fact-checked investigative story series.
+//! byline: a static-site generator for newsrooms that publish fact-checked investigative story
+//! series.
 //!
-//! The build is a pipeline of plain stages, each in its own module, each taking owned data from
-//! the stage before and handing owned data to the next:
+//! Every command runs one pipeline of plain stages ([`pipeline`]), each taking owned data from
+//! the stage before:
 //!
 //! ```text
-//! config::load      site.yaml                      -> SiteConfig
-//! content::load     content/**.md (front_matter)   -> Site (validated series and stories)
-//! render::render    Site + theme (markdown, templates) -> Vec<OutputFile>
-//!                   (outputs: JSON-LD, feed, sitemap and ledger data for the pages)
-//! output::publish   Vec<OutputFile> + static files -> public/ (swapped in only on success)
+//! read      site.yaml, content/**.md        config, source   -> parsed files, texts scanned
+//! validate  parsed files                    validate         -> model::Site (every valid story)
+//! index     Site + Edition                  index, routes    -> listings, pages and their paths
+//! check     Site + index + static files     checks           -> every finding (diag::Diagnostic)
+//! render    Site + index + theme            render, outputs  -> pages and feeds (OutputFile)
+//! publish   pages + static files            publish          -> public/, swapped in on success
 //! ```
 //!
-//! `build` strings the stages together; `serve` keeps the same stages' results in memory for a
-//! live preview; `cli` turns command-line flags into settings. Every
-//! problem any stage finds is a [`diagnostic::Diagnostic`], and stages report all they find, not
-//! just the first.
+//! `check` stops after the check stage, `build` goes on to publish, `serve` keeps the checked
+//! site in memory and re-runs what an edit touches. Module names say what each touches:
+//!
+//! - the disk: [`source`] (content files), [`site_files`] (what may be read), [`images`]
+//!   (pixel sizes), [`theme`] (theme files, templates, strings), [`publish`] (the output
+//!   folder), [`scaffold`] (new sites and stories);
+//! - the model: [`config`] (site.yaml), [`model`], [`validate`], [`index`], [`routes`],
+//!   [`dates`], [`yaml`] (the only module that names the YAML crate);
+//! - the checks: [`checks`], [`diag`] (the one `Diagnostic` type, its codes, the report
+//!   formats);
+//! - HTML and other output: [`markdown`], [`render`], [`outputs`] (JSON-LD, feeds, sitemaps,
+//!   ledger data), [`escape`] (the one escaper);
+//! - plumbing: [`settings`] (the validated command-line settings), [`layout`] (folder names,
+//!   site paths of byline's own pages), [`url`], [`parallel`] (the one place work runs in
+//!   parallel), [`pipeline`], [`serve`], [`cli`].
+//!
+//! No top-level module imports one that imports it back (`tests/module_cycles.rs` fails on a
+//! cycle).
 
 // Problems travel as `Diagnostic` values (path, position, code, message, hint) in `Err`. They
 // are the cold path and are collected, not propagated in hot loops, so their size is no cost.
 #![allow(clippy::result_large_err)]
 
-pub mod build;
 pub mod checks;
 pub mod cli;
 pub mod config;
-pub mod content;
-pub mod dates;
-pub mod diagnostic;
-pub mod front_matter;
+mod dates;
+pub mod diag;
+pub mod escape;
 pub mod images;
+pub mod index;
+mod layout;
 pub mod markdown;
-pub mod output;
-pub mod outputs;
+pub mod model;
+mod outputs;
+mod parallel;
+pub mod pipeline;
+mod publish;
 pub mod render;
-pub mod report;
-pub mod scaffold;
-pub mod serve;
-pub mod site_files;
-pub mod templates;
+mod routes;
+mod scaffold;
+mod serve;
+pub mod settings;
+mod site_files;
+pub mod source;
 pub mod theme;
+pub mod url;
+pub mod validate;
+mod yaml;

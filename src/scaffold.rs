@@ -4,7 +4,9 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::content::{CONTENT_DIR, PLACEHOLDER_MARK, slugify};
+use crate::layout::CONTENT_DIR;
+use crate::url::slugify;
+use crate::validate::PLACEHOLDER_MARK;
 
 /// What went wrong while scaffolding, in words for the person at the keyboard.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]

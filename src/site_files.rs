@@ -12,7 +12,7 @@ use std::path::Path;
 
 use walkdir::DirEntry;
 
-use crate::diagnostic::{Diagnostic, codes};
+use crate::diag::{Code, Diagnostic};
 
 /// The largest story or series file byline reads (10 MiB). A long investigation is a few
 /// hundred kilobytes of Markdown; a file this large is a pasted image or data dump, and it
@@ -29,8 +29,8 @@ pub fn refused(root: &Path, entry: &DirEntry) -> Option<Diagnostic> {
             Err(_) => String::new(),
         };
         return Some(
-            Diagnostic::error(
-                codes::SYMLINK,
+            Diagnostic::new(
+                Code::Symlink,
                 shown,
                 format!(
                     "this is a symbolic link{target}; byline does not follow links, so nothing it points to is published"
@@ -46,8 +46,8 @@ pub fn refused(root: &Path, entry: &DirEntry) -> Option<Diagnostic> {
         return None;
     }
     Some(
-        Diagnostic::error(
-            codes::FILE_READ,
+        Diagnostic::new(
+            Code::FileRead,
             shown,
             "this is not a regular file (a named pipe, socket or device), so byline does not read it",
         )
@@ -59,8 +59,8 @@ pub fn refused(root: &Path, entry: &DirEntry) -> Option<Diagnostic> {
 /// [`MAX_SOURCE_BYTES`].
 pub fn too_large(path: &Path, bytes: u64) -> Option<Diagnostic> {
     (bytes > MAX_SOURCE_BYTES).then(|| {
-        Diagnostic::error(
-            codes::FILE_TOO_LARGE,
+        Diagnostic::new(
+            Code::FileTooLarge,
             path,
             format!(
                 "this file is {:.1} MB, more than the {} MB byline reads for one story",
@@ -75,6 +75,42 @@ pub fn too_large(path: &Path, bytes: u64) -> Option<Diagnostic> {
     })
 }
 
+/// The text of the content file at `full_path` (`shown` in messages), or why it cannot be
+/// used: it cannot be read (it vanished, no permission), it is larger than
+/// [`MAX_SOURCE_BYTES`], or it is not UTF-8. At most one byte more than the limit is
+/// read, even from a file that grows while it is read.
+pub fn read_source_text(full_path: &Path, shown: &Path) -> Result<String, Diagnostic> {
+    use std::io::Read;
+    let cannot_read = |error: std::io::Error| {
+        Diagnostic::new(
+            Code::FileRead,
+            shown,
+            format!("cannot read this file: {error}"),
+        )
+        .with_hint("check that the file still exists and that byline may read it (its permissions)")
+    };
+    let mut file = std::fs::File::open(full_path).map_err(cannot_read)?;
+    let expected = file.metadata().map(|meta| meta.len()).unwrap_or(0);
+    if let Some(diagnostic) = too_large(shown, expected) {
+        return Err(diagnostic);
+    }
+    let mut bytes = Vec::with_capacity(expected as usize);
+    (&mut file)
+        .take(MAX_SOURCE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(cannot_read)?;
+    if let Some(diagnostic) = too_large(shown, bytes.len() as u64) {
+        return Err(diagnostic);
+    }
+    String::from_utf8(bytes).map_err(|error| {
+        let valid = &error.as_bytes()[..error.utf8_error().valid_up_to()];
+        let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
+        Diagnostic::new(Code::FileRead, shown, "this file is not UTF-8 text")
+            .at(line, 1)
+            .with_hint("save it as UTF-8 in your editor")
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -84,7 +120,7 @@ mod tests {
         let path = Path::new("content/a.md");
         assert!(too_large(path, MAX_SOURCE_BYTES).is_none());
         let diagnostic = too_large(path, 50 * 1024 * 1024).unwrap();
-        assert_eq!(diagnostic.code, codes::FILE_TOO_LARGE);
+        assert_eq!(diagnostic.code, Code::FileTooLarge);
         assert!(
             diagnostic.message.starts_with("this file is 50.0 MB"),
             "{}",
@@ -105,7 +141,7 @@ mod tests {
             .arg(root.join("folder/pipe.md"))
             .status()
             .is_ok_and(|status| status.success());
-        let found: Vec<(String, Option<&'static str>)> = walkdir::WalkDir::new(root)
+        let found: Vec<(String, Option<Code>)> = walkdir::WalkDir::new(root)
             .sort_by_file_name()
             .into_iter()
             .map(Result::unwrap)
@@ -117,16 +153,16 @@ mod tests {
         assert!(found.contains(&("file.md".to_string(), None)), "{found:?}");
         assert!(found.contains(&("folder".to_string(), None)), "{found:?}");
         assert!(
-            found.contains(&("link.md".to_string(), Some(codes::SYMLINK))),
+            found.contains(&("link.md".to_string(), Some(Code::Symlink))),
             "{found:?}"
         );
         assert!(
-            found.contains(&("dangling.md".to_string(), Some(codes::SYMLINK))),
+            found.contains(&("dangling.md".to_string(), Some(Code::Symlink))),
             "{found:?}"
         );
         if fifo {
             assert!(
-                found.contains(&("pipe.md".to_string(), Some(codes::FILE_READ))),
+                found.contains(&("pipe.md".to_string(), Some(Code::FileRead))),
                 "{found:?}"
             );
         }

@@ -2,7 +2,8 @@
 //! playwright-core) opens a story served by `byline serve`; the test changes the story's
 //! Markdown on disk; the page must reload itself and show the new text, without the test
 //! navigating: in place (its new body swapped in) for a page without scripts of its own, as a
-//! new document for a page with an embedded script or after the server restarted.
+//! new document for a page with an embedded script or after the server restarted. A mistake the
+//! check stage finds (a broken link) appears in the page's overlay the same way.
 //!
 //! Needs Chromium (`/usr/bin/chromium`, or the path in `BYLINE_CHROMIUM`), Node and
 //! `npm ci` in tests/browser. Without them the test is skipped with the reason printed, unless
@@ -80,6 +81,29 @@ fn edit_while_the_browser_watches(
     embed_script: bool,
     expected: Shown,
 ) {
+    let new_text = "A paragraph written while the browser was watching.";
+    edit_and_watch(
+        server_args,
+        driver_args,
+        restart,
+        embed_script,
+        expected,
+        new_text,
+        new_text,
+    );
+}
+
+/// [`edit_while_the_browser_watches`], appending `edit` to the story and waiting for the page
+/// to show `shown`.
+fn edit_and_watch(
+    server_args: &[&str],
+    driver_args: &[&str],
+    restart: bool,
+    embed_script: bool,
+    expected: Shown,
+    edit: &str,
+    shown_text: &str,
+) {
     let Some((chromium, driver_dir)) = browser_setup() else {
         return;
     };
@@ -96,12 +120,11 @@ fn edit_while_the_browser_watches(
     }
     let mut server = Server::start(&site, server_args);
     let url = server.url("/decision-machines/twitter-cuts-ties/");
-    let new_text = "A paragraph written while the browser was watching.";
 
     let mut driver = Driver(
         Command::new("node")
             .arg(driver_dir.join("reload.mjs"))
-            .args(["--url", &url, "--expect", new_text, "--chromium"])
+            .args(["--url", &url, "--expect", shown_text, "--chromium"])
             .arg(&chromium)
             .args(["--timeout", &PATIENCE.as_millis().to_string()])
             .args(driver_args)
@@ -139,7 +162,7 @@ fn edit_while_the_browser_watches(
 
     // The edit, on disk, as an editor would save it.
     let markdown = std::fs::read_to_string(&path).unwrap();
-    std::fs::write(&path, format!("{markdown}\n{new_text}\n")).unwrap();
+    std::fs::write(&path, format!("{markdown}\n{edit}\n")).unwrap();
 
     let shown = next_line(&server, "SHOWN");
     let how = match expected {
@@ -180,4 +203,17 @@ fn page_behind_a_reverse_proxy_path_reloads_itself() {
 #[test]
 fn page_served_over_ipv6_reloads_itself() {
     edit_while_the_browser_watches(&["--bind", "::1"], &[], false, false, Shown::InPlace);
+}
+
+#[test]
+fn a_broken_link_appears_in_the_page_overlay() {
+    edit_and_watch(
+        &[],
+        &[],
+        false,
+        false,
+        Shown::InPlace,
+        "See [the follow-up](/decision-machines/not-written-yet/).",
+        "error[E-LINK-BROKEN]: the link to /decision-machines/not-written-yet/ goes nowhere",
+    );
 }

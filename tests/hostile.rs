@@ -440,25 +440,26 @@ fn an_unreadable_file_is_named_with_the_system_error() {
 
 #[test]
 fn a_file_that_vanishes_after_discovery_is_named() {
-    use byline::content::{ParsedSource, SourceFile, SourceKind, read_source};
+    use byline::diag::Code;
+    use byline::source::{Keep, ParsedSource, SourceFile, SourceKind, read};
     // Discovery found it; it was deleted before it could be read (an editor's rename-save, a
     // `git checkout` running beside the build).
     let site = site_with_unrelated_error();
-    let (sources, _) = byline::content::discover(&site.root).unwrap();
+    let (sources, _) = byline::source::discover(&site.root).unwrap();
     assert!(sources.iter().any(|s| s.path.ends_with("unrelated.md")));
     site.remove(UNRELATED);
     let vanished = sources
         .iter()
         .find(|s| s.path.ends_with("unrelated.md"))
         .unwrap();
-    let (parsed, found) = read_source(&site.root, vanished);
+    let (parsed, found) = read(&site.root, vanished, Keep::Text);
     assert!(matches!(parsed, ParsedSource::Failed));
     assert_eq!(found.len(), 1, "{found:?}");
-    assert_eq!(found[0].code, "E-FILE-READ");
+    assert_eq!(found[0].code, Code::FileRead);
     assert_eq!(found[0].path, std::path::Path::new(UNRELATED));
     assert!(found[0].message.contains("cannot read this file"));
     // A series index just the same.
-    let (_, found) = read_source(
+    let (_, found) = read(
         &site.root,
         &SourceFile {
             path: "content/gone/_index.md".into(),
@@ -466,6 +467,7 @@ fn a_file_that_vanishes_after_discovery_is_named() {
                 series_dir: "gone".into(),
             },
         },
+        Keep::Text,
     );
-    assert_eq!(found[0].code, "E-FILE-READ");
+    assert_eq!(found[0].code, Code::FileRead);
 }

@@ -1,6 +1,5 @@
 //! Property tests through byline's real pipeline (the pure functions have their own, with many
-//! more cases, beside the code: `templates::escape_html`, `jsonld`, `feeds::xml_text`,
-//! `content::slugify`).
+//! more cases, beside the code: `escape`, `jsonld`, `url::slugify`).
 //!
 //! - Any text in a story's title, summary, image caption and credit, topic, correction, claim
 //!   and claimant comes out of every output as the same text: in the HTML page as a parser reads
@@ -16,15 +15,19 @@ mod common;
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use byline::build;
+use std::sync::Arc;
+
 use byline::config;
-use byline::content::{self, ContentOptions, ParsedSource, ParsedStory, StoryBody};
-use byline::front_matter;
+use byline::escape::{xml_attribute_text, xml_text};
 use byline::images::ImageSizes;
-use byline::outputs::feeds::{xml_attribute_text, xml_text};
-use byline::render::{BodyOutput, SiteIndex, SiteView};
-use byline::templates::Templates;
+use byline::index::SiteIndex;
+use byline::model::Edition;
+use byline::pipeline;
+use byline::render::{BodyRenderer, SiteView};
+use byline::source::front_matter;
+use byline::source::{self, Keep, ParsedSource, ParsedStory};
 use byline::theme::{DEFAULT_THEME, Theme};
+use byline::validate;
 use common::{TestSite, fixture_path, snapshot};
 use proptest::prelude::*;
 use proptest::test_runner::TestCaseError;
@@ -216,28 +219,23 @@ fn render_in_process(text: &str) -> Result<BTreeMap<String, String>, TestCaseErr
         file_stem: "probe".into(),
         bundle: None,
         front: Box::new(front),
-        body: StoryBody::Markdown(document.body.to_string()),
-        body_first_line: document.body_first_line,
+        body: source::body(document.body, document.body_first_line, Keep::Text),
     })];
-    let options = ContentOptions {
-        include_drafts: false,
-        include_embargoed: false,
-        now: NOW.parse().expect("a timestamp"),
-    };
-    let (site, findings) = content::assemble(config, parsed, options);
+    let (site, findings) = validate::assemble(config, parsed);
     prop_assert!(findings.is_empty(), "{findings:?}");
     let theme = Theme::load(&fixture, DEFAULT_THEME).expect("the default theme");
-    let templates = Templates::compile(&theme).expect("the default theme compiles");
-    let images = ImageSizes::default();
-    let texts = build::render_markdown(&site, BodyOutput::Html, &images);
-    let index = SiteIndex::new(&site);
-    let view = SiteView::new(
+    let templates = pipeline::compile(&theme, &site.config).expect("the default theme compiles");
+    let now = NOW.parse().expect("a timestamp");
+    let edition = Edition::published(now, false);
+    let index = SiteIndex::new(&site, &edition);
+    let bodies = BodyRenderer::new(
         &site,
-        texts.stories.iter().map(|body| &**body).collect(),
-        texts.series.iter().collect(),
-        &index,
-        &images,
+        &edition,
+        Arc::new(ImageSizes::default()),
+        templates.strings(),
+        None,
     );
+    let view = SiteView::new(&site, &index, &bodies, now);
     let mut files = BTreeMap::new();
     for page in view.pages() {
         let file = view

@@ -8,17 +8,18 @@
 
 use std::path::{Path, PathBuf};
 
-use byline::build::{self, SiteOptions};
 use byline::checks::EmbargoAudit;
 use byline::config::{self, SiteConfig};
-use byline::content::{
-    self, ContentOptions, ParsedSeries, ParsedSource, ParsedStory, StoryBody, resolve_against,
-};
-use byline::diagnostic::Diagnostic;
-use byline::front_matter;
-use byline::markdown::{self, MarkdownOptions, RenderContext, split_caption_credit};
-use byline::render::{BodyOutput, SiteIndex};
-use byline::report::{self, Format};
+use byline::diag::Diagnostic;
+use byline::diag::report::{self, Format};
+use byline::markdown::{self, MarkdownOptions, RenderContext, Words, split_caption_credit};
+use byline::pipeline;
+use byline::render::SiteView;
+use byline::settings::Settings;
+use byline::source::front_matter;
+use byline::source::{self, Keep, ParsedSeries, ParsedSource, ParsedStory};
+use byline::url::resolve_against;
+use byline::validate;
 
 /// The build time of every run, so an input behaves the same on every run.
 const NOW: &str = "2024-01-31T12:00:00Z";
@@ -39,7 +40,7 @@ fn fixture() -> PathBuf {
 }
 
 /// `front_matter` target: any text as a story and as a series' `_index.md`, through
-/// front-matter splitting, parsing and validation (`content::assemble`, which decides what is
+/// front-matter splitting, parsing and validation (`validate::assemble`, which decides what is
 /// required and checks dates, names, slugs and funders). `config` is the fixture's site.yaml
 /// (see [`fixture_config`]).
 pub fn front_matter(data: &[u8], config: &SiteConfig) {
@@ -66,8 +67,7 @@ pub fn front_matter(data: &[u8], config: &SiteConfig) {
             file_stem: "fuzzed".into(),
             bundle: None,
             front: Box::new(front),
-            body: StoryBody::Markdown(document.body.to_string()),
-            body_first_line: document.body_first_line,
+            body: source::body(document.body, document.body_first_line, Keep::Text),
         })
     };
     let mut parsed = Vec::new();
@@ -87,19 +87,13 @@ pub fn front_matter(data: &[u8], config: &SiteConfig) {
                 path: series_path.to_path_buf(),
                 series_dir: "inquiry".into(),
                 front,
-                body: document.body.to_string(),
-                body_first_line: document.body_first_line,
+                description: source::body(document.body, document.body_first_line, Keep::Text),
             }));
         }
         Err(finding) => assert_inside(&finding, lines),
     }
 
-    let options = ContentOptions {
-        include_drafts: false,
-        include_embargoed: false,
-        now: NOW.parse().expect("a valid timestamp"),
-    };
-    let (site, findings) = content::assemble(config.clone(), parsed, options);
+    let (site, findings) = validate::assemble(config.clone(), parsed);
     findings.iter().for_each(|f| assert_inside(f, lines));
     for story in &site.stories {
         assert!(
@@ -139,15 +133,12 @@ pub fn markdown(data: &[u8]) {
         first_line: BODY_FIRST_LINE,
         rewrite_url: Some(&rewrite),
         image_size: Some(&image_size),
+        words: Words::ENGLISH,
     };
 
-    let rendered = markdown::render(&body, &context);
+    let rendered = markdown::render(&body, &context).scan;
     let scanned = markdown::scan(&body, &context);
-    assert!(scanned.html.is_empty());
-    assert_eq!(scanned.headings, rendered.headings);
-    assert_eq!(scanned.links, rendered.links);
-    assert_eq!(scanned.images, rendered.images);
-    assert_eq!(scanned.first_paragraph, rendered.first_paragraph);
+    assert_eq!(scanned, rendered);
 
     let last_line = BODY_FIRST_LINE + body.matches('\n').count();
     let inside = |line: usize, column: usize| {
@@ -212,14 +203,11 @@ impl StorySite {
     /// rendered through the default theme and audited for embargo leaks.
     pub fn story(&self, data: &[u8]) {
         std::fs::write(&self.story, data).expect("the story file is writable");
-        let options = SiteOptions {
-            include_drafts: false,
-            include_embargoed: false,
-            base_url: None,
-            safe_html: false,
+        let settings = Settings {
             now: NOW.parse().expect("a valid timestamp"),
+            ..Settings::new(&self.root)
         };
-        let checked = match build::check(&self.root, &options, BodyOutput::Html) {
+        let checked = match pipeline::check(&settings, Keep::Text) {
             Ok(checked) => checked,
             Err(failure) => panic!("the fixture site became unreadable: {failure:?}"),
         };
@@ -233,16 +221,19 @@ impl StorySite {
         for format in [Format::Human, Format::Json, Format::Github] {
             report::render(&checked.diagnostics, format, &self.root, false);
         }
-        let (false, Some(templates)) = (checked.has_errors(), &checked.templates) else {
+        let (false, Some(loaded), Some(bodies)) = (
+            checked.has_errors(),
+            &checked.theme,
+            checked.body_renderer(),
+        ) else {
             return;
         };
 
-        let index = SiteIndex::new(&checked.site);
-        let view = checked.view(&index);
-        let audit = EmbargoAudit::new(&checked.site.withheld);
+        let view = SiteView::new(&checked.site, &checked.index, &bodies, settings.now);
+        let audit = EmbargoAudit::new(&checked.site, &checked.edition);
         for page in view.pages() {
             let file = view
-                .render(templates, page)
+                .render(&loaded.templates, page)
                 .unwrap_or_else(|error| panic!("{page:?} does not render: {error:?}"));
             audit.scan(Path::new(&file.path), &file.contents);
             if file.path.ends_with(".xml")

@@ -351,9 +351,9 @@ impl<'a, I: Iterator<Item = Event<'a>>> Iterator for HighlightCode<'a, I> {
             Some(spans) => {
                 let mut html = String::with_capacity(spans.len() + 2 * language.len() + 80);
                 html.push_str("<pre class=\"code hl-code\" tabindex=\"0\" data-lang=\"");
-                super::escape_attribute(&mut html, language);
+                crate::escape::push_html_attribute(&mut html, language);
                 html.push_str("\"><code class=\"language-");
-                super::escape_attribute(&mut html, language);
+                crate::escape::push_html_attribute(&mut html, language);
                 html.push_str("\">");
                 html.push_str(&spans);
                 html.push_str("</code></pre>\n");

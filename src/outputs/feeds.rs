@@ -5,11 +5,11 @@
 //! Why a template and not a feed crate: every other page of the site is a template a newsroom
 //! can override, and a feed is no different (a site may add its own elements or an XSL
 //! stylesheet). The template is rendered with XML autoescaping, which escapes `& < > " '` in
-//! every value; what escaping cannot fix is settled here by [`xml_text`], so that a feed reader
+//! every value; what escaping cannot fix is settled here by [`escape::xml_text`], so that a feed reader
 //! reads back exactly the text prepared: characters XML 1.0 forbids outright (most ASCII
 //! control characters) are removed, and line breaks are written as `\n`, which is how every XML
 //! parser reads `\r\n` and a lone `\r`. In an attribute a parser also reads tabs and line
-//! breaks as spaces, so [`xml_attribute_text`] writes them as spaces. The tests parse every
+//! breaks as spaces, so [`escape::xml_attribute_text`] writes them as spaces. The tests parse every
 //! feed with an XML parser.
 //!
 //! Entries carry the story's full body as `type="html"` content with every link and image made
@@ -20,13 +20,12 @@
 use serde::Serialize;
 
 use crate::config::SiteConfig;
-use crate::content::{Correction, Story, person_url};
 use crate::dates::StoryDate;
+use crate::escape::{self, xml_attribute_text, xml_text};
+use crate::layout::person_url;
+use crate::model::{Correction, Story};
 use crate::outputs::{absolute_link, last_changed};
-use crate::templates::escape_html;
-
-/// The most entries a feed holds: the latest ones.
-pub const FEED_ENTRIES: usize = 50;
+use crate::theme::Strings;
 
 /// A person or organisation credited in a feed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -158,19 +157,21 @@ pub fn correction_entry(
     correction: &Correction,
     anchor: &str,
     date_display: &str,
+    strings: &Strings,
 ) -> Entry {
     let story_link = config.absolute_url(&story.url);
     let link = format!("{story_link}#{anchor}");
     let date = &correction.date;
     let content = format!(
-        "<p><strong>Correction, {}:</strong> {}</p>\n<p>To: <a href=\"{}\">{}</a></p>",
-        escape_html(date_display),
-        escape_html(&correction.text),
-        escape_html(&story_link),
-        escape_html(&story.title),
+        "<p><strong>{}</strong> {}</p>\n<p>{} <a href=\"{}\">{}</a></p>",
+        escape::html(&strings.say("feed.correction_heading", &[("date", date_display)])),
+        escape::html(&correction.text),
+        escape::html(&strings.say("feed.correction_story", &[])),
+        escape::html(&story_link),
+        escape::html(&story.title),
     );
     Entry {
-        title: xml_text(&format!("Correction: {}", story.title)),
+        title: xml_text(&strings.say("feed.correction_title", &[("title", &story.title)])),
         id: link.clone(),
         link,
         published: date.rfc3339(),
@@ -180,37 +181,6 @@ pub fn correction_entry(
         summary: xml_text(&correction.text),
         content: xml_text(&content),
     }
-}
-
-/// `text` as an XML parser reads it back from element content: without the characters XML 1.0
-/// does not allow even escaped (ASCII control characters other than tab, line feed and carriage
-/// return, U+FFFE and U+FFFF; front matter can hold them, as YAML escapes like `"\x01"`), and
-/// with `\r\n` and a lone `\r` written as `\n`, as XML parsers read them anyway.
-pub fn xml_text(text: &str) -> String {
-    let allowed = |c: char| !(c.is_control() && c < '\u{80}' && !matches!(c, '\t' | '\n' | '\r'));
-    let allowed = |c: char| allowed(c) && c != '\u{FFFE}' && c != '\u{FFFF}';
-    if !text.contains('\r') && text.chars().all(allowed) {
-        return text.to_string();
-    }
-    let mut out = String::with_capacity(text.len());
-    let mut characters = text.chars().peekable();
-    while let Some(c) = characters.next() {
-        match c {
-            '\r' => {
-                characters.next_if_eq(&'\n');
-                out.push('\n');
-            }
-            c if allowed(c) => out.push(c),
-            _ => {}
-        }
-    }
-    out
-}
-
-/// `text` as an XML parser reads it back from an attribute value: [`xml_text`], with tabs and
-/// line breaks as spaces (attribute-value normalization).
-pub fn xml_attribute_text(text: &str) -> String {
-    xml_text(text).replace(['\t', '\n'], " ")
 }
 
 /// `html` (a page's body, as rendered for the page at site path `page_url`) with the URLs of
@@ -336,59 +306,6 @@ mod tests {
             absolute_html(&config, "/s/", "<a href=\"/x"),
             "<a href=\"https://news.example.org/x"
         );
-    }
-
-    /// The characters XML 1.0 allows in a document (its `Char` production).
-    fn is_xml_char(c: char) -> bool {
-        matches!(
-            c,
-            '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..
-        )
-    }
-
-    proptest::proptest! {
-        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(512))]
-
-        /// Whatever the front matter holds, an XML parser reads back exactly what [`xml_text`]
-        /// and [`xml_attribute_text`] return (escaped as the templates escape it), and they
-        /// drop nothing but the characters their documentation names.
-        #[test]
-        fn xml_text_is_what_a_parser_reads_back(
-            text in r"(.|\PC|[\x00-\x1F\x7F-\x9F\u{FFFE}\u{FFFF}\u{FEFF}]|\r\n|]]>|&#0;){0,16}"
-        ) {
-            let element = xml_text(&text);
-            let attribute = xml_attribute_text(&text);
-            proptest::prop_assert!(element.chars().all(is_xml_char), "{element:?}");
-            proptest::prop_assert_eq!(xml_text(&element), element.clone());
-            // What is documented to go: ASCII control characters other than tab and line
-            // breaks (DEL too, which XML allows but discourages), U+FFFE and U+FFFF. Line
-            // breaks are left out of the comparison: they come back as `\n`.
-            let dropped = |c: char| {
-                (c.is_ascii_control() && c != '\t') || matches!(c, '\u{FFFE}' | '\u{FFFF}')
-            };
-            let kept = |text: &str| -> String { text.chars().filter(|&c| !dropped(c)).collect() };
-            proptest::prop_assert_eq!(kept(&element), kept(&text));
-
-            let document = format!(
-                "<a t=\"{}\">{}</a>",
-                escape_html(&attribute),
-                escape_html(&element)
-            );
-            let parsed = roxmltree::Document::parse(&document).map_err(|error| {
-                proptest::test_runner::TestCaseError::fail(format!("{error}: {document:?}"))
-            })?;
-            let root = parsed.root_element();
-            proptest::prop_assert_eq!(root.text().unwrap_or(""), element.as_str());
-            proptest::prop_assert_eq!(root.attribute("t"), Some(attribute.as_str()));
-        }
-    }
-
-    #[test]
-    fn xml_text_drops_forbidden_characters_and_writes_line_feeds() {
-        assert_eq!(xml_text("a\u{1}b\tc\nü\u{FFFF}"), "ab\tc\nü");
-        assert_eq!(xml_text("</script> & \"q\""), "</script> & \"q\"");
-        assert_eq!(xml_text("a\r\nb\rc\r\r\n"), "a\nb\nc\n\n");
-        assert_eq!(xml_attribute_text("a\tb\r\nc\u{0}"), "a b c");
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //!
 //! The JSON is built with serde_json (so quotes, backslashes and control characters in the
 //! front matter are escaped as JSON needs) and then made safe for a `<script>` element by
-//! [`script_safe`]: `<`, `>` and `&` become `\u003c`, `\u003e`, `\u0026` (so no `</script>` or
+//! [`escape::json_in_script`]: `<`, `>` and `&` become `\u003c`, `\u003e`, `\u0026` (so no `</script>` or
 //! `<!--` can end or confuse the element), and U+2028/U+2029 become `\u2028`/`\u2029`. Those
 //! characters only ever occur inside JSON strings, where the escapes mean the same text.
 //! Objects are serde_json maps, so keys are sorted and the output is the same on every build.
@@ -16,7 +16,9 @@
 use serde_json::{Map, Value, json};
 
 use crate::config::SiteConfig;
-use crate::content::{Series, Story, person_url, topic_url};
+use crate::escape;
+use crate::layout::{person_url, topic_url};
+use crate::model::{Series, Story};
 use crate::outputs::{absolute_link, last_changed};
 
 /// What the structured data of one story needs besides the story and the site configuration.
@@ -31,7 +33,7 @@ pub struct ArticleInput<'a> {
 }
 
 /// The JSON-LD documents of a story: its `NewsArticle`, then a `ClaimReview` per claim. Each is
-/// already [`script_safe`].
+/// already [`escape::json_in_script`].
 pub fn story_documents(input: &ArticleInput) -> Vec<String> {
     let mut documents = Vec::with_capacity(1 + input.story.claims.len());
     documents.push(to_script(&news_article(input)));
@@ -39,29 +41,8 @@ pub fn story_documents(input: &ArticleInput) -> Vec<String> {
     documents
 }
 
-/// Makes serialized JSON safe inside a `<script>` element (see the module documentation).
-pub fn script_safe(json: &str) -> String {
-    // Most documents hold none of the five (U+2028 and U+2029 start with the byte 0xE2): copy
-    // those whole rather than character by character.
-    if !json.bytes().any(|b| matches!(b, b'<' | b'>' | b'&' | 0xE2)) {
-        return json.to_string();
-    }
-    let mut out = String::with_capacity(json.len() + 16);
-    for c in json.chars() {
-        match c {
-            '<' => out.push_str("\\u003c"),
-            '>' => out.push_str("\\u003e"),
-            '&' => out.push_str("\\u0026"),
-            '\u{2028}' => out.push_str("\\u2028"),
-            '\u{2029}' => out.push_str("\\u2029"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 fn to_script(value: &Value) -> String {
-    script_safe(&value.to_string())
+    escape::json_in_script(&value.to_string())
 }
 
 /// A schema.org object of type `kind`, to which fields are added.
@@ -283,7 +264,7 @@ mod tests {
     fn script_safe_json_cannot_end_the_script_element() {
         let hostile = "</script><script>alert(1)</script> <!-- \"q\" & ü \u{2028}\u{2029} \\";
         let json = Value::from(hostile).to_string();
-        let safe = script_safe(&json);
+        let safe = escape::json_in_script(&json);
         for forbidden in ['<', '>', '&', '\u{2028}', '\u{2029}'] {
             assert!(!safe.contains(forbidden), "{forbidden:?} in {safe}");
         }
@@ -305,8 +286,8 @@ mod tests {
     /// `<script>` element's worth of JSON with nothing that could end or confuse the element,
     /// and reads back as exactly the text the front matter held.
     fn check_documents(text: &str) -> Result<(), proptest::test_runner::TestCaseError> {
-        use crate::content::{Claim, Correction, Credit, Image, Source};
-        use crate::diagnostic::Position;
+        use crate::diag::Position;
+        use crate::model::{Claim, Correction, Credit, Image, Source};
         use proptest::{prop_assert, prop_assert_eq};
 
         let config = crate::outputs::tests::config();

@@ -4,7 +4,8 @@
 use std::collections::HashMap;
 
 use crate::config::SiteConfig;
-use crate::content::{Correction, Story, slugify};
+use crate::model::{Correction, Story};
+use crate::url::slugify;
 
 /// One correction in the ledger: which story and which of its corrections.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -13,14 +14,14 @@ pub struct LedgerEntry {
     pub correction: usize,
 }
 
-/// Every correction of `stories`, newest first; corrections of the same moment in story order
-/// (newest story first), then as written.
-pub fn corrections_newest_first(stories: &[Story]) -> Vec<LedgerEntry> {
-    let mut entries: Vec<LedgerEntry> = stories
+/// Every correction of the stories `shown` (indexes into `stories`, in site order), newest
+/// first; corrections of the same moment in story order (newest story first), then as written.
+pub fn corrections_newest_first(stories: &[Story], shown: &[usize]) -> Vec<LedgerEntry> {
+    let mut entries: Vec<LedgerEntry> = shown
         .iter()
-        .enumerate()
-        .flat_map(|(story, s)| {
-            (0..s.corrections.len()).map(move |correction| LedgerEntry { story, correction })
+        .flat_map(|&story| {
+            (0..stories[story].corrections.len())
+                .map(move |correction| LedgerEntry { story, correction })
         })
         .collect();
     entries.sort_by(|a, b| {
@@ -66,10 +67,10 @@ pub struct FunderStories {
     pub stories: Vec<usize>,
 }
 
-/// Every funder of the registry in its order, then any other funder the stories name (by
-/// name), each with the stories it funded. A story's funders are its own or, when it names
+/// Every funder of the registry in its order, then any other funder the stories `shown` name
+/// (by name), each with the stories it funded. A story's funders are its own or, when it names
 /// none, its series'.
-pub fn funders(config: &SiteConfig, stories: &[Story]) -> Vec<FunderStories> {
+pub fn funders(config: &SiteConfig, stories: &[Story], shown: &[usize]) -> Vec<FunderStories> {
     let mut list: Vec<FunderStories> = config
         .funders
         .iter()
@@ -86,9 +87,9 @@ pub fn funders(config: &SiteConfig, stories: &[Story]) -> Vec<FunderStories> {
         .enumerate()
         .map(|(index, funder)| (funder.name.clone(), index))
         .collect();
-    let mut unlisted: Vec<String> = stories
+    let mut unlisted: Vec<String> = shown
         .iter()
-        .flat_map(|story| &story.funders)
+        .flat_map(|&story| &stories[story].funders)
         .filter(|name| !by_name.contains_key(name.as_str()))
         .cloned()
         .collect();
@@ -103,8 +104,8 @@ pub fn funders(config: &SiteConfig, stories: &[Story]) -> Vec<FunderStories> {
             stories: Vec::new(),
         });
     }
-    for (index, story) in stories.iter().enumerate() {
-        for name in &story.funders {
+    for &index in shown {
+        for name in &stories[index].funders {
             let funder = &mut list[by_name[name.as_str()]];
             if funder.stories.last() != Some(&index) {
                 funder.stories.push(index);
@@ -145,7 +146,7 @@ mod tests {
         let mut b = story("b", "2022-02-01");
         b.corrections = vec![correction("2022-03-03T10:00:00+02:00")];
         let c = story("c", "2022-01-01");
-        let ledger = corrections_newest_first(&[a, b, c]);
+        let ledger = corrections_newest_first(&[a, b, c], &[0, 1, 2]);
         let order: Vec<(usize, usize)> = ledger.iter().map(|e| (e.story, e.correction)).collect();
         assert_eq!(order, [(0, 1), (1, 0), (0, 0)]);
     }
@@ -170,7 +171,7 @@ mod tests {
         a.funders = vec!["Alpha Trust".into(), "Beta".into()];
         let mut b = story("b", "2022-02-01");
         b.funders = vec!["Alpha Trust".into()];
-        let list = funders(&config, &[a, b]);
+        let list = funders(&config, &[a, b], &[0, 1]);
         let summary: Vec<(&str, &str, Option<usize>, &[usize])> = list
             .iter()
             .map(|f| {

@@ -5,8 +5,8 @@
 //! Each function here takes plain data (stories, the site configuration, dates) and returns
 //! plain data or strings; `render` turns them into template values and pages, so feeds and
 //! sitemaps go through the theme like every other page and a site can override them. Nothing
-//! here reads files: everything comes from [`crate::content::Site::stories`], so drafts and
-//! embargoed stories, which never reach that list, appear in none of these outputs.
+//! here reads files: everything comes from the stories of the edition being rendered, so drafts
+//! and embargoed stories, which a build leaves out of it, appear in none of these outputs.
 
 pub mod feeds;
 pub mod jsonld;
@@ -14,8 +14,9 @@ pub mod ledger;
 pub mod sitemaps;
 
 use crate::config::SiteConfig;
-use crate::content::{Story, resolve_against};
 use crate::dates::StoryDate;
+use crate::model::Story;
+use crate::url::{has_scheme, resolve_against};
 
 /// The latest of `dates` (by instant), or None when there are none. Of equal instants the
 /// first wins, so the result does not depend on anything but the order given.
@@ -59,24 +60,8 @@ pub fn absolute_link(config: &SiteConfig, page_url: &str, target: &str) -> Strin
     config.absolute_url(&resolve_against(page_url, target))
 }
 
-/// `https:`, `mailto:`, `data:`...: a scheme is letters, digits, `+ - .` before the first `:`,
-/// which comes before any `/ ? #`.
-fn has_scheme(target: &str) -> bool {
-    let Some(colon) = target.find(':') else {
-        return false;
-    };
-    let scheme = &target[..colon];
-    scheme
-        .chars()
-        .next()
-        .is_some_and(|c| c.is_ascii_alphabetic())
-        && scheme
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
-}
-
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::config;
     use std::path::Path;
@@ -115,14 +100,13 @@ mod tests {
             sources: Vec::new(),
             corrections: Vec::new(),
             claims: Vec::new(),
-            extra: serde_yaml::Value::Null,
-            body: crate::content::StoryBody::Markdown(String::new()),
-            body_first_line: 1,
+            extra: crate::yaml::FreeValue::Null,
+            body: crate::source::body("", 1, crate::source::Keep::Text),
         }
     }
 
-    fn correction(day: &str) -> crate::content::Correction {
-        crate::content::Correction {
+    fn correction(day: &str) -> crate::model::Correction {
+        crate::model::Correction {
             date: date(day),
             text: day.to_string(),
         }

@@ -8,9 +8,9 @@ use jiff::{SignedDuration, Timestamp};
 use serde::Serialize;
 
 use crate::config::SiteConfig;
-use crate::content::Story;
 use crate::dates::StoryDate;
-use crate::outputs::feeds::xml_text;
+use crate::escape::xml_text;
+use crate::model::Story;
 
 /// How far back the news sitemap looks from the build time.
 pub const NEWS_WINDOW: SignedDuration = SignedDuration::from_hours(48);
@@ -52,15 +52,14 @@ pub struct NewsPublication {
     pub language: String,
 }
 
-/// Indexes of the stories (given newest first) published within [`NEWS_WINDOW`] before `now`,
-/// none after it, at most [`NEWS_MAX`].
-pub fn news_window(stories: &[Story], now: Timestamp) -> Vec<usize> {
+/// Indexes of the stories `shown` (indexes into `stories`, newest first) published within
+/// [`NEWS_WINDOW`] before `now`, none after it, at most [`NEWS_MAX`].
+pub fn news_window(stories: &[Story], shown: &[usize], now: Timestamp) -> Vec<usize> {
     let earliest = now - NEWS_WINDOW;
-    stories
+    shown
         .iter()
-        .enumerate()
-        .filter(|(_, story)| in_news_window(story.date.instant, now, earliest))
-        .map(|(index, _)| index)
+        .copied()
+        .filter(|&index| in_news_window(stories[index].date.instant, now, earliest))
         .take(NEWS_MAX)
         .collect()
 }
@@ -138,7 +137,11 @@ mod tests {
             stories.push(story(&format!("s{minute}"), &time));
         }
         stories.push(story("old", "2022-02-01"));
-        let window = news_window(&stories, at("2022-03-03T00:00:00Z"));
+        let window = news_window(
+            &stories,
+            &(0..stories.len()).collect::<Vec<_>>(),
+            at("2022-03-03T00:00:00Z"),
+        );
         assert_eq!(window.len(), NEWS_MAX);
         assert_eq!(window[0], 1, "the future story is left out");
         assert_eq!(stories[window[NEWS_MAX - 1]].slug, "s100");

@@ -4,37 +4,42 @@
 //!
 //! # Design
 //!
-//! **One model in memory, pages rendered on request.** The site is loaded once with the same
-//! stages as `build` (`build::load_with`: config, content, theme, templates) into a
-//! [`preview::Model`]: the validated `Site`, every story body already rendered to HTML, the
-//! listings (`render::SiteIndex`), the theme and a map from URL to page or file. A request
-//! renders its one page from the model through `render::SiteView`, exactly as `build` renders
-//! it, so every page (story, series, topic, person, their indexes, home, 404) always reflects
-//! the current model; nothing rendered is kept, so nothing can go stale.
+//! **One pipeline, one model in memory, pages rendered on request.** The site is loaded with the
+//! same stages as `build` and `check` ([`crate::pipeline`]: read, validate, index, check) into a
+//! [`preview::Model`]: the validated `Site`, the listings of what a build would publish (which
+//! the checks judge) and of what the preview shows (that, and the stories under embargo), the
+//! theme and a map from URL to page or file. A request renders its one page from the model
+//! through `render::SiteView`, exactly as `build` renders it; story bodies are rendered on
+//! request and kept in a `render::MarkdownCache` by a hash of their text.
+//!
+//! **The preview tells the same truth as `check`.** After every update the preview holds every
+//! finding `byline check` would print for the files as they are (read and validation problems
+//! per file, the site-wide ones, and the check stage's links, credits and files, run again over
+//! the whole site), plus any page that fails to render; every page shows them in an overlay
+//! and the terminal prints what changed.
 //!
 //! **Updates re-read only what changed.** The watcher ([`watch`]) hands over batches of changed
-//! paths. Parsed content files are cached and read again only when a change to them was seen;
-//! rendered Markdown is cached by a hash of its text (`render::MarkdownCache`), also remembering
-//! where each `.md` link pointed, so a body is rendered again only when its text, its URL or a
-//! link target changed. [`preview::Preview::apply`] then takes one of three paths:
+//! paths. Parsed content files are cached and read again only when a change to them was seen.
+//! [`preview::Preview::apply`] then takes one of three paths:
 //!
-//! - *fast path*, for stories that exist and were edited in place (the common save): the files
-//!   are parsed and validated against the site's configuration and series with the same
-//!   `content::assemble` as `build`, swapped into the model, re-sorted, and the listings rebuilt
-//!   (cheap, no I/O); their story pages are test-rendered. On 10,000 stories this takes a few
-//!   milliseconds. A story that appears, disappears (a draft) or changes URL takes the full path,
-//!   because links and listings all over the site change;
+//! - *fast path*, for stories that exist and were edited in place without errors of their own
+//!   (the common save): the files are read and validated against the site's configuration and
+//!   series as the pipeline does, swapped into the model, re-sorted, the listings rebuilt when
+//!   they changed, and the check stage run again; their story pages are test-rendered. A story
+//!   that appears, disappears, changes URL or gets errors takes the full path, because links,
+//!   listings and findings all over the site change;
 //! - *theme path*, for `themes/`: the theme is compiled again and every page is test-rendered
 //!   with it before it replaces the old one;
 //! - *full path*, for everything else (new, deleted and renamed files and folders, a series,
-//!   `site.yaml`): `build::load_with` over the caches, so unchanged files are neither read nor
-//!   rendered again; new and changed stories' pages are test-rendered (all pages when the theme
-//!   or configuration changed).
+//!   `site.yaml`): the pipeline over the caches, so unchanged files are not read again; new and
+//!   changed stories' pages are test-rendered (all pages when the theme or configuration
+//!   changed).
 //!
-//! **Errors never take the preview down.** A version with errors never replaces the model:
-//! pages keep showing the last good version, with an overlay listing the errors exactly as
-//! `build` prints them (`file:line:column: error[CODE]: message`), and the terminal prints them
-//! too. Fixing the file clears the overlay on the next reload.
+//! **Errors never take the preview down.** A version whose files have errors beyond the texts
+//! (a story that would not be published, a broken template) never replaces the model: pages
+//! keep showing the last good version and the overlay says so. Findings of the check stage (a
+//! broken link, a missing credit) do not stop the preview: the page shows the new text with
+//! the findings over it, as `build` would refuse it.
 //!
 //! **Consistency.** The preview sits behind a read-write lock: an update holds the write lock
 //! from start to end, requests render under the read lock, so a page is always rendered from
@@ -69,14 +74,13 @@ mod watch;
 
 use std::io::Write;
 use std::net::{IpAddr, SocketAddr, TcpListener};
-use std::path::PathBuf;
 use std::sync::{Arc, PoisonError, RwLock};
 use std::time::Duration;
 
-use crate::build::SiteOptions;
-use crate::diagnostic::Diagnostic;
+use crate::diag::Diagnostic;
+use crate::diag::report;
+use crate::settings::Settings;
 
-pub use http::site_path;
 use preview::{Preview, Update};
 use reload::Versions;
 use watch::{Batch, SiteWatcher};
@@ -87,14 +91,13 @@ const PORTS_TO_TRY: u16 = 20;
 /// What to serve and how, already validated by the command line.
 #[derive(Debug, Clone)]
 pub struct ServeOptions {
-    pub root: PathBuf,
     pub bind: IpAddr,
     /// 0 lets the system choose a free port.
     pub port: u16,
     /// Open the preview in the default browser.
     pub open: bool,
-    /// How the site is read; `serve` always includes embargoed stories.
-    pub site: SiteOptions,
+    /// How the site is read; `serve` shows embargoed stories as well.
+    pub settings: Settings,
     /// How long the files must be quiet after a change before the preview updates.
     pub debounce: Duration,
 }
@@ -110,21 +113,23 @@ pub enum ServeError {
 
 /// Runs the preview until Ctrl-C.
 pub fn serve(options: ServeOptions) -> Result<(), ServeError> {
-    let root = options.root.canonicalize().map_err(|error| {
+    let root = options.settings.root.canonicalize().map_err(|error| {
         ServeError::Failed(format!(
             "cannot open the site folder {}: {error}",
-            options.root.display()
+            options.settings.root.display()
         ))
     })?;
-    let mut site_options = options.site.clone();
-    site_options.include_embargoed = true;
+    let settings = Settings {
+        root: root.clone(),
+        ..options.settings.clone()
+    };
 
     // Watch first, so nothing saved while the site loads is missed.
     let watcher = SiteWatcher::start(&root, options.debounce)
         .map_err(|error| ServeError::Failed(format!("cannot watch {}: {error}", root.display())))?;
-    let (preview, update) = Preview::load(root.clone(), site_options);
+    let (preview, update) = Preview::load(settings);
     if update.unreadable {
-        return Err(ServeError::Unreadable(update.errors));
+        return Err(ServeError::Unreadable(update.findings));
     }
     report(&update, preview.summary());
     let name = match preview.summary() {
@@ -196,22 +201,21 @@ fn keep_up_to_date(mut watcher: SiteWatcher, preview: &RwLock<Preview>, versions
     }
 }
 
-/// Prints what an update did (for the first load, with what was loaded), and every error the
-/// site has now.
+/// Prints what an update did (for the first load, with what was loaded): the findings it
+/// brought, and how many errors the site has now.
 fn report(update: &Update, loaded: Option<(&str, usize, usize)>) {
     // An archive can carry thousands of the same warning; the terminal shows the first ones and
     // counts the rest, as `byline build` does (`byline check --format json` lists them all).
-    let (warnings, more) =
-        crate::report::limit_warnings(&update.warnings, crate::report::HUMAN_WARNING_LIMIT);
-    crate::cli::print_diagnostics(warnings);
+    let (shown, more) = report::limit_warnings(&update.new_findings, report::HUMAN_WARNING_LIMIT);
+    report::print_lines(shown);
     if let Some(more) = more {
         eprintln!("{more}");
     }
-    if !update.errors.is_empty() {
-        crate::cli::print_diagnostics(&update.errors);
-        let count = update.errors.len();
+    let errors = update.errors().count();
+    if errors > 0 {
+        let count = errors;
         eprintln!(
-            "{count} error{} found: every page of the preview shows {}, over the last good version; fix {} and the pages reload",
+            "{count} error{} found: every page of the preview shows {}; fix {} and the pages reload",
             if count == 1 { "" } else { "s" },
             if count == 1 { "it" } else { "them" },
             if count == 1 { "it" } else { "them" },

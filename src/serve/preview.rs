@@ -8,25 +8,30 @@ use std::path::{Component, Path, PathBuf};
 use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use std::time::{Duration, Instant};
 
-use crate::build::{self, SiteOptions, StaticSource};
-use crate::content::{self, ParsedSource, Site, SourceFile, SourceKind, Story};
-use crate::diagnostic::{Diagnostic, codes};
+use crate::diag::{Code, Diagnostic};
 use crate::images::ImageSizes;
-use crate::markdown::RenderedMarkdown;
-use crate::render::{BodyPage, LinkMap, MarkdownCache, Page, SiteIndex, SiteView, output_path};
-use crate::templates::Templates;
-use crate::theme::{THEMES_DIR, Theme};
+use crate::index::SiteIndex;
+use crate::layout::{CONFIG_FILE, CONTENT_DIR, STATIC_DIR, THEMES_DIR};
+use crate::model::{Edition, Site, Story, story_order};
+use crate::pipeline::{self, LoadedTheme, StaticSource, Timings};
+use crate::render::{BodyRenderer, MarkdownCache, SiteView};
+use crate::routes::Page;
+use crate::settings::Settings;
+use crate::source::{self, Keep, ParsedSource, SourceFile, SourceKind};
+use crate::theme::{Templates, Theme};
+use crate::url::output_path;
+use crate::validate;
 
 /// The site as the preview shows it, and what it knows about the files behind it.
 pub struct Preview {
     /// The site folder, absolute and without symbolic links.
     pub(super) root: PathBuf,
-    options: SiteOptions,
+    settings: Settings,
     sources: SourceCache,
-    markdown: MarkdownCache,
-    /// The last version of the site without errors; None until the site first loads cleanly.
+    markdown: Arc<MarkdownCache>,
+    /// The last version of the site that could be shown; None until the site first loads.
     pub(super) model: Option<Model>,
-    problems: Problems,
+    findings: Findings,
     /// Counts the changes shown so far; pages carry it to know when they are out of date.
     pub(super) version: u64,
 }
@@ -35,14 +40,15 @@ pub struct Preview {
 /// until a file changes.
 pub(super) struct Model {
     pub(super) site: Site,
-    /// Every content file, as `content::discover` classified it.
+    /// Every content file, as `source::discover` classified it.
     known: BTreeMap<PathBuf, SourceKind>,
-    bodies: Vec<Arc<RenderedMarkdown>>,
-    descriptions: Vec<Arc<RenderedMarkdown>>,
-    index: SiteIndex,
-    links: LinkMap,
-    /// Pixel sizes of the site's images (read on first use), for `width`/`height` attributes.
-    images: ImageSizes,
+    /// What a build would publish (drafts only with `--drafts`): the edition the checks judge.
+    published: SiteIndex,
+    /// What the preview shows: that, and the stories under embargo.
+    shown: SiteIndex,
+    edition: Edition,
+    bodies: BodyRenderer,
+    images: Arc<ImageSizes>,
     pub(super) theme: Theme,
     pub(super) templates: Templates,
     /// Story file to its index in `site.stories`.
@@ -53,16 +59,62 @@ pub(super) struct Model {
     pub(super) files: HashMap<String, StaticSource>,
 }
 
+/// What `byline check` would report for the files as they are now, kept by where each finding
+/// comes from so that an edit replaces only what it changed; and the problems only rendering
+/// finds (a template that fails on a page), which `byline build` reports too.
+#[derive(Debug, Default)]
+struct Findings {
+    /// From reading and validating each content file, by file.
+    files: BTreeMap<PathBuf, Vec<Diagnostic>>,
+    /// From what concerns more than one file: site.yaml, the content tree, clashing addresses,
+    /// the theme, the static files.
+    site: Vec<Diagnostic>,
+    /// From the check stage (links, credits, files) over the shown model.
+    texts: Vec<Diagnostic>,
+    /// Pages that fail to render.
+    render: Vec<Diagnostic>,
+    /// The model is older than the files: an edit with errors is held back.
+    held: bool,
+}
+
+impl Findings {
+    fn all(&self) -> Vec<Diagnostic> {
+        let mut all: Vec<Diagnostic> = self
+            .files
+            .values()
+            .flatten()
+            .chain(&self.site)
+            .chain(&self.texts)
+            .chain(&self.render)
+            .cloned()
+            .collect();
+        Diagnostic::sort(&mut all);
+        all.dedup();
+        all
+    }
+
+    /// Whether anything besides the check stage has errors: then the files cannot become a
+    /// version of the preview (a story would go missing or show old fields).
+    fn blocks(&self) -> bool {
+        self.files
+            .values()
+            .flatten()
+            .chain(&self.site)
+            .chain(&self.render)
+            .any(Diagnostic::is_error)
+    }
+}
+
 /// What one update did, for the terminal.
 #[derive(Debug)]
 pub struct Update {
     /// What was looked at again: "1 story", "the theme", "the whole site".
     pub scope: String,
     pub elapsed: Duration,
-    /// Every error the site has now (shown on every page).
-    pub errors: Vec<Diagnostic>,
-    /// Warnings found by this update.
-    pub warnings: Vec<Diagnostic>,
+    /// Every finding the site has now, errors and warnings (the page overlay lists them).
+    pub findings: Vec<Diagnostic>,
+    /// Findings this update brought that were not there before, for the terminal.
+    pub new_findings: Vec<Diagnostic>,
     /// The site could not be read at all (no site.yaml or content/).
     pub unreadable: bool,
     /// More than the pages' HTML may have changed (theme, static or page-bundle files,
@@ -70,21 +122,27 @@ pub struct Update {
     pub full_reload: bool,
 }
 
+impl Update {
+    pub fn errors(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.findings.iter().filter(|d| d.is_error())
+    }
+}
+
 impl Preview {
-    /// Loads the site at `root` (absolute) for the first time.
-    pub fn load(root: PathBuf, options: SiteOptions) -> (Preview, Update) {
+    /// Loads the site of `settings.root` (absolute) for the first time.
+    pub fn load(settings: Settings) -> (Preview, Update) {
         let mut preview = Preview {
-            root,
-            options,
+            root: settings.root.clone(),
+            settings,
             sources: SourceCache::default(),
-            markdown: MarkdownCache::default(),
+            markdown: Arc::new(MarkdownCache::default()),
             model: None,
-            problems: Problems::default(),
+            findings: Findings::default(),
             version: 0,
         };
         let started = Instant::now();
-        let reloaded = preview.reload();
-        let update = preview.update("the whole site", started, reloaded, true);
+        let unreadable = preview.reload();
+        let update = preview.update("the whole site", started, Vec::new(), unreadable, true);
         (preview, update)
     }
 
@@ -92,95 +150,113 @@ impl Preview {
     /// Returns None when nothing the preview shows changed (e.g. a file saved again as it was).
     pub fn apply(&mut self, changed: &[PathBuf]) -> Option<Update> {
         let started = Instant::now();
-        let mut plan = self.plan(changed);
+        let plan = self.plan(changed);
         if plan.is_empty() {
             return None;
         }
         self.sources.forget(changed);
-        let errors_before = self.errors();
+        let before = self.findings();
         let mut scope = String::new();
         let mut shown_changed = true;
-        let reloaded = if plan.full {
+        let mut unreadable = false;
+        if plan.full {
             scope.push_str("the whole site");
-            self.reload()
+            unreadable = self.reload();
         } else {
             shown_changed = plan.statics || plan.reload_only;
-            let mut warnings = Vec::new();
             if plan.theme {
                 scope.push_str("the theme");
                 shown_changed |= self.update_theme();
             }
-            if plan.theme || !plan.stories.is_empty() {
-                // Edits held back by an error are tried again: the fix may be elsewhere.
-                plan.stories.extend(self.problems.files.keys().cloned());
-            }
-            let mut reloaded = None;
+            let mut reloaded = false;
             if !plan.stories.is_empty() {
                 match self.update_stories(&plan.stories) {
-                    Some((found, edited)) => {
+                    Some(edited) => {
                         let count = plan.stories.len();
                         add_scope(
                             &mut scope,
                             &format!("{count} stor{}", if count == 1 { "y" } else { "ies" }),
                         );
-                        warnings = found;
                         shown_changed |= edited;
                     }
                     None => {
                         scope = "the whole site".to_string();
                         shown_changed = true;
-                        reloaded = Some(self.reload());
+                        reloaded = true;
+                        unreadable = self.reload();
                     }
                 }
             }
-            if plan.statics && reloaded.is_none() {
+            if plan.statics && !reloaded {
                 add_scope(&mut scope, "static files");
                 self.update_files();
+                self.check_texts();
             }
             if plan.reload_only && scope.is_empty() {
                 scope.push_str("page-bundle files");
             }
-            reloaded.unwrap_or(Reloaded {
-                warnings,
-                unreadable: false,
-            })
-        };
-        if !shown_changed && self.errors() == errors_before {
+        }
+        let after = self.findings();
+        if !shown_changed && after == before {
             return None;
         }
         self.version += 1;
+        let new_findings = after
+            .iter()
+            .filter(|finding| !before.contains(finding))
+            .cloned()
+            .collect();
         let full_reload = plan.config || plan.theme || plan.statics || plan.reload_only;
-        Some(self.update(&scope, started, reloaded, full_reload))
+        Some(self.update(&scope, started, new_findings, unreadable, full_reload))
     }
 
     fn update(
         &self,
         scope: &str,
         started: Instant,
-        reloaded: Reloaded,
+        new_findings: Vec<Diagnostic>,
+        unreadable: bool,
         full_reload: bool,
     ) -> Update {
+        let findings = self.findings();
+        let new_findings = if scope == "the whole site" && self.version == 0 {
+            findings.clone()
+        } else {
+            new_findings
+        };
         Update {
             scope: scope.to_string(),
             elapsed: started.elapsed(),
-            errors: self.errors(),
-            warnings: reloaded.warnings,
-            unreadable: reloaded.unreadable,
+            findings,
+            new_findings,
+            unreadable,
             full_reload,
         }
     }
 
-    /// Every error the site has now, sorted by file and line.
-    pub fn errors(&self) -> Vec<Diagnostic> {
-        self.problems.all()
+    /// Every finding the site has now, errors and warnings, sorted by file and line: what
+    /// `byline check` reports for the same files, and any page that fails to render.
+    pub fn findings(&self) -> Vec<Diagnostic> {
+        self.findings.all()
     }
 
-    /// The site's title and how many stories and pages it has, once it has loaded cleanly.
+    /// How the site is read.
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    /// Whether the pages show an older version than the files (an edit with errors is held
+    /// back).
+    pub fn is_held(&self) -> bool {
+        self.findings.held
+    }
+
+    /// The site's title and how many stories and pages it has, once it has loaded.
     pub fn summary(&self) -> Option<(&str, usize, usize)> {
         let model = self.model.as_ref()?;
         Some((
             &model.site.config.title,
-            model.site.stories.len(),
+            model.shown.stories.len(),
             model.routes.len(),
         ))
     }
@@ -195,12 +271,12 @@ impl Preview {
             };
             let rest = components.as_path();
             match first.to_str() {
-                Some("site.yaml") if rest.as_os_str().is_empty() => {
+                Some(CONFIG_FILE) if rest.as_os_str().is_empty() => {
                     plan.full = true;
                     plan.config = true;
                 }
-                Some(content::CONTENT_DIR) => self.plan_content(path, &mut plan),
-                Some(build::STATIC_DIR) => plan.statics = true,
+                Some(CONTENT_DIR) => self.plan_content(path, &mut plan),
+                Some(STATIC_DIR) => plan.statics = true,
                 Some(THEMES_DIR) => {
                     let theme = self
                         .model
@@ -217,15 +293,16 @@ impl Preview {
                 _ => {}
             }
         }
-        // Without a clean last load, the errors may involve any file: load everything.
-        if !plan.is_empty() && (self.model.is_none() || !self.problems.site.is_empty()) {
+        // While the files have errors beyond the texts, they may involve any file: load
+        // everything.
+        if !plan.is_empty() && (self.model.is_none() || self.findings.blocks()) {
             plan.full = true;
         }
         plan
     }
 
     fn plan_content(&self, path: &Path, plan: &mut Plan) {
-        // content::discover skips hidden files and folders.
+        // source::discover skips hidden files and folders.
         if path
             .iter()
             .any(|part| part.to_string_lossy().starts_with('.'))
@@ -260,47 +337,69 @@ impl Preview {
         }
     }
 
-    /// The full path: reads the whole site through the caches and replaces the model when the
-    /// new version has no errors.
-    fn reload(&mut self) -> Reloaded {
+    /// The full path: runs the pipeline over the whole site through the caches, and makes it
+    /// the new version when nothing blocks it. Returns whether the site could not be read.
+    fn reload(&mut self) -> bool {
+        let settings = self.settings.clone();
         let root = self.root.clone();
         let sources = &self.sources;
-        let loaded = build::load_with(&root, &self.options, &|_, source| {
-            sources.read(&root, source)
-        });
-        let loaded = match loaded {
-            Ok(loaded) => loaded,
+        let mut timings = Timings::start();
+        let read =
+            pipeline::read_and_validate(&settings, &|file| sources.read(&root, file), &mut timings);
+        let (site, files, found) = match read {
+            Ok(read) => read,
             Err(failure) => {
-                let (errors, warnings) =
-                    failure.diagnostics.into_iter().partition(|d| d.is_error());
-                self.problems = Problems {
-                    site: errors,
-                    ..Problems::default()
+                self.findings = Findings {
+                    site: failure.diagnostics,
+                    held: self.model.is_some(),
+                    ..Findings::default()
                 };
-                return Reloaded {
-                    warnings,
-                    unreadable: failure.unreadable,
-                };
+                return failure.unreadable;
             }
         };
-        let warnings = loaded.warnings.clone();
-        let (model, mut errors) = Model::new(&root, loaded, &self.markdown);
-        self.sources.retain(&model.known);
-        let pages = pages_to_check(self.model.as_ref(), &model);
-        errors.extend(build::check_pages(&model.view(), &model.templates, &pages));
-        if errors.is_empty() {
-            self.model = Some(model);
-            self.problems = Problems::default();
-        } else {
-            Diagnostic::sort(&mut errors);
-            self.problems = Problems {
-                site: errors,
-                ..Problems::default()
-            };
+        self.sources.retain(&files);
+        let mut findings = Findings::default();
+        for finding in found {
+            findings
+                .files
+                .entry(finding.path.clone())
+                .or_default()
+                .push(finding);
         }
-        Reloaded {
-            warnings,
-            unreadable: false,
+        let (theme, theme_problems) = pipeline::load_theme(&root, &site.config);
+        findings.site.extend(theme_problems);
+        let Some(theme) = theme else {
+            findings.held = self.model.is_some();
+            self.findings = findings;
+            return false;
+        };
+        let (model, static_problems) = Model::new(
+            &root,
+            &settings,
+            site,
+            files,
+            theme,
+            Arc::clone(&self.markdown),
+        );
+        findings.site.extend(static_problems);
+        findings.texts = model.check_texts(&settings);
+        let pages = pages_to_check(self.model.as_ref(), &model);
+        findings.render = pipeline::check_pages(&model.view(&settings), &model.templates, &pages);
+        if findings.blocks() {
+            findings.held = self.model.is_some();
+        } else {
+            let known = &model.known;
+            self.markdown.retain(|source| known.contains_key(source));
+            self.model = Some(model);
+        }
+        self.findings = findings;
+        false
+    }
+
+    /// The check stage again, over the model as it is now.
+    fn check_texts(&mut self) {
+        if let Some(model) = &self.model {
+            self.findings.texts = model.check_texts(&self.settings);
         }
     }
 
@@ -310,37 +409,47 @@ impl Preview {
         let Some(model) = self.model.as_mut() else {
             return false;
         };
+        let theme_problems = |findings: &mut Findings, problems: Vec<Diagnostic>| {
+            findings
+                .site
+                .retain(|d| d.code != Code::Theme && d.code != Code::Template);
+            findings.site.extend(problems);
+        };
         let theme = match Theme::load(&self.root, &model.site.config.theme) {
             Ok(theme) => theme,
             Err(diagnostic) => {
-                self.problems.theme = vec![diagnostic];
+                theme_problems(&mut self.findings, vec![diagnostic]);
                 return false;
             }
         };
         if files_equal(&model.theme, &theme) {
-            self.problems.theme.clear();
+            theme_problems(&mut self.findings, Vec::new());
             return false;
         }
-        let templates = match Templates::compile(&theme) {
+        let templates = match pipeline::compile(&theme, &model.site.config) {
             Ok(templates) => templates,
             Err(mut found) => {
                 Diagnostic::sort(&mut found);
-                self.problems.theme = found;
+                theme_problems(&mut self.findings, found);
                 return false;
             }
         };
         if templates_differ(&model.theme, &theme) {
-            let view = model.view();
-            let found = build::check_pages(&view, &templates, &view.pages());
+            let bodies = model.body_renderer(&templates, Arc::clone(&self.markdown));
+            let view = SiteView::new(&model.site, &model.shown, &bodies, self.settings.now);
+            let found = pipeline::check_pages(&view, &templates, &view.pages());
             if !found.is_empty() {
-                self.problems.theme = found;
+                theme_problems(&mut self.findings, found);
                 return false;
             }
         }
+        model.bodies = model.body_renderer(&templates, Arc::clone(&self.markdown));
         model.theme = theme;
         model.templates = templates;
-        self.problems.theme.clear();
+        theme_problems(&mut self.findings, Vec::new());
+        self.findings.render.clear();
         self.update_files();
+        self.check_texts();
         true
     }
 
@@ -349,48 +458,49 @@ impl Preview {
         let Some(model) = self.model.as_mut() else {
             return;
         };
-        let (files, errors) = build::static_files(&self.root, &model.site, &model.theme);
+        let (files, errors) =
+            pipeline::static_files(&self.root, &model.site, &model.edition, &model.theme);
         model.files = files.into_iter().collect();
         // Only a full load can tell when these are gone.
-        self.problems.site.extend(errors);
+        self.findings.site.extend(errors);
     }
 
     /// The fast path, for stories the site already has, edited in place: reads only those
-    /// files, validates them against the site's configuration and series with the same
-    /// `content::assemble` as `build`, and swaps them into the model. Returns the warnings found,
-    /// or None when the edit reaches beyond the stories themselves (a story appears, disappears
-    /// or moves to another URL) and needs the full path. Also says whether any story changed.
-    fn update_stories(&mut self, paths: &BTreeSet<PathBuf>) -> Option<(Vec<Diagnostic>, bool)> {
-        if !self.problems.site.is_empty() {
-            return None;
-        }
+    /// files, validates them against the site's configuration and series as the pipeline does,
+    /// swaps them into the model and runs the check stage again. Returns None when the edit
+    /// reaches beyond the stories themselves (a story appears, disappears, moves to another URL
+    /// or has errors of its own) and needs the full path; else whether any story changed.
+    fn update_stories(&mut self, paths: &BTreeSet<PathBuf>) -> Option<bool> {
         let model = self.model.as_mut()?;
-        let mut found = Vec::new();
+        let mut found: BTreeMap<PathBuf, Vec<Diagnostic>> = paths
+            .iter()
+            .map(|path| (path.clone(), Vec::new()))
+            .collect();
         let mut parsed = self.sources.series();
         for path in paths {
             let kind = model.known.get(path)?.clone();
-            let source = SourceFile {
+            let file = SourceFile {
                 path: path.clone(),
                 kind,
             };
-            let (story, diagnostics) = self.sources.read(&self.root, &source);
-            found.extend(diagnostics);
+            let (story, diagnostics) = self.sources.read(&self.root, &file);
+            for finding in diagnostics {
+                found.entry(finding.path.clone()).or_default().push(finding);
+            }
             parsed.push(story);
         }
-        let (checked, diagnostics) = content::assemble(
-            model.site.config.clone(),
-            parsed,
-            self.options.content_options(),
-        );
-        found.extend(
-            diagnostics
-                .into_iter()
-                .filter(|d| d.is_error() || paths.contains(&d.path)),
-        );
-        let beyond = found.iter().any(|d| {
-            d.is_error() && (!paths.contains(&d.path) || d.code == codes::STRUCTURE_DUPLICATE_URL)
-        });
-        if beyond {
+        let (checked, diagnostics) = validate::assemble(model.site.config.clone(), parsed);
+        for finding in diagnostics {
+            if finding.is_error() && !paths.contains(&finding.path) {
+                return None;
+            }
+            if paths.contains(&finding.path) {
+                found.entry(finding.path.clone()).or_default().push(finding);
+            }
+        }
+        // Errors of its own change what the story is: the full path works out which version
+        // to show and what every check says about it.
+        if found.values().flatten().any(Diagnostic::is_error) {
             return None;
         }
 
@@ -399,67 +509,54 @@ impl Preview {
             .into_iter()
             .map(|story| (story.source.clone(), story))
             .collect();
-        let mut held = BTreeMap::new();
         let mut edits = Vec::new();
         for path in paths {
-            let errors: Vec<Diagnostic> = found
-                .iter()
-                .filter(|d| d.is_error() && d.path == *path)
-                .cloned()
-                .collect();
-            if !errors.is_empty() {
-                held.insert(path.clone(), errors);
-                continue;
-            }
             match (model.story(path), checked.remove(path)) {
-                (Some(old), Some(new)) if old.url == new.url => {
+                (Some(old), Some(new))
+                    if old.url == new.url
+                        && model.edition.includes(old) == model.edition.includes(&new)
+                        && self.settings.edition().includes(old)
+                            == self.settings.edition().includes(&new) =>
+                {
                     if *old != new {
                         edits.push(new);
                     }
                 }
                 (None, None) => {}
-                // It appears, disappears or moves: listings and links all over the site change.
+                // It appears, disappears, moves or changes edition: listings and links all
+                // over the site change.
                 _ => return None,
             }
         }
 
-        let mut edited: Vec<PathBuf> = edits.iter().map(|story| story.source.clone()).collect();
-        let edits: Vec<_> = edits
-            .into_iter()
-            .map(|story| {
-                let body = self.markdown.render(
-                    BodyPage {
-                        source: &story.source,
-                        url: &story.url,
-                    },
-                    story.body.markdown_to_render(),
-                    story.body_first_line,
-                    &model.links,
-                    &build::markdown_options(&model.site.config),
-                    &model.images,
-                );
-                (story, body)
-            })
-            .collect();
+        let edited: Vec<PathBuf> = edits.iter().map(|story| story.source.clone()).collect();
         if !edits.is_empty() {
-            let previous = model.put_stories(edits);
+            let previous = model.put_stories(edits, &self.settings);
             let pages: Vec<Page> = edited
                 .iter()
                 .filter_map(|path| model.story_page(path))
                 .collect();
-            let problems = build::check_pages(&model.view(), &model.templates, &pages);
+            let problems =
+                pipeline::check_pages(&model.view(&self.settings), &model.templates, &pages);
             if !problems.is_empty() {
                 // The templates cannot show the new version: keep showing the last good one.
-                model.put_stories(previous);
-                for path in edited.drain(..) {
-                    held.insert(path, problems.clone());
-                }
+                model.put_stories(previous, &self.settings);
+                self.findings.render = problems;
+                self.findings.held = true;
+            } else {
+                self.findings.render.clear();
+                self.findings.held = false;
             }
         }
-        self.problems.files.retain(|path, _| !paths.contains(path));
-        self.problems.files.extend(held);
-        let warnings = found.into_iter().filter(|d| !d.is_error()).collect();
-        Some((warnings, !edited.is_empty()))
+        for (path, findings) in found {
+            if findings.is_empty() {
+                self.findings.files.remove(&path);
+            } else {
+                self.findings.files.insert(path, findings);
+            }
+        }
+        self.check_texts();
+        Some(!edited.is_empty())
     }
 }
 
@@ -468,12 +565,6 @@ fn add_scope(scope: &mut String, more: &str) {
         scope.push_str(" and ");
     }
     scope.push_str(more);
-}
-
-/// What a full reload found besides errors.
-struct Reloaded {
-    warnings: Vec<Diagnostic>,
-    unreadable: bool,
 }
 
 /// What a batch of changes calls for.
@@ -495,43 +586,16 @@ impl Plan {
     }
 }
 
-/// The errors of the site now. Each kind is cleared by the path that found it.
-#[derive(Debug, Default)]
-struct Problems {
-    /// From the last full load; until they are fixed every change takes the full path.
-    site: Vec<Diagnostic>,
-    /// From the last theme update (the model keeps the last good theme).
-    theme: Vec<Diagnostic>,
-    /// From the fast path, by the story file whose edit is held back (the model keeps the
-    /// story's last good version).
-    files: BTreeMap<PathBuf, Vec<Diagnostic>>,
-}
-
-impl Problems {
-    fn all(&self) -> Vec<Diagnostic> {
-        let mut all: Vec<Diagnostic> = self
-            .site
-            .iter()
-            .chain(&self.theme)
-            .chain(self.files.values().flatten())
-            .cloned()
-            .collect();
-        Diagnostic::sort(&mut all);
-        all.dedup();
-        all
-    }
-}
-
 /// The pages a new version of the site must render without errors before it is shown: all of
 /// them when the theme or the configuration changed (or there was no version before), else the
 /// pages of the stories that changed.
 fn pages_to_check(old: Option<&Model>, new: &Model) -> Vec<Page> {
-    let view = new.view();
+    let all = || new.routes.values().copied().collect::<Vec<_>>();
     let Some(old) = old else {
-        return view.pages();
+        return all();
     };
     if templates_differ(&old.theme, &new.theme) || old.site.config != new.site.config {
-        return view.pages();
+        return all();
     }
     let before: HashMap<&Path, &Story> = old
         .site
@@ -539,12 +603,14 @@ fn pages_to_check(old: Option<&Model>, new: &Model) -> Vec<Page> {
         .iter()
         .map(|story| (story.source.as_path(), story))
         .collect();
-    new.site
+    new.shown
         .stories
         .iter()
-        .enumerate()
-        .filter(|(_, story)| before.get(story.source.as_path()) != Some(story))
-        .map(|(index, _)| Page::Story(index))
+        .filter(|&&index| {
+            let story = &new.site.stories[index];
+            before.get(story.source.as_path()) != Some(&story)
+        })
+        .map(|&index| Page::Story(index))
         .collect()
 }
 
@@ -556,57 +622,85 @@ fn files_equal(old: &Theme, new: &Theme) -> bool {
 }
 
 fn templates_differ(old: &Theme, new: &Theme) -> bool {
-    !old.templates()
-        .map(|(name, file)| (name, &file.contents))
-        .eq(new.templates().map(|(name, file)| (name, &file.contents)))
+    !old.files
+        .iter()
+        .filter(|(path, _)| !path.starts_with("static/"))
+        .map(|(path, file)| (path, &file.contents))
+        .eq(new
+            .files
+            .iter()
+            .filter(|(path, _)| !path.starts_with("static/"))
+            .map(|(path, file)| (path, &file.contents)))
 }
 
 impl Model {
     fn new(
         root: &Path,
-        loaded: build::LoadedSite,
-        markdown: &MarkdownCache,
+        settings: &Settings,
+        site: Site,
+        files: Vec<SourceFile>,
+        theme: LoadedTheme,
+        markdown: Arc<MarkdownCache>,
     ) -> (Model, Vec<Diagnostic>) {
-        let images = ImageSizes::new(root, &loaded.site);
-        let (bodies, descriptions) = build::render_markdown_cached(
-            &loaded.site,
-            &build::markdown_options(&loaded.site.config),
-            markdown,
-            &images,
+        let images = Arc::new(ImageSizes::new(root, &site));
+        let edition = preview_edition(settings);
+        let (statics, errors) = pipeline::static_files(root, &site, &edition, &theme.theme);
+        let bodies = BodyRenderer::new(
+            &site,
+            &edition,
+            Arc::clone(&images),
+            theme.templates.strings(),
+            Some(markdown),
         );
-        let (files, errors) = build::static_files(root, &loaded.site, &loaded.theme);
         let mut model = Model {
-            index: SiteIndex::new(&loaded.site),
-            links: LinkMap::new(&loaded.site),
-            images,
-            site: loaded.site,
-            known: loaded
-                .sources
-                .into_iter()
-                .map(|source| (source.path, source.kind))
-                .collect(),
+            published: SiteIndex::new(&site, &settings.edition()),
+            shown: SiteIndex::new(&site, &edition),
+            edition,
             bodies,
-            descriptions,
-            theme: loaded.theme,
-            templates: loaded.templates,
+            images,
+            site,
+            known: files
+                .into_iter()
+                .map(|file| (file.path, file.kind))
+                .collect(),
+            theme: theme.theme,
+            templates: theme.templates,
             positions: HashMap::new(),
             routes: HashMap::new(),
-            files: files.into_iter().collect(),
+            files: statics.into_iter().collect(),
         };
         model.positions = model.position_map();
-        model.routes = model.route_map();
+        model.routes = model.route_map(settings);
         (model, errors)
     }
 
-    /// A view to render pages from.
-    pub(super) fn view(&self) -> SiteView<'_> {
-        SiteView::new(
+    fn body_renderer(&self, templates: &Templates, markdown: Arc<MarkdownCache>) -> BodyRenderer {
+        BodyRenderer::new(
             &self.site,
-            self.bodies.iter().map(|body| &**body).collect(),
-            self.descriptions.iter().map(|body| &**body).collect(),
-            &self.index,
-            &self.images,
+            &self.edition,
+            Arc::clone(&self.images),
+            templates.strings(),
+            Some(markdown),
         )
+    }
+
+    /// The check stage over this version, as a build would judge it.
+    fn check_texts(&self, settings: &Settings) -> Vec<Diagnostic> {
+        let edition = settings.edition();
+        pipeline::check_texts(
+            &self.site,
+            &edition,
+            &self.published,
+            self.files
+                .iter()
+                .filter(|(_, source)| source.in_edition(&self.site, &edition))
+                .map(|(path, _)| path.as_str()),
+        )
+    }
+
+    /// A view to render pages from.
+    pub(super) fn view(&self, settings: &Settings) -> SiteView<'_> {
+        SiteView::new(&self.site, &self.shown, &self.bodies, settings.now)
     }
 
     /// The page at `output` (`series/story/index.html`), if there is one.
@@ -634,65 +728,77 @@ impl Model {
             .collect()
     }
 
-    fn route_map(&self) -> HashMap<String, Page> {
-        let view = self.view();
-        view.pages()
+    fn route_map(&self, settings: &Settings) -> HashMap<String, Page> {
+        let view = self.view(settings);
+        let routes = view.routes();
+        routes
+            .pages()
             .into_iter()
-            .map(|page| (output_path(&view.page_url(page)), page))
+            .map(|page| (output_path(&routes.url(page)), page))
             .collect()
     }
 
     /// Puts each story in place of the story from the same file, in the site's order, and
     /// returns the stories it replaced. The listings are worked out again only when the order
     /// or what they depend on changed.
-    fn put_stories(
-        &mut self,
-        stories: Vec<(Story, Arc<RenderedMarkdown>)>,
-    ) -> Vec<(Story, Arc<RenderedMarkdown>)> {
+    fn put_stories(&mut self, stories: Vec<Story>, settings: &Settings) -> Vec<Story> {
         let mut previous = Vec::with_capacity(stories.len());
         let mut listings_changed = false;
         let mut replaced = Vec::with_capacity(stories.len());
-        for (story, body) in stories {
+        for story in stories {
             if let Some(&index) = self.positions.get(&story.source) {
                 let old = std::mem::replace(&mut self.site.stories[index], story);
                 listings_changed |= !same_listings(&old, &self.site.stories[index]);
-                previous.push((old, std::mem::replace(&mut self.bodies[index], body)));
+                previous.push(old);
                 replaced.push(index);
             }
         }
         // The rest was in order before, so the order holds if each new story fits between
         // its neighbours.
         let stories = &self.site.stories;
-        let in_order = |a: usize, b: usize| {
-            content::story_order(&stories[a], &stories[b]) != Ordering::Greater
-        };
+        let in_order =
+            |a: usize, b: usize| story_order(&stories[a], &stories[b]) != Ordering::Greater;
         let sorted = replaced.iter().all(|&index| {
             (index == 0 || in_order(index - 1, index))
                 && (index + 1 == stories.len() || in_order(index, index + 1))
         });
         if !sorted {
-            let mut order: Vec<usize> = (0..self.site.stories.len()).collect();
-            order.sort_by(|&a, &b| {
-                content::story_order(&self.site.stories[a], &self.site.stories[b])
-            });
-            let mut stories: Vec<Option<Story>> = std::mem::take(&mut self.site.stories)
-                .into_iter()
-                .map(Some)
-                .collect();
-            let mut bodies: Vec<Option<Arc<RenderedMarkdown>>> = std::mem::take(&mut self.bodies)
-                .into_iter()
-                .map(Some)
-                .collect();
-            self.site.stories = order.iter().filter_map(|&i| stories[i].take()).collect();
-            self.bodies = order.iter().filter_map(|&i| bodies[i].take()).collect();
-            self.positions = self.position_map();
+            self.reorder();
             listings_changed = true;
         }
         if listings_changed {
-            self.index = SiteIndex::new(&self.site);
-            self.routes = self.route_map();
+            self.published = SiteIndex::new(&self.site, &settings.edition());
+            self.shown = SiteIndex::new(&self.site, &self.edition);
+            self.routes = self.route_map(settings);
         }
         previous
+    }
+
+    /// Sorts the stories again, keeping every index into them (bundle files, positions) true.
+    fn reorder(&mut self) {
+        let mut order: Vec<usize> = (0..self.site.stories.len()).collect();
+        order.sort_by(|&a, &b| story_order(&self.site.stories[a], &self.site.stories[b]));
+        let mut new_index = vec![0; order.len()];
+        for (new, &old) in order.iter().enumerate() {
+            new_index[old] = new;
+        }
+        let mut stories: Vec<Option<Story>> = std::mem::take(&mut self.site.stories)
+            .into_iter()
+            .map(Some)
+            .collect();
+        self.site.stories = order.iter().filter_map(|&i| stories[i].take()).collect();
+        for asset in &mut self.site.assets {
+            asset.story = new_index[asset.story];
+        }
+        self.positions = self.position_map();
+    }
+}
+
+/// What the preview shows: what a build would publish, and the stories under embargo.
+fn preview_edition(settings: &Settings) -> Edition {
+    Edition {
+        embargoed: true,
+        ..settings.edition()
     }
 }
 
@@ -721,18 +827,18 @@ struct CachedSource {
 }
 
 impl SourceCache {
-    /// `content::read_source`, from the cache when the file has not changed.
-    fn read(&self, root: &Path, source: &SourceFile) -> (ParsedSource, Vec<Diagnostic>) {
-        if let Some(cached) = self.entries_read().get(&source.path)
-            && cached.kind == source.kind
+    /// `source::read`, from the cache when the file has not changed.
+    fn read(&self, root: &Path, file: &SourceFile) -> (ParsedSource, Vec<Diagnostic>) {
+        if let Some(cached) = self.entries_read().get(&file.path)
+            && cached.kind == file.kind
         {
             return (cached.parsed.clone(), cached.diagnostics.clone());
         }
-        let (parsed, diagnostics) = content::read_source(root, source);
+        let (parsed, diagnostics) = source::read(root, file, Keep::Text);
         self.entries_write().insert(
-            source.path.clone(),
+            file.path.clone(),
             CachedSource {
-                kind: source.kind.clone(),
+                kind: file.kind.clone(),
                 parsed: parsed.clone(),
                 diagnostics: diagnostics.clone(),
             },
@@ -760,9 +866,10 @@ impl SourceCache {
     }
 
     /// Keeps only the files the site has.
-    fn retain(&self, known: &BTreeMap<PathBuf, SourceKind>) {
+    fn retain(&self, files: &[SourceFile]) {
+        let known: BTreeSet<&Path> = files.iter().map(|file| file.path.as_path()).collect();
         self.entries_write()
-            .retain(|path, _| known.contains_key(path));
+            .retain(|path, _| known.contains(path.as_path()));
     }
 
     /// Every series as last read.

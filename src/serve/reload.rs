@@ -144,8 +144,8 @@ impl Listener {
 pub fn script(events: &str, token: &str) -> String {
     format!(
         "<script data-byline-live-reload data-events=\"{events}\" data-version=\"{token}\">{SCRIPT}</script>",
-        events = crate::serve::overlay::escape(events),
-        token = crate::serve::overlay::escape(token),
+        events = crate::escape::html(events),
+        token = crate::escape::html(token),
     )
 }
 

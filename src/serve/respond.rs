@@ -7,13 +7,14 @@ use std::path::Path;
 
 use minijinja::Value;
 
-use super::overlay::{self, Banner};
+use super::overlay::{self, Banner, Shown};
 use super::preview::{Model, Preview};
 use super::reload::{self, Versions};
-use crate::build::StaticSource;
-use crate::content::Story;
-use crate::diagnostic::Diagnostic;
-use crate::render::Page;
+use crate::dates::DateFormat;
+use crate::model::Story;
+use crate::pipeline::StaticSource;
+use crate::routes::Page;
+use crate::settings::Settings;
 
 /// What to send back.
 #[derive(Debug)]
@@ -34,20 +35,25 @@ impl Preview {
     /// The reply to a GET of `path`: decoded, starting with `/`, without `.` or `..` segments.
     pub fn respond(&self, path: &str, versions: &Versions) -> Reply {
         let script = reload::script(&reload::events_address(path), &versions.token(self.version));
-        let errors = self.errors();
+        let findings = self.findings();
+        let shown = Shown {
+            findings: &findings,
+            held: self.is_held(),
+            script: &script,
+        };
         let Some(model) = &self.model else {
             return Reply::Html {
                 status: 500,
                 html: overlay::error_page(
                     "The site has errors, so there is nothing to show yet.",
-                    &errors,
-                    &script,
+                    &shown,
                 ),
             };
         };
+        let settings = self.settings();
         let output = output_key(path);
         if let Some(page) = model.page_at(&output) {
-            return render(model, page, 200, &errors, &script);
+            return render(model, settings, page, 200, &shown);
         }
         if let Some(source) = model.files.get(&output)
             && let Some(bytes) = read_file(model, &self.root, source)
@@ -61,7 +67,7 @@ impl Preview {
             let last = output.rsplit('/').next().unwrap_or(&output);
             return Reply::Redirect(format!("{last}/"));
         }
-        render(model, Page::NotFound, 404, &errors, &script)
+        render(model, settings, Page::NotFound, 404, &shown)
     }
 }
 
@@ -75,13 +81,17 @@ fn output_key(path: &str) -> String {
     }
 }
 
-fn render(model: &Model, page: Page, status: u16, errors: &[Diagnostic], script: &str) -> Reply {
+fn render(model: &Model, settings: &Settings, page: Page, status: u16, shown: &Shown) -> Reply {
     let banners = match page {
-        Page::Story(index) => banners(&model.site.stories[index], &model.site.config.date_format),
+        Page::Story(index) => banners(
+            &model.site.stories[index],
+            &model.site.config.date_format,
+            settings,
+        ),
         _ => Vec::new(),
     };
-    let fragment = overlay::fragment(&banners, errors, script);
-    let view = model.view();
+    let fragment = overlay::fragment(&banners, shown);
+    let view = model.view(settings);
     match view.render_with(
         &model.templates,
         page,
@@ -92,24 +102,28 @@ fn render(model: &Model, page: Page, status: u16, errors: &[Diagnostic], script:
             html: overlay::ensure_in_page(file.contents, &fragment),
         },
         Err(problem) => {
-            let mut all = errors.to_vec();
+            let mut all = shown.findings.to_vec();
             all.push(problem);
+            let shown = Shown {
+                findings: &all,
+                ..*shown
+            };
             Reply::Html {
                 status: 500,
-                html: overlay::error_page("This page could not be rendered.", &all, script),
+                html: overlay::error_page("This page could not be rendered.", &shown),
             }
         }
     }
 }
 
 /// The banners of a story that is not public: a draft, or embargoed until a time to come.
-fn banners(story: &Story, format: &crate::dates::DateFormat) -> Vec<Banner> {
+fn banners(story: &Story, format: &DateFormat, settings: &Settings) -> Vec<Banner> {
     let mut banners = Vec::new();
     if story.draft {
         banners.push(Banner::Draft);
     }
     if let Some(publish_at) = &story.publish_at
-        && publish_at.instant > jiff::Timestamp::now()
+        && publish_at.instant > settings.now
     {
         let time = match publish_at.offset {
             Some(offset) => publish_at
@@ -132,7 +146,7 @@ fn banners(story: &Story, format: &crate::dates::DateFormat) -> Vec<Banner> {
 fn read_file(model: &Model, root: &Path, source: &StaticSource) -> Option<Vec<u8>> {
     match source {
         StaticSource::Theme(name) => model.theme.static_file(name).map(|f| f.contents.clone()),
-        StaticSource::File(path) => {
+        StaticSource::File(path) | StaticSource::Bundle { path, .. } => {
             let meta = std::fs::symlink_metadata(path).ok()?;
             if !meta.file_type().is_file() || !path.canonicalize().ok()?.starts_with(root) {
                 return None;

@@ -17,9 +17,7 @@ use notify_debouncer_mini::notify::{
 };
 use notify_debouncer_mini::{Config, DebounceEventResult, Debouncer, new_debouncer_opt};
 
-use crate::build::STATIC_DIR;
-use crate::content::CONTENT_DIR;
-use crate::theme::THEMES_DIR;
+use crate::layout::{CONTENT_DIR, STATIC_DIR, THEMES_DIR};
 
 /// The folders watched recursively, when they exist.
 const WATCHED_FOLDERS: [&str; 3] = [CONTENT_DIR, STATIC_DIR, THEMES_DIR];

@@ -11,7 +11,8 @@ use codespan_reporting::files::SimpleFile;
 use codespan_reporting::term::{self, Config, termcolor};
 use serde::Serialize;
 
-use crate::diagnostic::{Diagnostic, Severity};
+use super::{Diagnostic, Severity};
+use crate::parallel;
 
 /// How findings are printed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
@@ -69,6 +70,16 @@ pub fn print(diagnostics: &[Diagnostic], format: Format, root: &Path) {
     }
 }
 
+/// Prints findings one per line (`file:line:column: error[CODE]: message`, and the hint) to
+/// standard error, as the preview's terminal log does.
+pub fn print_lines<'d>(diagnostics: impl IntoIterator<Item = &'d Diagnostic>) {
+    let stderr = std::io::stderr();
+    let mut out = stderr.lock();
+    for diagnostic in diagnostics {
+        let _ = writeln!(out, "{diagnostic}");
+    }
+}
+
 /// How many warnings the human format shows in full. An archive can hold thousands of the same
 /// warning; people need the errors and a count, tools get everything from `--format json`.
 pub const HUMAN_WARNING_LIMIT: usize = 50;
@@ -86,7 +97,7 @@ pub fn limit_warnings(
         if diagnostic.severity == Severity::Warning {
             warnings += 1;
             if warnings > limit {
-                *hidden.entry(diagnostic.code).or_default() += 1;
+                *hidden.entry(diagnostic.code.as_str()).or_default() += 1;
                 continue;
             }
         }
@@ -131,7 +142,7 @@ fn human_by_file(diagnostics: &[&Diagnostic], root: &Path, color: bool) -> Vec<u
     let shown: Vec<Shown> = diagnostics
         .iter()
         .map(|&diagnostic| {
-            let found = found_per_code.entry(diagnostic.code).or_default();
+            let found = found_per_code.entry(diagnostic.code.as_str()).or_default();
             *found += 1;
             Shown {
                 diagnostic,
@@ -142,7 +153,7 @@ fn human_by_file(diagnostics: &[&Diagnostic], root: &Path, color: bool) -> Vec<u
     let files: Vec<&[Shown]> = shown
         .chunk_by(|a, b| a.diagnostic.path == b.diagnostic.path)
         .collect();
-    let mut report = crate::build::par_map(&files, |findings| {
+    let mut report = parallel::map(&files, |findings| {
         let mut buffer = if color {
             termcolor::Buffer::ansi()
         } else {
@@ -197,7 +208,7 @@ fn write_human(
         };
         let mut report = Report::new(severity)
             .with_message(&diagnostic.message)
-            .with_code(diagnostic.code);
+            .with_code(diagnostic.code.as_str());
         let label = file.zip(diagnostic.line).and_then(|(file, line)| {
             let range = span(file.source(), line, diagnostic.column.unwrap_or(1))?;
             Some(Label::primary((), range))
@@ -252,7 +263,7 @@ fn location(diagnostic: &Diagnostic) -> String {
 fn json(diagnostics: &[Diagnostic]) -> Vec<u8> {
     // An archive's report runs to megabytes: its lines are written in parallel, in order.
     let chunks: Vec<&[Diagnostic]> = diagnostics.chunks(JSON_LINES_PER_TASK).collect();
-    crate::build::par_map(&chunks, |chunk| json_lines(chunk)).concat()
+    parallel::map(&chunks, |chunk| json_lines(chunk)).concat()
 }
 
 /// How many findings one parallel task writes as JSON.
@@ -266,7 +277,7 @@ fn json_lines(diagnostics: &[Diagnostic]) -> Vec<u8> {
             line: diagnostic.line,
             column: diagnostic.column,
             severity: diagnostic.severity.as_str(),
-            code: diagnostic.code,
+            code: diagnostic.code.as_str(),
             message: &diagnostic.message,
             hint: diagnostic.hint.as_deref(),
         };
@@ -307,7 +318,10 @@ fn github(diagnostics: &[Diagnostic]) -> String {
         if let Some(column) = diagnostic.column {
             properties.push(format!("col={column}"));
         }
-        properties.push(format!("title={}", escape_property(diagnostic.code)));
+        properties.push(format!(
+            "title={}",
+            escape_property(diagnostic.code.as_str())
+        ));
         let mut message = diagnostic.message.clone();
         if let Some(hint) = &diagnostic.hint {
             message.push_str("\nhint: ");
@@ -325,11 +339,11 @@ fn github(diagnostics: &[Diagnostic]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::diagnostic::codes;
+    use crate::diag::Code;
 
     fn finding() -> Diagnostic {
-        Diagnostic::error(
-            codes::FRONT_UNKNOWN_KEY,
+        Diagnostic::new(
+            Code::FrontUnknownKey,
             "content/a.md",
             "`reportr` is not a field",
         )
@@ -371,8 +385,7 @@ mod tests {
                 let path = format!("content/{n:03}.md");
                 std::fs::write(dir.path().join(&path), "---\ntitle: A\nreportr: Ana\n---\n")
                     .unwrap();
-                Diagnostic::error(codes::FRONT_UNKNOWN_KEY, path, "`reportr` is not a field")
-                    .at(3, 1)
+                Diagnostic::new(Code::FrontUnknownKey, path, "`reportr` is not a field").at(3, 1)
             })
             .collect();
         let text = String::from_utf8(render(&findings, Format::Human, dir.path(), false)).unwrap();
@@ -407,8 +420,7 @@ mod tests {
 
     #[test]
     fn human_shows_every_error_and_counts_surplus_warnings() {
-        let warning =
-            |n: usize| Diagnostic::warning(codes::SUMMARY_MISSING, format!("c/{n}.md"), "w");
+        let warning = |n: usize| Diagnostic::new(Code::SummaryMissing, format!("c/{n}.md"), "w");
         let mut all: Vec<Diagnostic> = (0..5).map(warning).collect();
         all.push(finding());
         let (shown, summary) = limit_warnings(&all, 2);

@@ -4,11 +4,16 @@
 
 use std::collections::HashMap;
 use std::path::Path;
+use std::sync::Arc;
 
+use minijinja::value::Kwargs;
 use minijinja::{AutoEscape, Environment, UndefinedBehavior, Value};
 
-use crate::diagnostic::{Diagnostic, codes};
-use crate::theme::{Origin, Theme};
+use crate::diag::{Code, Diagnostic};
+use crate::escape;
+
+use super::strings::Strings;
+use super::{Origin, Theme};
 
 /// The compiled templates of a theme. `Environment<'static>` is `Send + Sync`, so one instance
 /// is shared by every rendering thread.
@@ -16,12 +21,18 @@ use crate::theme::{Origin, Theme};
 pub struct Templates {
     env: Environment<'static>,
     origins: HashMap<String, Origin>,
+    strings: Arc<Strings>,
 }
 
 impl Templates {
-    /// Compiles every template of `theme`; all syntax errors are reported together.
-    pub fn compile(theme: &Theme) -> Result<Templates, Vec<Diagnostic>> {
+    /// Compiles every template of `theme`, with the reader-facing words of `strings` at hand
+    /// as `t(key, name=value, count=n)`; all syntax errors are reported together.
+    pub fn compile(theme: &Theme, strings: Arc<Strings>) -> Result<Templates, Vec<Diagnostic>> {
         let mut env = Environment::new();
+        let words = Arc::clone(&strings);
+        env.add_function("t", move |key: &str, arguments: Kwargs| {
+            translate(&words, key, arguments)
+        });
         env.set_undefined_behavior(UndefinedBehavior::Strict);
         env.set_auto_escape_callback(|name| {
             if name.ends_with(".html") || name.ends_with(".xml") {
@@ -38,8 +49,8 @@ impl Templates {
             let source = match String::from_utf8(file.contents.clone()) {
                 Ok(source) => source,
                 Err(_) => {
-                    diagnostics.push(Diagnostic::error(
-                        codes::TEMPLATE,
+                    diagnostics.push(Diagnostic::new(
+                        Code::Template,
                         file.origin.display_path(),
                         "this template is not UTF-8 text",
                     ));
@@ -51,10 +62,19 @@ impl Templates {
             }
         }
         if diagnostics.is_empty() {
-            Ok(Templates { env, origins })
+            Ok(Templates {
+                env,
+                origins,
+                strings,
+            })
         } else {
             Err(diagnostics)
         }
+    }
+
+    /// The reader-facing words the templates were compiled with.
+    pub fn strings(&self) -> &Strings {
+        &self.strings
     }
 
     /// Renders template `name` for the page built from `source` (the story or series file, for
@@ -75,32 +95,33 @@ impl Templates {
     }
 }
 
-/// Writes `text` escaped for HTML text and attribute values (`& < > " '`, nothing more, so
-/// URLs stay readable). The one HTML escaper of byline's own output.
-pub fn write_escaped_html(out: &mut impl std::fmt::Write, text: &str) -> std::fmt::Result {
-    let mut start = 0;
-    for (index, byte) in text.bytes().enumerate() {
-        let entity = match byte {
-            b'&' => "&amp;",
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            b'"' => "&quot;",
-            b'\'' => "&#39;",
-            _ => continue,
-        };
-        out.write_str(&text[start..index])?;
-        out.write_str(entity)?;
-        start = index + 1;
+/// The template function `t`: the string `key` of the theme's strings for the site's language,
+/// its `{placeholders}` filled from the keyword arguments; with `count`, the plural form for
+/// that number.
+fn translate(strings: &Strings, key: &str, arguments: Kwargs) -> Result<String, minijinja::Error> {
+    let mut values: Vec<(String, String)> = Vec::new();
+    let mut count = None;
+    for name in arguments.args() {
+        let value: Value = arguments.get(name)?;
+        if name == "count" {
+            count = value.as_i64();
+        }
+        values.push((name.to_string(), value.to_string()));
     }
-    out.write_str(&text[start..])
-}
-
-/// `text` escaped for HTML (see [`write_escaped_html`]).
-pub fn escape_html(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + text.len() / 8);
-    // Writing to a String cannot fail.
-    let _ = write_escaped_html(&mut out, text);
-    out
+    let named: Vec<(&str, &str)> = values
+        .iter()
+        .map(|(name, value)| (name.as_str(), value.as_str()))
+        .collect();
+    let text = match count {
+        Some(count) => strings.count(key, count, &named),
+        None => strings.format(key, &named),
+    };
+    text.ok_or_else(|| {
+        minijinja::Error::new(
+            minijinja::ErrorKind::InvalidOperation,
+            format!("the theme's strings have no `{key}`"),
+        )
+    })
 }
 
 /// Escapes HTML the way HTML needs it (`& < > " '`) and no more, so URLs in attributes stay
@@ -117,7 +138,7 @@ fn escape_readably(
         Some(text) => std::borrow::Cow::Borrowed(text),
         None => std::borrow::Cow::Owned(value.to_string()),
     };
-    write_escaped_html(out, &text).map_err(minijinja::Error::from)
+    escape::write_html(out, &text).map_err(minijinja::Error::from)
 }
 
 fn template_diagnostic(
@@ -159,8 +180,8 @@ fn template_diagnostic(
         format!("{} ({})", describe(innermost), describe(error))
     };
     let error = innermost;
-    let mut diagnostic = Diagnostic::error(
-        codes::TEMPLATE,
+    let mut diagnostic = Diagnostic::new(
+        Code::Template,
         path,
         format!("template {template} failed while rendering {what}: {detail}"),
     )
@@ -190,10 +211,15 @@ mod tests {
         theme
     }
 
+    fn strings() -> Arc<Strings> {
+        Arc::new(Strings::english())
+    }
+
     #[test]
     fn escapes_html_and_refuses_undefined() {
         let templates =
-            Templates::compile(&theme(&[("a.html", "<p>{{ x }}</p>\n{{ y }}")])).unwrap();
+            Templates::compile(&theme(&[("a.html", "<p>{{ x }}</p>\n{{ y }}")]), strings())
+                .unwrap();
         let error = templates
             .render(
                 "a.html",
@@ -222,45 +248,35 @@ mod tests {
         assert_eq!(html, "<p>/a/&quot;b&quot;</p>\nNone");
     }
 
-    proptest::proptest! {
-        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(512))]
-
-        /// Any text, escaped, can neither open nor close a tag or an attribute value, and an
-        /// HTML parser reads it back as the same text, in an element and in an attribute.
-        /// (`\PC` leaves out control characters, which HTML parsers rewrite: `\r` as `\n`, NUL
-        /// dropped.)
-        #[test]
-        fn escaped_text_is_inert_and_reads_back(text in r#"(\PC|[<>&"'=/ ]|&(amp|lt|#39);){0,40}"#) {
-            let escaped = escape_html(&text);
-            for raw in ['<', '>', '"', '\''] {
-                proptest::prop_assert!(!escaped.contains(raw), "{raw:?} in {escaped:?}");
-            }
-            for (index, _) in escaped.match_indices('&') {
-                let reference = &escaped[index..];
-                proptest::prop_assert!(
-                    ["&amp;", "&lt;", "&gt;", "&quot;", "&#39;"]
-                        .iter()
-                        .any(|known| reference.starts_with(known)),
-                    "bare & in {escaped:?}"
-                );
-            }
-            let page = scraper::Html::parse_fragment(&format!(
-                "<p title=\"{escaped}\">{escaped}</p><p title='{escaped}'></p>"
-            ));
-            let selector = scraper::Selector::parse("p").expect("a valid selector");
-            let paragraphs: Vec<_> = page.select(&selector).collect();
-            proptest::prop_assert_eq!(paragraphs.len(), 2);
-            proptest::prop_assert_eq!(paragraphs[0].text().collect::<String>(), text.as_str());
-            for paragraph in paragraphs {
-                proptest::prop_assert_eq!(paragraph.value().attr("title"), Some(text.as_str()));
-            }
-        }
+    #[test]
+    fn strings_fill_placeholders_and_plurals() {
+        let templates = Templates::compile(
+            &theme(&[(
+                "a.html",
+                "{{ t('funding.story', funders='A') }} {{ t('count.stories', count=1) }}, {{ t('count.stories', count=3) }}",
+            ), ("b.html", "{{ t('no.such.key') }}")]),
+            strings(),
+        )
+        .unwrap();
+        assert_eq!(
+            templates
+                .render("a.html", minijinja::context! {}, None)
+                .unwrap(),
+            "This story was funded by A. 1 story, 3 stories"
+        );
+        let error = templates
+            .render("b.html", minijinja::context! {}, None)
+            .unwrap_err();
+        assert!(error.message.contains("no.such.key"), "{}", error.message);
     }
 
     #[test]
     fn syntax_errors_name_template_and_line() {
-        let errors = Templates::compile(&theme(&[("a.html", "ok"), ("b.html", "\n\n{% if %}")]))
-            .unwrap_err();
+        let errors = Templates::compile(
+            &theme(&[("a.html", "ok"), ("b.html", "\n\n{% if %}")]),
+            strings(),
+        )
+        .unwrap_err();
         assert_eq!(errors.len(), 1);
         assert_eq!(errors[0].path, Path::new("themes/t/templates/b.html"));
         assert_eq!(errors[0].line, Some(3));

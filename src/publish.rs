@@ -1,11 +1,14 @@
-//! Output: writes the finished site into a fresh staging folder beside the output folder and
-//! swaps it into place only when everything was written, so a failed build leaves the previous
-//! site exactly as it was. Also refuses output folders that would destroy the site itself.
+//! Publishing: writes the finished site into a fresh staging folder beside the output folder
+//! and swaps it into place only when everything was written, so a failed build leaves the
+//! previous site exactly as it was. Also refuses output folders that would destroy the site
+//! itself. Touches the disk and nothing else.
 
 use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use crate::diagnostic::{Diagnostic, codes};
+use crate::diag::{Code, Diagnostic};
+use crate::layout::SOURCES;
+use crate::url::normalise;
 
 const STAGING_MARK: &str = ".byline-staging-";
 const RETIRED_MARK: &str = ".byline-retired-";
@@ -33,17 +36,7 @@ fn absolute(path: &Path) -> PathBuf {
     for name in rest.into_iter().rev() {
         resolved.push(name);
     }
-    let mut normal = PathBuf::new();
-    for component in resolved.components() {
-        match component {
-            Component::ParentDir => {
-                normal.pop();
-            }
-            Component::CurDir => {}
-            other => normal.push(other),
-        }
-    }
-    normal
+    normalise(&resolved)
 }
 
 /// Refuses an output folder whose replacement would delete the site or part of it: the site
@@ -52,8 +45,8 @@ pub fn check_output_dir(root: &Path, output: &Path) -> Result<PathBuf, Diagnosti
     let root = absolute(root);
     let output = absolute(output);
     let refuse = |why: &str| {
-        Err(Diagnostic::error(
-            codes::OUTPUT,
+        Err(Diagnostic::new(
+            Code::Output,
             output.clone(),
             format!("refusing to publish into {}: {why}", output.display()),
         )
@@ -64,7 +57,7 @@ pub fn check_output_dir(root: &Path, output: &Path) -> Result<PathBuf, Diagnosti
             "it is the site's folder or a folder containing it, and publishing replaces the output folder",
         );
     }
-    for source in ["content", "static", "themes", "site.yaml"] {
+    for source in SOURCES {
         let source_path = root.join(source);
         if output.starts_with(&source_path) {
             return refuse(&format!("it is inside the site's {source}"));
@@ -252,7 +245,7 @@ const OUTPUT_ERRORS_SHOWN: usize = 5;
 pub fn limit_output_errors(problems: Vec<Diagnostic>) -> Vec<Diagnostic> {
     let (output, mut others): (Vec<Diagnostic>, Vec<Diagnostic>) = problems
         .into_iter()
-        .partition(|problem| problem.code == codes::OUTPUT);
+        .partition(|problem| problem.code == Code::Output);
     let more = output.len().saturating_sub(OUTPUT_ERRORS_SHOWN);
     let mut output = output;
     Diagnostic::sort(&mut output);
@@ -272,8 +265,8 @@ pub fn limit_output_errors(problems: Vec<Diagnostic>) -> Vec<Diagnostic> {
 }
 
 fn output_error(path: &Path, problem: &str) -> Diagnostic {
-    Diagnostic::error(
-        codes::OUTPUT,
+    Diagnostic::new(
+        Code::Output,
         path,
         format!("cannot write the site: {}: {problem}", path.display()),
     )
@@ -332,10 +325,10 @@ mod tests {
         let mut problems: Vec<Diagnostic> = (0..1000)
             .map(|n| output_error(Path::new(&format!("public/{n:04}.html")), "disk full"))
             .collect();
-        problems.push(Diagnostic::error(codes::TEMPLATE, "t.html", "other"));
+        problems.push(Diagnostic::new(Code::Template, "t.html", "other"));
         let limited = limit_output_errors(problems);
         assert_eq!(limited.len(), OUTPUT_ERRORS_SHOWN + 2);
-        assert_eq!(limited[0].code, codes::TEMPLATE);
+        assert_eq!(limited[0].code, Code::Template);
         let summary = limited.last().unwrap();
         assert_eq!(
             summary.message,

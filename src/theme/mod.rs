@@ -1,17 +1,25 @@
-//! The theme: finds the template and static files of the site's theme, layering the site's own
-//! files over the default theme compiled into the binary.
+//! The theme: finds the template, static and strings files of the site's theme, layering the
+//! site's own files over the default theme compiled into the binary ([`Theme`]); compiles its
+//! templates ([`templates`]); reads its reader-facing words ([`strings`]).
+
+pub mod strings;
+pub mod templates;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use walkdir::WalkDir;
 
-use crate::content::web_path;
-use crate::diagnostic::{Diagnostic, codes};
+use crate::diag::{Code, Diagnostic};
+use crate::layout::{CONFIG_FILE, THEMES_DIR};
+use crate::url::web_path;
+
+pub use strings::Strings;
+pub use templates::Templates;
 
 include!(concat!(env!("OUT_DIR"), "/default_theme.rs"));
 
-pub const THEMES_DIR: &str = "themes";
+/// The theme a site gets when site.yaml names none, compiled into byline.
 pub const DEFAULT_THEME: &str = "default";
 
 /// Where a theme file comes from, for error messages.
@@ -69,9 +77,9 @@ impl Theme {
             if name == DEFAULT_THEME {
                 return Ok(Theme { files });
             }
-            return Err(Diagnostic::error(
-                codes::THEME,
-                "site.yaml",
+            return Err(Diagnostic::new(
+                Code::Theme,
+                CONFIG_FILE,
                 format!("the theme \"{name}\" does not exist: there is no folder themes/{name}"),
             )
             .with_hint(
@@ -83,8 +91,8 @@ impl Theme {
             .sort_by_file_name();
         for entry in walker {
             let entry = entry.map_err(|error| {
-                Diagnostic::error(
-                    codes::THEME,
+                Diagnostic::new(
+                    Code::Theme,
                     site_theme.strip_prefix(root).unwrap_or(&site_theme),
                     format!("cannot read the theme folder: {error}"),
                 )
@@ -108,8 +116,8 @@ impl Theme {
                 .unwrap_or(entry.path())
                 .to_path_buf();
             let contents = std::fs::read(entry.path()).map_err(|error| {
-                Diagnostic::error(
-                    codes::THEME,
+                Diagnostic::new(
+                    Code::Theme,
                     &relative,
                     format!("cannot read this theme file: {error}"),
                 )
@@ -135,6 +143,21 @@ impl Theme {
     /// The static file at `path` inside `static/`.
     pub fn static_file(&self, path: &str) -> Option<&ThemeFile> {
         self.files.get(&format!("static/{path}"))
+    }
+
+    /// The theme's strings file for `language` (`strings/de.yaml`), as the site's theme folder
+    /// has it, or as byline's default theme has it: (the site's, the built-in).
+    pub fn strings_files(&self, language: &str) -> (Option<&ThemeFile>, Option<&'static [u8]>) {
+        let path = format!("strings/{language}.yaml");
+        let built_in = DEFAULT_THEME_FILES
+            .iter()
+            .find(|(name, _)| *name == path)
+            .map(|(_, contents)| *contents);
+        let site = self
+            .files
+            .get(&path)
+            .filter(|file| matches!(file.origin, Origin::Site(_)));
+        (site, built_in)
     }
 
     /// Static files: path inside `static/` (the path in the output) and file.
@@ -171,6 +194,6 @@ mod tests {
     #[test]
     fn unknown_theme_is_an_error() {
         let error = Theme::load(Path::new("/nonexistent-site"), "fancy").unwrap_err();
-        assert_eq!(error.code, codes::THEME);
+        assert_eq!(error.code, Code::Theme);
     }
 }

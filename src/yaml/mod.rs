@@ -1,72 +1,29 @@
-//! Front matter as written: splits a Markdown file into its YAML front matter and body, and reads
-//! the YAML into typed fields that remember where in the file each came from.
+//! YAML as byline reads it (site.yaml, front matter, a theme's strings): the only module that
+//! names the YAML crate, so it can be swapped in one place.
 //!
-//! Every YAML call of byline goes through this module, so the YAML crate can be swapped in one
-//! place. serde_yaml's `Value` carries no positions and its errors stop at the first problem, so
-//! the front matter is read in two steps: the whole mapping is parsed once (syntax errors carry
-//! serde_yaml's own line and column), then each known key is converted on its own and every
-//! problem (unknown keys, wrong types) is reported against the key's line, found by [`Locator`]
-//! in the source text. One file thus yields all of its problems in one run.
+//! serde_yaml's `Value` carries no positions and its errors stop at the first problem, so a
+//! mapping is read in two steps: the whole document is parsed once (syntax errors carry the
+//! parser's own line and column), then each known key is converted on its own by a
+//! [`MappingReader`] and every problem (unknown keys, wrong types) is reported against the key's
+//! line, found by [`Locator`] in the source text. One file thus yields all of its problems in
+//! one run.
 
 mod budget;
+mod value;
 
 use std::path::{Path, PathBuf};
 
 use serde::de::DeserializeOwned;
 use serde_yaml::Value;
 
-use crate::diagnostic::{Diagnostic, Position, codes, did_you_mean};
+use crate::diag::{Code, Diagnostic, Position, did_you_mean};
 
-/// A Markdown file cut into its front matter and body.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SplitDocument<'a> {
-    pub yaml: &'a str,
-    /// File line of the first YAML line (the line after the opening `---`).
-    pub yaml_first_line: usize,
-    pub body: &'a str,
-    /// File line where the body starts.
-    pub body_first_line: usize,
-}
+pub use value::FreeValue;
 
-/// Cuts `source` into front matter and body. The front matter must open on the first line with
-/// `---` and close with a line of `---` (or `...`).
-pub fn split<'a>(source: &'a str, path: &Path) -> Result<SplitDocument<'a>, Diagnostic> {
-    let source = source.strip_prefix('\u{feff}').unwrap_or(source);
-    let mut lines = source.split_inclusive('\n');
-    let first = lines.next().unwrap_or("");
-    if first.trim_end() != "---" {
-        return Err(Diagnostic::error(
-            codes::FRONT_MISSING,
-            path,
-            "this file has no front matter: a story must start with a line of three dashes (---), then its title, date and credits",
-        )
-        .at(1, 1)
-        .with_hint("start the file with:\n---\ntitle: \"Headline\"\ndate: 2024-01-31\nreporter: Your Name\neditor: Editor Name\n---"));
-    }
-    let yaml_start = first.len();
-    let mut offset = yaml_start;
-    let mut line_number = 1;
-    for line in lines {
-        line_number += 1;
-        let trimmed = line.trim_end();
-        if trimmed == "---" || trimmed == "..." {
-            let body_start = offset + line.len();
-            return Ok(SplitDocument {
-                yaml: &source[yaml_start..offset],
-                yaml_first_line: 2,
-                body: &source[body_start..],
-                body_first_line: line_number + 1,
-            });
-        }
-        offset += line.len();
-    }
-    Err(Diagnostic::error(
-        codes::FRONT_UNCLOSED,
-        path,
-        "the front matter is never closed: there is no second line of three dashes (---)",
-    )
-    .at(1, 1)
-    .with_hint("add a line with just --- after the last front-matter field, before the story text"))
+/// YAML text and the file line it starts on.
+struct Document<'a> {
+    yaml: &'a str,
+    first_line: usize,
 }
 
 /// A value together with where it was written.
@@ -76,192 +33,10 @@ pub struct Located<T> {
     pub position: Position,
 }
 
-/// A name or a list of names, as `reporter`, `editor`, `funder` and credit roles take them.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
-#[serde(untagged)]
-pub enum Names {
-    One(String),
-    Many(Vec<String>),
-}
-
-impl Names {
-    pub fn into_vec(self) -> Vec<String> {
-        match self {
-            Names::One(name) => vec![name],
-            Names::Many(names) => names,
-        }
-    }
-}
-
-/// `image:` as written.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ImageFields {
-    pub src: Option<Located<String>>,
-    pub alt: Option<Located<String>>,
-    pub caption: Option<Located<String>>,
-    pub credit: Option<Located<String>>,
-}
-
-/// One entry of `sources:` as written.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct SourceFields {
-    pub position: Position,
-    pub title: Option<Located<String>>,
-    pub url: Option<Located<String>>,
-    pub publisher: Option<Located<String>>,
-}
-
-/// One entry of `corrections:` as written.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct CorrectionFields {
-    pub position: Position,
-    pub date: Option<Located<String>>,
-    pub text: Option<Located<String>>,
-}
-
-/// One entry of `claims:` as written.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ClaimFields {
-    pub position: Position,
-    pub claim: Option<Located<String>>,
-    pub claimant: Option<Located<String>>,
-    pub rating: Option<Located<String>>,
-    pub date: Option<Located<String>>,
-    pub url: Option<Located<String>>,
-}
-
-/// A story's front matter as written: every field optional here; `content` decides what is
-/// required and turns this into a validated story.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct StoryFrontMatter {
-    pub title: Option<Located<String>>,
-    pub date: Option<Located<String>>,
-    pub reporter: Option<Located<Vec<String>>>,
-    pub editor: Option<Located<Vec<String>>>,
-    /// Further roles in the order written: role and names.
-    pub credits: Vec<Located<(String, Vec<String>)>>,
-    pub funder: Option<Located<Vec<String>>>,
-    pub image: Option<Located<ImageFields>>,
-    pub summary: Option<Located<String>>,
-    pub topics: Option<Located<Vec<String>>>,
-    pub slug: Option<Located<String>>,
-    pub updated: Option<Located<String>>,
-    pub draft: Option<Located<bool>>,
-    pub publish_at: Option<Located<String>>,
-    pub sources: Vec<SourceFields>,
-    pub corrections: Vec<CorrectionFields>,
-    pub claims: Vec<ClaimFields>,
-    pub extra: Option<Located<Value>>,
-}
-
-pub const STORY_KEYS: &[&str] = &[
-    "title",
-    "date",
-    "reporter",
-    "editor",
-    "credits",
-    "funder",
-    "image",
-    "summary",
-    "topics",
-    "slug",
-    "updated",
-    "draft",
-    "publish_at",
-    "sources",
-    "corrections",
-    "claims",
-    "extra",
-];
-
-/// A series' `_index.md` front matter as written.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct SeriesFrontMatter {
-    pub title: Option<Located<String>>,
-    pub summary: Option<Located<String>>,
-    pub funder: Option<Located<Vec<String>>>,
-    pub image: Option<Located<ImageFields>>,
-    pub extra: Option<Located<Value>>,
-}
-
-pub const SERIES_KEYS: &[&str] = &["title", "summary", "funder", "image", "extra"];
-const IMAGE_KEYS: &[&str] = &["src", "alt", "caption", "credit"];
-const SOURCE_KEYS: &[&str] = &["title", "url", "publisher"];
-const CORRECTION_KEYS: &[&str] = &["date", "text"];
-const CLAIM_KEYS: &[&str] = &["claim", "claimant", "rating", "date", "url"];
-
-/// Reads a story's front matter. Returns what could be read together with every problem found,
-/// so one bad field does not hide the others; `Err` when the YAML cannot be read at all.
-pub fn parse_story(
-    doc: &SplitDocument,
-    path: &Path,
-) -> Result<(StoryFrontMatter, Vec<Diagnostic>), Diagnostic> {
-    let mut reader = MappingReader::new(doc, path)?;
-    let front = StoryFrontMatter {
-        title: reader.text("title"),
-        date: reader.date_text("date"),
-        reporter: reader.names("reporter"),
-        editor: reader.names("editor"),
-        credits: reader.credits("credits"),
-        funder: reader.names("funder"),
-        image: reader.image("image"),
-        summary: reader.text("summary"),
-        topics: reader.names("topics"),
-        slug: reader.text("slug"),
-        updated: reader.date_text("updated"),
-        draft: reader.typed("draft", "true or false"),
-        publish_at: reader.date_text("publish_at"),
-        sources: reader.list("sources", SOURCE_KEYS, |item| SourceFields {
-            position: item.scope_position(),
-            title: item.text("title"),
-            url: item.text("url"),
-            publisher: item.text("publisher"),
-        }),
-        corrections: reader.list("corrections", CORRECTION_KEYS, |item| CorrectionFields {
-            position: item.scope_position(),
-            date: item.date_text("date"),
-            text: item.text("text"),
-        }),
-        claims: reader.list("claims", CLAIM_KEYS, |item| ClaimFields {
-            position: item.scope_position(),
-            claim: item.text("claim"),
-            claimant: item.text("claimant"),
-            rating: item.text("rating"),
-            date: item.date_text("date"),
-            url: item.text("url"),
-        }),
-        extra: reader.mapping("extra"),
-    };
-    let diagnostics = reader.finish(STORY_KEYS, "a story's front matter");
-    Ok((front, diagnostics))
-}
-
-/// Reads a series' `_index.md` front matter, like [`parse_story`].
-pub fn parse_series(
-    doc: &SplitDocument,
-    path: &Path,
-) -> Result<(SeriesFrontMatter, Vec<Diagnostic>), Diagnostic> {
-    let mut reader = MappingReader::new(doc, path)?;
-    let front = SeriesFrontMatter {
-        title: reader.text("title"),
-        summary: reader.text("summary"),
-        funder: reader.names("funder"),
-        image: reader.image("image"),
-        extra: reader.mapping("extra"),
-    };
-    let diagnostics = reader.finish(SERIES_KEYS, "a series' _index.md");
-    Ok((front, diagnostics))
-}
-
-/// Parses a whole YAML file (site.yaml) into a reader over its top-level mapping.
-pub fn read_yaml_file<'a>(yaml: &'a str, path: &Path) -> Result<MappingReader<'a>, Diagnostic> {
-    let doc = SplitDocument {
-        yaml,
-        yaml_first_line: 1,
-        body: "",
-        body_first_line: 1,
-    };
-    MappingReader::new(&doc, path)
+/// `text` parsed as a YAML document into `T`, or the parser's message (for files whose shape
+/// byline defines itself, like a theme's strings, where positions matter less).
+pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, String> {
+    serde_yaml::from_str(text).map_err(|error| error.to_string())
 }
 
 /// Walks one YAML mapping, handing out its fields by key and remembering which keys were taken,
@@ -275,12 +50,20 @@ pub struct MappingReader<'a> {
 }
 
 impl<'a> MappingReader<'a> {
-    fn new(doc: &SplitDocument<'a>, path: &Path) -> Result<Self, Diagnostic> {
-        let locator = Locator::new(doc.yaml, doc.yaml_first_line);
+    /// Parses a whole YAML file (site.yaml) into a reader over its top-level mapping.
+    pub fn for_file(yaml: &'a str, path: &Path) -> Result<Self, Diagnostic> {
+        Self::new(yaml, 1, path)
+    }
+
+    /// Parses `yaml`, whose first line is line `first_line` of the file at `path` (front matter
+    /// starts on line 2), into a reader over its top-level mapping.
+    pub fn new(yaml: &'a str, first_line: usize, path: &Path) -> Result<Self, Diagnostic> {
+        let doc = Document { yaml, first_line };
+        let locator = Locator::new(doc.yaml, doc.first_line);
         // Every alias needs a `*`; only then can the expansion outgrow the text.
         if doc.yaml.contains('*') && !budget::within_budget(doc.yaml) {
-            return Err(Diagnostic::error(
-                codes::FRONT_TOO_LARGE,
+            return Err(Diagnostic::new(
+                Code::FrontTooLarge,
                 path,
                 format!(
                     "the front matter repeats its YAML aliases (*name) so often that it would expand to more than {} values or {} MB of text; byline refuses it rather than run out of memory",
@@ -288,7 +71,7 @@ impl<'a> MappingReader<'a> {
                     budget::MAX_TEXT_BYTES / (1024 * 1024)
                 ),
             )
-            .at(doc.yaml_first_line, 1)
+            .at(doc.first_line, 1)
             .with_hint("write the values out instead of repeating them with aliases (&name and *name)"));
         }
         let value: Value = if doc.yaml.trim().is_empty() {
@@ -299,11 +82,11 @@ impl<'a> MappingReader<'a> {
                     .location()
                     .map(|location| {
                         let (line_index, column) = line_column(doc.yaml, location.index());
-                        (doc.yaml_first_line + line_index, column)
+                        (doc.first_line + line_index, column)
                     })
-                    .unwrap_or((doc.yaml_first_line, 1));
-                Diagnostic::error(
-                    codes::FRONT_SYNTAX,
+                    .unwrap_or((doc.first_line, 1));
+                Diagnostic::new(
+                    Code::FrontSyntax,
                     path,
                     format!("the front matter is not valid YAML: {}", yaml_error_text(&error)),
                 )
@@ -332,8 +115,8 @@ impl<'a> MappingReader<'a> {
             Value::Mapping(mapping) => mapping,
             Value::Null => Default::default(),
             other => {
-                return Err(Diagnostic::error(
-                    codes::FRONT_NOT_MAPPING,
+                return Err(Diagnostic::new(
+                    Code::FrontNotMapping,
                     &path,
                     format!(
                         "{what} should be a list of `name: value` fields, but it is {}",
@@ -380,8 +163,8 @@ impl<'a> MappingReader<'a> {
 
     fn type_error(&mut self, key: &str, expected: &str, value: &Value, position: Position) {
         self.diagnostics.push(
-            Diagnostic::error(
-                codes::FRONT_TYPE,
+            Diagnostic::new(
+                Code::FrontType,
                 &self.path,
                 format!(
                     "`{key}` should be {expected}, but it is {}",
@@ -519,33 +302,19 @@ impl<'a> MappingReader<'a> {
     }
 
     /// A free mapping (`extra:`), passed to templates as it is.
-    pub fn mapping(&mut self, key: &str) -> Option<Located<Value>> {
+    pub fn mapping(&mut self, key: &str) -> Option<Located<FreeValue>> {
         let (value, position) = self.take(key)?;
         match value {
             Value::Null => None,
-            Value::Mapping(_) => Some(Located { value, position }),
+            Value::Mapping(_) => Some(Located {
+                value: FreeValue::from_yaml(value),
+                position,
+            }),
             other => {
                 self.type_error(key, "a list of `name: value` fields", &other, position);
                 None
             }
         }
-    }
-
-    /// `image:` with `src`, `alt`, `caption`, `credit`.
-    pub fn image(&mut self, key: &str) -> Option<Located<ImageFields>> {
-        let mut nested = self.nested(key)?;
-        let image = ImageFields {
-            src: nested.text("src"),
-            alt: nested.text("alt"),
-            caption: nested.text("caption"),
-            credit: nested.text("credit"),
-        };
-        let position = nested.scope.position;
-        self.absorb(nested, IMAGE_KEYS, key);
-        Some(Located {
-            value: image,
-            position,
-        })
     }
 
     /// A list of mappings, each read by `read_item`.
@@ -637,8 +406,8 @@ impl<'a> MappingReader<'a> {
             .collect();
         for key in unknown {
             let position = self.key_position(&key);
-            let mut diagnostic = Diagnostic::error(
-                codes::FRONT_UNKNOWN_KEY,
+            let mut diagnostic = Diagnostic::new(
+                Code::FrontUnknownKey,
                 &self.path,
                 format!(
                     "`{key}` is not a field byline knows in {what}, so it would be silently ignored"
@@ -680,11 +449,6 @@ impl<'a> MappingReader<'a> {
         let position = nested.scope.position;
         self.absorb(nested, known, key);
         Some(Located { value, position })
-    }
-
-    /// Position of a key of this mapping (or of the mapping itself when the key is absent).
-    pub fn position_of(&self, key: &str) -> Position {
-        self.key_position(key)
     }
 }
 
@@ -925,132 +689,5 @@ fn starts_with_key(text: &str, key: &str) -> bool {
     match unquoted {
         Some(rest) => rest.trim_start_matches([' ', '\t']).starts_with(':'),
         None => false,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn story(source: &str) -> (StoryFrontMatter, Vec<Diagnostic>) {
-        let path = Path::new("content/s/a.md");
-        let doc = split(source, path).expect("front matter splits");
-        parse_story(&doc, path).unwrap_or_else(|error| (StoryFrontMatter::default(), vec![error]))
-    }
-
-    #[test]
-    fn splits_front_matter_and_body_with_lines() {
-        let doc = split("---\ntitle: A\n---\n\nBody\n", Path::new("a.md")).unwrap();
-        assert_eq!(doc.yaml, "title: A\n");
-        assert_eq!(doc.yaml_first_line, 2);
-        assert_eq!(doc.body, "\nBody\n");
-        assert_eq!(doc.body_first_line, 4);
-    }
-
-    #[test]
-    fn splits_crlf_and_bom() {
-        let doc = split("\u{feff}---\r\ntitle: A\r\n---\r\nBody", Path::new("a.md")).unwrap();
-        assert_eq!(doc.yaml, "title: A\r\n");
-        assert_eq!(doc.body, "Body");
-    }
-
-    #[test]
-    fn missing_and_unclosed_front_matter_are_errors() {
-        let missing = split("# Title\n", Path::new("a.md")).unwrap_err();
-        assert_eq!(missing.code, codes::FRONT_MISSING);
-        let unclosed = split("---\ntitle: A\n", Path::new("a.md")).unwrap_err();
-        assert_eq!(unclosed.code, codes::FRONT_UNCLOSED);
-        assert_eq!(unclosed.line, Some(1));
-    }
-
-    #[test]
-    fn reads_every_field() {
-        let (front, diagnostics) = story(
-            "---\ntitle: \"Twitter cuts ties\"\ndate: 2022-02-09\nreporter: Meirion Jones\neditor: [A, B]\ncredits:\n  Global editor: James Ball\n  Data: [C, D]\nfunder: OSF\nimage:\n  src: /images/zug.jpg\n  alt: Zug\n  caption: Zug, Switzerland.\n  credit: imageBROKER\nsummary: S\ntopics: [Big Tech]\nslug: twitter\nupdated: 2022-02-10\ndraft: false\npublish_at: 2022-02-09T06:00:00+00:00\nsources:\n  - title: Report\n    url: https://example.org\n  - title: Other\ncorrections:\n  - date: 2022-02-10\n    text: Fixed.\nclaims:\n  - claim: X\n    claimant: Y\n    rating: False\nextra:\n  mood: calm\n---\nBody\n",
-        );
-        assert_eq!(diagnostics, vec![]);
-        assert_eq!(front.title.unwrap().value, "Twitter cuts ties");
-        assert_eq!(front.reporter.unwrap().value, vec!["Meirion Jones"]);
-        assert_eq!(front.editor.unwrap().value, vec!["A", "B"]);
-        let credits: Vec<_> = front.credits.iter().map(|c| c.value.clone()).collect();
-        assert_eq!(
-            credits,
-            vec![
-                ("Global editor".to_string(), vec!["James Ball".to_string()]),
-                ("Data".to_string(), vec!["C".to_string(), "D".to_string()])
-            ]
-        );
-        assert_eq!(front.credits[1].position, Position::new(8, 3));
-        let image = front.image.unwrap().value;
-        assert_eq!(image.credit.unwrap().position, Position::new(14, 3));
-        assert_eq!(front.sources.len(), 2);
-        assert_eq!(front.sources[1].position, Position::new(24, 3));
-        assert_eq!(front.sources[1].url, None);
-        assert_eq!(front.claims[0].rating.as_ref().unwrap().value, "False");
-        assert!(!front.draft.unwrap().value);
-        assert!(front.extra.is_some());
-    }
-
-    #[test]
-    fn unknown_key_has_line_and_suggestion() {
-        let (_, diagnostics) = story("---\ntitle: A\nreportr: B\n---\n");
-        assert_eq!(diagnostics.len(), 1);
-        let d = &diagnostics[0];
-        assert_eq!(d.code, codes::FRONT_UNKNOWN_KEY);
-        assert_eq!((d.line, d.column), (Some(3), Some(1)));
-        assert_eq!(d.hint.as_deref(), Some("did you mean `reporter`?"));
-    }
-
-    #[test]
-    fn nested_unknown_key_and_wrong_types_all_reported() {
-        let (_, diagnostics) = story(
-            "---\ntitle: [A, B]\nimage:\n  src: a.png\n  credt: X\ntopics: {a: 1}\ndraft: maybe\n---\n",
-        );
-        let found: Vec<_> = diagnostics.iter().map(|d| (d.code, d.line)).collect();
-        assert_eq!(
-            found,
-            vec![
-                (codes::FRONT_TYPE, Some(2)),
-                (codes::FRONT_UNKNOWN_KEY, Some(5)),
-                (codes::FRONT_TYPE, Some(6)),
-                (codes::FRONT_TYPE, Some(7)),
-            ]
-        );
-        assert_eq!(
-            diagnostics[1].hint.as_deref(),
-            Some("did you mean `credit`?")
-        );
-    }
-
-    #[test]
-    fn yaml_syntax_error_has_file_line() {
-        let (_, diagnostics) = story("---\ntitle: A\ndate: 2022-01-01\nsummary: \"unclosed\n---\n");
-        assert_eq!(diagnostics.len(), 1);
-        assert_eq!(diagnostics[0].code, codes::FRONT_SYNTAX);
-        assert!(diagnostics[0].line.unwrap() >= 4, "{:?}", diagnostics[0]);
-    }
-
-    #[test]
-    fn yaml_syntax_error_lines_count_only_line_feeds() {
-        // YAML reads each lone carriage return as a line break; byline's lines (and the source
-        // line `byline check` quotes) are separated by line feeds alone.
-        let (_, diagnostics) = story("---\ntitle: A\r\r\r\rsummary: [\ndate: x\n---\n");
-        assert_eq!(diagnostics[0].code, codes::FRONT_SYNTAX);
-        assert!(
-            diagnostics[0].line.unwrap() <= 5,
-            "line {:?} of a 5-line file",
-            diagnostics[0].line
-        );
-        let (_, diagnostics) = story("---\ntitle: A\nsummary: \"é\" x\n---\n");
-        assert_eq!(
-            (diagnostics[0].line, diagnostics[0].column),
-            (Some(3), Some(14))
-        );
-    }
-
-    #[test]
-    fn locator_ignores_same_named_nested_keys() {
-        let (front, _) = story("---\nimage:\n  title: x\n  src: a\ntitle: Real\n---\n");
-        assert_eq!(front.title.unwrap().position, Position::new(5, 1));
     }
 }

@@ -13,14 +13,14 @@
 //! 1. `HeadingIds` gives every heading an `id`: an explicit `{#id}` wins, otherwise a slug of the
 //!    heading's text (`section` when nothing in it can be slugged), made unique in document order
 //!    with `-1`, `-2`, ... suffixes. Explicit ids are used as written even when repeated: that is
-//!    the author's to fix, and a check can find it in [`RenderedMarkdown::headings`], where every
+//!    the author's to fix, and a check can find it in [`BodyScan::headings`], where every
 //!    heading is recorded.
 //! 2. Three steps that never hold an event back share one `map` stage, since every stage costs
 //!    a move of every event:
 //!    - `ImageRecords` records every image as written (source, alt text, caption, credit,
-//!      position) in [`RenderedMarkdown::images`];
+//!      position) in [`BodyScan::images`];
 //!    - `LinkUrls` records every link and image destination as written, with its position, in
-//!      [`RenderedMarkdown::links`], and replaces it with what [`RenderContext::rewrite_url`]
+//!      [`BodyScan::links`], and replaces it with what [`RenderContext::rewrite_url`]
 //!      returns;
 //!    - `FirstParagraph` keeps the plain text of the first top-level paragraph, the fallback for
 //!      a story's summary.
@@ -30,7 +30,7 @@
 //! 5. `AccessibleMarkup` adds what keyboards and screen readers need and pulldown-cmark does not
 //!    write: each table is wrapped in `<div class="table-scroll" tabindex="0">` (a theme lets it
 //!    scroll sideways on a phone, and a keyboard can then scroll it), and a task list's
-//!    checkboxes get a label (`aria-label="Done"` or `"Not done"`). Code blocks, which scroll
+//!    checkboxes get a label (the theme's words for "Done" or "Not done", [`Words`]). Code blocks, which scroll
 //!    too, get `tabindex="0"` on their `<pre>` for the same reason.
 //!
 //! A stage holds back at most one heading, one figure candidate or one code block; the rest of
@@ -72,6 +72,8 @@ use std::fmt;
 use std::ops::Range;
 
 use pulldown_cmark::{Event, LinkType, Options, Parser, Tag, TagEnd, html};
+
+use crate::escape;
 
 /// Which Markdown features a render uses. Every feature is on by default.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -131,6 +133,8 @@ pub struct RenderContext<'a> {
     /// Called with the source of every figure's image; its size becomes the `width` and
     /// `height` attributes.
     pub image_size: Option<&'a ImageSize<'a>>,
+    /// The words the HTML carries.
+    pub words: Words<'a>,
 }
 
 impl<'a> RenderContext<'a> {
@@ -141,6 +145,7 @@ impl<'a> RenderContext<'a> {
             first_line: 1,
             rewrite_url: None,
             image_size: None,
+            words: Words::ENGLISH,
         }
     }
 }
@@ -160,15 +165,15 @@ impl fmt::Debug for RenderContext<'_> {
                 "image_size",
                 &self.image_size.map(|_| "Fn(&str) -> Option<(u32, u32)>"),
             )
+            .field("words", &self.words)
             .finish()
     }
 }
 
-/// A rendered story body and what was found in it.
+/// What a text holds that the checks and listings need: found by [`scan`] (and by [`render`]
+/// on the way).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct RenderedMarkdown {
-    /// The body as HTML.
-    pub html: String,
+pub struct BodyScan {
     /// Every heading, in document order.
     pub headings: Vec<Heading>,
     /// Every link and image destination, in document order.
@@ -181,6 +186,35 @@ pub struct RenderedMarkdown {
     /// Where block quotes and lists first nest more than [`MAX_NESTING`] levels deep (file line
     /// and column), or None.
     pub too_deep: Option<(usize, usize)>,
+}
+
+/// A rendered text: its HTML and what [`scan`] finds in it.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Rendered {
+    pub html: String,
+    pub scan: BodyScan,
+}
+
+/// The reader-facing words the rendered HTML carries, from the theme's strings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Words<'a> {
+    /// Before the credit in a figure's caption: "Credit:".
+    pub credit: &'a str,
+    /// The labels of a task list's checkboxes.
+    pub done: &'a str,
+    pub not_done: &'a str,
+    /// Shown instead of a text too deeply nested to clean for safe HTML.
+    pub too_deep: &'a str,
+}
+
+impl Words<'static> {
+    /// The default theme's English words (the theme's strings file has the same).
+    pub const ENGLISH: Words<'static> = Words {
+        credit: "Credit:",
+        done: "Done",
+        not_done: "Not done",
+        too_deep: "This text nests quotes or lists too deeply to be shown.",
+    };
 }
 
 /// How deeply block quotes and lists may nest. Browsers stop nesting elements at a few hundred
@@ -235,18 +269,18 @@ pub struct InlineImage {
 /// Renders a story body to HTML and collects its headings, links, images and first paragraph.
 ///
 /// Never fails: any text is valid Markdown.
-pub fn render(markdown: &str, context: &RenderContext) -> RenderedMarkdown {
+pub fn render(markdown: &str, context: &RenderContext) -> Rendered {
     process(markdown, context, true)
 }
 
 /// Collects what [`render`] collects (headings, links, images, first paragraph) without
 /// writing HTML: the checks need only those, and skipping figures, highlighting and HTML
-/// output makes `byline check` several times cheaper per story. `html` is empty.
-pub fn scan(markdown: &str, context: &RenderContext) -> RenderedMarkdown {
-    process(markdown, context, false)
+/// output makes `byline check` several times cheaper per story.
+pub fn scan(markdown: &str, context: &RenderContext) -> BodyScan {
+    process(markdown, context, false).scan
 }
 
-fn process(markdown: &str, context: &RenderContext, write_html: bool) -> RenderedMarkdown {
+fn process(markdown: &str, context: &RenderContext, write_html: bool) -> Rendered {
     let options = context.options;
     let positions = SourcePositions::new(markdown, context.first_line);
     let mut headings = Vec::new();
@@ -274,9 +308,9 @@ fn process(markdown: &str, context: &RenderContext, write_html: bool) -> Rendere
     });
     let mut html = String::new();
     if write_html {
-        let events = Figures::new(events, options.figures, context.image_size);
+        let events = Figures::new(events, options.figures, context);
         let events = highlight::HighlightCode::new(events, options.highlight);
-        let events = AccessibleMarkup::new(events, options.accessible_markup);
+        let events = AccessibleMarkup::new(events, options.accessible_markup, &context.words);
         // HTML is usually somewhat longer than its Markdown; reserving that avoids most regrowth.
         html.reserve(markdown.len() + markdown.len() / 2);
         html::push_html(&mut html, events);
@@ -291,25 +325,32 @@ fn process(markdown: &str, context: &RenderContext, write_html: bool) -> Rendere
             // Too deep to clean in reasonable time; the checks report it, so it is never built.
             html = match too_deep {
                 None => sanitize::clean(&html),
-                Some(_) => TOO_DEEP_NOTICE.to_string(),
+                Some(_) => too_deep_notice(context.words.too_deep),
             };
         }
     } else {
         events.for_each(drop);
     }
 
-    RenderedMarkdown {
+    Rendered {
         html,
-        headings,
-        links,
-        images,
-        first_paragraph,
-        too_deep,
+        scan: BodyScan {
+            headings,
+            links,
+            images,
+            first_paragraph,
+            too_deep,
+        },
     }
 }
 
 /// What a safe-HTML preview shows in place of a text nested too deeply to clean.
-const TOO_DEEP_NOTICE: &str = "<p>This text nests quotes or lists too deeply to be shown.</p>\n";
+fn too_deep_notice(words: &str) -> String {
+    let mut html = String::from("<p>");
+    escape::push_html_text(&mut html, words);
+    html.push_str("</p>\n");
+    html
+}
 
 /// Records where block quotes and lists first nest more than [`MAX_NESTING`] levels deep.
 struct Nesting<'p, 'r> {
@@ -786,14 +827,26 @@ struct AccessibleMarkup<'a, I> {
     enabled: bool,
     /// The event to hand on after the one just returned.
     pending: Option<Event<'a>>,
+    /// The checkboxes of task lists, done and not done, with their labels.
+    checkboxes: [String; 2],
 }
 
 impl<'a, I: Iterator<Item = Event<'a>>> AccessibleMarkup<'a, I> {
-    fn new(events: I, enabled: bool) -> Self {
+    fn new(events: I, enabled: bool, words: &Words) -> Self {
+        let checkbox = |checked: &str, label: &str| {
+            let mut html = format!("<input type=\"checkbox\" disabled{checked} aria-label=\"");
+            escape::push_html_attribute(&mut html, label);
+            html.push_str("\">\n");
+            html
+        };
         Self {
             events,
             enabled,
             pending: None,
+            checkboxes: [
+                checkbox(" checked", words.done),
+                checkbox("", words.not_done),
+            ],
         }
     }
 }
@@ -822,12 +875,7 @@ impl<'a, I: Iterator<Item = Event<'a>>> Iterator for AccessibleMarkup<'a, I> {
                 Some(event)
             }
             Event::TaskListMarker(done) => Some(Event::InlineHtml(
-                if done {
-                    "<input type=\"checkbox\" disabled checked aria-label=\"Done\">\n"
-                } else {
-                    "<input type=\"checkbox\" disabled aria-label=\"Not done\">\n"
-                }
-                .into(),
+                self.checkboxes[usize::from(!done)].clone().into(),
             )),
             other => Some(other),
         }
@@ -839,16 +887,18 @@ struct Figures<'a, 's, I> {
     events: I,
     enabled: bool,
     image_size: Option<&'s ImageSize<'s>>,
+    credit: &'s str,
     /// Events read ahead to decide whether a paragraph is a figure, when it was not.
     pending: VecDeque<Event<'a>>,
 }
 
 impl<'a, 's, I: Iterator<Item = Event<'a>>> Figures<'a, 's, I> {
-    fn new(events: I, enabled: bool, image_size: Option<&'s ImageSize<'s>>) -> Self {
+    fn new(events: I, enabled: bool, context: &RenderContext<'s>) -> Self {
         Self {
             events,
             enabled,
-            image_size,
+            image_size: context.image_size,
+            credit: context.words.credit,
             pending: VecDeque::new(),
         }
     }
@@ -890,7 +940,7 @@ impl<'a, 's, I: Iterator<Item = Event<'a>>> Figures<'a, 's, I> {
             push_text_content(&event, &mut alt);
         }
         let size = self.image_size.and_then(|size| size(&dest_url));
-        figure_html(&dest_url, &title, &alt, size)
+        figure_html(&dest_url, &title, &alt, size, self.credit)
     }
 }
 
@@ -930,13 +980,19 @@ impl<'a, I: Iterator<Item = Event<'a>>> Iterator for Figures<'a, '_, I> {
 }
 
 /// `<figure>` markup for an image: caption and credit come from its title.
-fn figure_html(src: &str, title: &str, alt: &str, size: Option<(u32, u32)>) -> String {
+fn figure_html(
+    src: &str,
+    title: &str,
+    alt: &str,
+    size: Option<(u32, u32)>,
+    credit_label: &str,
+) -> String {
     let (caption, credit) = split_caption_credit(title);
     let mut html = String::with_capacity(96 + src.len() + title.len() + alt.len());
     html.push_str("<figure><img src=\"");
-    escape_url(&mut html, src);
+    escape::push_href(&mut html, src);
     html.push_str("\" alt=\"");
-    escape_attribute(&mut html, alt);
+    escape::push_html_attribute(&mut html, alt);
     html.push('"');
     if let Some((width, height)) = size {
         html.push_str(&format!(" width=\"{width}\" height=\"{height}\""));
@@ -945,14 +1001,16 @@ fn figure_html(src: &str, title: &str, alt: &str, size: Option<(u32, u32)>) -> S
     if caption.is_some() || credit.is_some() {
         html.push_str("<figcaption>");
         if let Some(caption) = &caption {
-            escape_text(&mut html, caption);
+            escape::push_html_text(&mut html, caption);
         }
         if let Some(credit) = &credit {
             if caption.is_some() {
                 html.push(' ');
             }
-            html.push_str("<span class=\"credit\">Credit: ");
-            escape_text(&mut html, credit);
+            html.push_str("<span class=\"credit\">");
+            escape::push_html_text(&mut html, credit_label);
+            html.push(' ');
+            escape::push_html_text(&mut html, credit);
             html.push_str("</span>");
         }
         html.push_str("</figcaption>");
@@ -961,71 +1019,11 @@ fn figure_html(src: &str, title: &str, alt: &str, size: Option<(u32, u32)>) -> S
     html
 }
 
-/// Appends `text` to `out` for a quoted attribute value: `&`, `<`, `>`, `"` and `'` escaped.
-///
-/// pulldown-cmark keeps its own escaping functions in a crate we do not depend on, hence these.
-fn escape_attribute(out: &mut String, text: &str) {
-    escape_bytes(out, text, b"&<>\"'");
-}
-
-/// Appends `text` to `out` as element content: `&`, `<` and `>` escaped, quotes left readable.
-fn escape_text(out: &mut String, text: &str) {
-    escape_bytes(out, text, b"&<>");
-}
-
-fn escape_bytes(out: &mut String, text: &str, special: &[u8]) {
-    let mut unescaped_from = 0;
-    for (index, byte) in text.bytes().enumerate() {
-        if !special.contains(&byte) {
-            continue;
-        }
-        let replacement = match byte {
-            b'&' => "&amp;",
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            b'"' => "&quot;",
-            _ => "&#39;",
-        };
-        // Only ASCII bytes are replaced, so both slice ends are character boundaries.
-        out.push_str(&text[unescaped_from..index]);
-        out.push_str(replacement);
-        unescaped_from = index + 1;
-    }
-    out.push_str(&text[unescaped_from..]);
-}
-
-/// Appends a URL to `out` for a quoted `src` or `href`, escaped the way pulldown-cmark escapes
-/// the `src` of the images it renders itself, so a figure's URL matches an inline image's:
-/// characters that may not appear raw in a URL are percent-encoded, `&` and `'` become entities.
-fn escape_url(out: &mut String, url: &str) {
-    const RAW_PUNCTUATION: &[u8] = b"!#$%()*+,-./:;=?@^_~";
-    for character in url.chars() {
-        match character {
-            '&' => out.push_str("&amp;"),
-            '\'' => out.push_str("&#x27;"),
-            _ if character.is_ascii_alphanumeric() => out.push(character),
-            _ if character.is_ascii() && RAW_PUNCTUATION.contains(&(character as u8)) => {
-                out.push(character);
-            }
-            _ => {
-                let mut utf8 = [0; 4];
-                for byte in character.encode_utf8(&mut utf8).bytes() {
-                    out.push('%');
-                    out.push(char::from(HEX_DIGITS[usize::from(byte >> 4)]));
-                    out.push(char::from(HEX_DIGITS[usize::from(byte & 0x0F)]));
-                }
-            }
-        }
-    }
-}
-
-const HEX_DIGITS: &[u8; 16] = b"0123456789ABCDEF";
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn render_with(markdown: &str, options: &MarkdownOptions) -> RenderedMarkdown {
+    fn render_with(markdown: &str, options: &MarkdownOptions) -> Rendered {
         render(markdown, &RenderContext::new(options))
     }
 
@@ -1036,24 +1034,10 @@ mod tests {
         let context = RenderContext::new(&options);
         let rendered = render(source, &context);
         let scanned = scan(source, &context);
-        assert_eq!(scanned.html, "");
-        assert_eq!(
-            (
-                scanned.headings,
-                scanned.links,
-                scanned.images,
-                scanned.first_paragraph
-            ),
-            (
-                rendered.headings,
-                rendered.links,
-                rendered.images,
-                rendered.first_paragraph
-            )
-        );
+        assert_eq!(scanned, rendered.scan);
     }
 
-    fn render_default(markdown: &str) -> RenderedMarkdown {
+    fn render_default(markdown: &str) -> Rendered {
         render_with(markdown, &MarkdownOptions::default())
     }
 
@@ -1061,8 +1045,9 @@ mod tests {
         render_default(markdown).html
     }
 
-    fn ids(rendered: &RenderedMarkdown) -> Vec<&str> {
+    fn ids(rendered: &Rendered) -> Vec<&str> {
         rendered
+            .scan
             .headings
             .iter()
             .map(|heading| heading.id.as_str())
@@ -1078,7 +1063,7 @@ mod tests {
              <h2 id=\"what-happens-next\">What <em>happens</em> next?</h2>\n"
         );
         assert_eq!(
-            rendered.headings,
+            rendered.scan.headings,
             vec![
                 Heading {
                     level: 1,
@@ -1117,7 +1102,7 @@ mod tests {
             rendered.html,
             "<h2 id=\"methods\" class=\"wide\">Our methods</h2>\n<h2 id=\"methods-1\">Methods</h2>\n"
         );
-        assert_eq!(rendered.headings[0].text, "Our methods");
+        assert_eq!(rendered.scan.headings[0].text, "Our methods");
     }
 
     #[test]
@@ -1135,8 +1120,8 @@ mod tests {
                 "section-1"
             ]
         );
-        assert_eq!(rendered.headings[1].text, "調査報道");
-        assert_eq!(rendered.headings[3].text, "");
+        assert_eq!(rendered.scan.headings[1].text, "調査報道");
+        assert_eq!(rendered.scan.headings[3].text, "");
     }
 
     #[test]
@@ -1165,6 +1150,7 @@ mod tests {
             &context,
         );
         let lines: Vec<usize> = rendered
+            .scan
             .headings
             .iter()
             .map(|heading| heading.line)
@@ -1184,7 +1170,7 @@ mod tests {
              </figcaption></figure>\n"
         );
         assert_eq!(
-            rendered.images,
+            rendered.scan.images,
             vec![InlineImage {
                 src: "/images/court.jpg".into(),
                 alt: "A crowd outside the court".into(),
@@ -1237,9 +1223,15 @@ mod tests {
             rendered.html,
             "<p>The logo <img src=\"logo.png\" alt=\"Logo\" title=\"Our logo. Credit: Design desk\" /> here.</p>\n"
         );
-        assert_eq!(rendered.images[0].caption.as_deref(), Some("Our logo."));
-        assert_eq!(rendered.images[0].credit.as_deref(), Some("Design desk"));
-        assert_eq!(rendered.images[0].column, 10);
+        assert_eq!(
+            rendered.scan.images[0].caption.as_deref(),
+            Some("Our logo.")
+        );
+        assert_eq!(
+            rendered.scan.images[0].credit.as_deref(),
+            Some("Design desk")
+        );
+        assert_eq!(rendered.scan.images[0].column, 10);
     }
 
     #[test]
@@ -1400,7 +1392,7 @@ mod tests {
                         ![Chart](charts/one.png)\n\n[r]: other-story.md\n";
         let rendered = render(markdown, &context);
         assert_eq!(
-            rendered.links,
+            rendered.scan.links,
             vec![
                 LinkRef {
                     url: "https://example.org/a".into(),
@@ -1429,7 +1421,10 @@ mod tests {
                 },
             ]
         );
-        assert_eq!((rendered.images[0].line, rendered.images[0].column), (9, 1));
+        assert_eq!(
+            (rendered.scan.images[0].line, rendered.scan.images[0].column),
+            (9, 1)
+        );
     }
 
     #[test]
@@ -1458,8 +1453,8 @@ mod tests {
              <span class=\"credit\">Credit: AP</span></figcaption></figure>\n"
         );
         // Records keep what the author wrote.
-        assert_eq!(rendered.links[0].url, "other-story.md");
-        assert_eq!(rendered.images[0].src, "court.jpg");
+        assert_eq!(rendered.scan.links[0].url, "other-story.md");
+        assert_eq!(rendered.scan.images[0].src, "court.jpg");
     }
 
     #[test]
@@ -1478,6 +1473,7 @@ mod tests {
             first_line: 1,
             rewrite_url: Some(&rewrite),
             image_size: None,
+            words: Words::ENGLISH,
         };
         assert_eq!(
             render("[Next](other-story.md)\n", &context).html,
@@ -1492,11 +1488,14 @@ mod tests {
              The *real* \"lede\" with `code`,\na soft break and ![an icon](i.png).\n\nSecond.\n",
         );
         assert_eq!(
-            rendered.first_paragraph.as_deref(),
+            rendered.scan.first_paragraph.as_deref(),
             Some("The real “lede” with code, a soft break and .")
         );
-        assert_eq!(render_default("# Only a heading\n").first_paragraph, None);
-        assert_eq!(render_default("").first_paragraph, None);
+        assert_eq!(
+            render_default("# Only a heading\n").scan.first_paragraph,
+            None
+        );
+        assert_eq!(render_default("").scan.first_paragraph, None);
     }
 
     #[test]
@@ -1583,7 +1582,7 @@ mod tests {
         ];
         for input in &inputs {
             let rendered = render_default(input);
-            for link in &rendered.links {
+            for link in &rendered.scan.links {
                 assert!(link.line >= 1 && link.column >= 1);
             }
         }
@@ -1592,6 +1591,9 @@ mod tests {
     #[test]
     fn columns_count_characters_not_bytes() {
         let rendered = render_default("Zürich, 東京: [link](x)\n");
-        assert_eq!((rendered.links[0].line, rendered.links[0].column), (1, 13));
+        assert_eq!(
+            (rendered.scan.links[0].line, rendered.scan.links[0].column),
+            (1, 13)
+        );
     }
 }

@@ -1,0 +1,416 @@
+//! Editorial checks that need the whole site: internal links and `#anchors`, images and files,
+//! credits of images in the text, links to withheld stories ([`BodyChecker`]); and the embargo
+//! audit of what a build writes ([`EmbargoAudit`]).
+//!
+//! Front-matter checks (required fields, dates, funders, credits of header images) happen while
+//! `validate` turns each story into the model, where every field's position is known; this
+//! module works on what reading found in each text (links, images, headings with their lines),
+//! so `check`, `build` and `serve` report the same findings from the same scans.
+
+mod embargo;
+
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+
+use crate::diag::{Code, Diagnostic};
+use crate::index::{LinkMap, SiteIndex};
+use crate::markdown::{BodyScan, MAX_NESTING};
+use crate::model::{Edition, Site, Story, WithheldReason};
+use crate::url::{is_external, resolve_against, split_url};
+
+pub use embargo::{EmbargoAudit, is_text_file};
+
+/// Everything a link inside the site may point at.
+#[derive(Debug, Default)]
+pub struct LinkTargets {
+    /// Site paths of pages, with their trailing slash: `/series/story/`, `/`.
+    pub pages: HashSet<String>,
+    /// Site paths of files: `/images/zug.png`, `/style.css`, bundle files.
+    pub files: HashSet<String>,
+}
+
+impl LinkTargets {
+    fn has_page(&self, path: &str) -> bool {
+        if self.pages.contains(path) {
+            return true;
+        }
+        // `/a/b`, `/a/b/index.html` and `/a/b/` are the same page on every static host.
+        let trimmed = path.strip_suffix("index.html").unwrap_or(path);
+        let with_slash = if trimmed.ends_with('/') {
+            trimmed.to_string()
+        } else {
+            format!("{trimmed}/")
+        };
+        self.pages.contains(&with_slash)
+    }
+}
+
+fn looks_like_file(path: &str) -> bool {
+    let last = path.rsplit('/').next().unwrap_or("");
+    last.contains('.') && !last.ends_with(".html")
+}
+
+/// One text to check; checks of different units are independent (the pipeline runs them in
+/// parallel).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unit {
+    /// A story of the edition, by its index in [`Site::stories`].
+    Story(usize),
+    Series(usize),
+    Rejected(usize),
+}
+
+/// Runs the body checks over a site's texts, as the edition a build publishes would have them.
+pub struct BodyChecker<'a> {
+    site: &'a Site,
+    index: &'a SiteIndex,
+    targets: &'a LinkTargets,
+    links: LinkMap,
+    /// Each published story's page by its URL, for the heading ids a link's `#anchor` may name.
+    story_at: HashMap<&'a str, usize>,
+    /// Each withheld story by its URL, and why it is withheld.
+    withheld: HashMap<&'a str, (&'a Story, WithheldReason)>,
+}
+
+impl<'a> BodyChecker<'a> {
+    /// Checks the texts of `site` against the pages and files of `targets`, for the edition
+    /// `index` lists (which `edition` made).
+    pub fn new(
+        site: &'a Site,
+        edition: &Edition,
+        index: &'a SiteIndex,
+        targets: &'a LinkTargets,
+    ) -> Self {
+        let story_at = index
+            .stories
+            .iter()
+            .map(|&story| (site.stories[story].url.as_str(), story))
+            .collect();
+        let withheld = site
+            .stories
+            .iter()
+            .filter(|story| !edition.includes(story))
+            .filter_map(|story| {
+                Some((story.url.as_str(), (story, edition.withheld_reason(story)?)))
+            })
+            .collect();
+        BodyChecker {
+            site,
+            index,
+            targets,
+            links: LinkMap::for_checks(site),
+            story_at,
+            withheld,
+        }
+    }
+
+    /// Every text of the site.
+    pub fn units(&self) -> Vec<Unit> {
+        self.index
+            .stories
+            .iter()
+            .map(|&story| Unit::Story(story))
+            .chain((0..self.site.series.len()).map(Unit::Series))
+            .chain((0..self.site.rejected.len()).map(Unit::Rejected))
+            .collect()
+    }
+
+    /// Checks one text: its links, anchors, images and image credits.
+    pub fn check(&self, unit: Unit) -> Vec<Diagnostic> {
+        let (source, url, scan) = match unit {
+            Unit::Story(i) => {
+                let story = &self.site.stories[i];
+                (&story.source, &story.url, &*story.body.scan)
+            }
+            Unit::Series(i) => {
+                let series = &self.site.series[i];
+                (&series.source, &series.url, &*series.description.scan)
+            }
+            Unit::Rejected(i) => {
+                let story = &self.site.rejected[i];
+                (&story.source, &story.url, &*story.body.scan)
+            }
+        };
+        let mut found = Vec::new();
+        self.check_text(source, url, scan, &mut found);
+        self.relax(found)
+    }
+
+    /// Checks what belongs to no text: the header images of stories and series.
+    pub fn check_site(&self) -> Vec<Diagnostic> {
+        let mut found = Vec::new();
+        let header_images = self
+            .index
+            .stories
+            .iter()
+            .map(|&story| &self.site.stories[story])
+            .filter_map(|story| Some((&story.source, story.image.as_ref()?)))
+            .chain(
+                self.site
+                    .series
+                    .iter()
+                    .filter_map(|series| Some((&series.source, series.image.as_ref()?))),
+            );
+        for (source, image) in header_images {
+            if !is_external(&image.src) && !self.targets.files.contains(split_url(&image.src).0) {
+                found.push(
+                    Diagnostic::new(
+                        Code::LinkMissingFile,
+                        source,
+                        format!(
+                            "the image {} does not exist in static/ or beside the story",
+                            image.src
+                        ),
+                    )
+                    .at_position(image.position)
+                    .with_hint("check the file name under `image: src:` (it is case-sensitive)"),
+                );
+            }
+        }
+        self.relax(found)
+    }
+
+    /// Reports the checks the site relaxed (`checks: {warn: [...]}`) as warnings.
+    fn relax(&self, found: Vec<Diagnostic>) -> Vec<Diagnostic> {
+        let relaxed = &self.site.config.relaxed_checks;
+        found
+            .into_iter()
+            .map(|finding| {
+                if relaxed.contains(&finding.code) {
+                    finding.relaxed()
+                } else {
+                    finding
+                }
+            })
+            .collect()
+    }
+
+    fn check_text(
+        &self,
+        source: &Path,
+        page_url: &str,
+        body: &BodyScan,
+        out: &mut Vec<Diagnostic>,
+    ) {
+        if let Some((line, column)) = body.too_deep {
+            out.push(
+                Diagnostic::new(
+                    Code::BodyTooDeep,
+                    source,
+                    format!(
+                        "quotes or lists are nested more than {} levels deep here, more than a browser can show",
+                        MAX_NESTING
+                    ),
+                )
+                .at(line, column)
+                .with_hint("this is usually a stray run of > or - characters at the start of a line; remove them"),
+            );
+        }
+        let image_positions: HashSet<(usize, usize)> = body
+            .images
+            .iter()
+            .map(|image| (image.line, image.column))
+            .collect();
+        for image in &body.images {
+            if image.alt.trim().is_empty() {
+                out.push(
+                    Diagnostic::new(
+                        Code::CreditInlineAlt,
+                        source,
+                        "this image has no alt text, which blind readers and search engines rely on",
+                    )
+                    .at(image.line, image.column)
+                    .with_hint("describe the picture between the brackets: ![A crowd outside the court](...)"),
+                );
+            }
+            if image
+                .credit
+                .as_deref()
+                .is_none_or(|credit| credit.trim().is_empty())
+            {
+                out.push(
+                    Diagnostic::new(
+                        Code::CreditInlineCredit,
+                        source,
+                        "this image has no credit: every picture we publish must say who made it",
+                    )
+                    .at(image.line, image.column)
+                    .with_hint(
+                        "end the image's title with the credit: ![alt](/images/x.jpg \"Caption. Credit: Photographer/Agency\")",
+                    ),
+                );
+            }
+            self.check_target(
+                source,
+                page_url,
+                &image.src,
+                true,
+                (image.line, image.column),
+                out,
+            );
+        }
+        for link in &body.links {
+            if image_positions.contains(&(link.line, link.column)) {
+                continue;
+            }
+            self.check_target(
+                source,
+                page_url,
+                &link.url,
+                false,
+                (link.line, link.column),
+                out,
+            );
+        }
+    }
+
+    fn check_target(
+        &self,
+        source: &Path,
+        page_url: &str,
+        url: &str,
+        is_image: bool,
+        (line, column): (usize, usize),
+        out: &mut Vec<Diagnostic>,
+    ) {
+        let url = url.trim();
+        if url.is_empty() || is_external(url) {
+            return;
+        }
+        let (written_path, _) = split_url(url);
+        let resolved = if written_path.ends_with(".md") {
+            match self.links.resolve_markdown_link(source, url) {
+                Some(resolved) => resolved,
+                None => {
+                    out.push(
+                        Diagnostic::new(
+                            Code::LinkBroken,
+                            source,
+                            format!("the link to {url} points at a Markdown file that is not a published story"),
+                        )
+                        .at(line, column)
+                        .with_hint("check the file name and folder; links to .md files are relative to this file"),
+                    );
+                    return;
+                }
+            }
+        } else {
+            resolve_against(page_url, url)
+        };
+        let (path, fragment) = split_url(&resolved);
+        let path = if path.is_empty() { page_url } else { path };
+
+        if self.targets.has_page(path) {
+            if let Some(fragment) = fragment.filter(|f| !f.is_empty())
+                && let Some(&story) = self.story_at.get(path.trim_end_matches("index.html"))
+                && let headings = &self.site.stories[story].body.scan.headings
+                && !headings.iter().any(|heading| heading.id == fragment)
+            {
+                let mut known: Vec<&str> = headings.iter().map(|h| h.id.as_str()).collect();
+                known.sort();
+                known.dedup();
+                let hint = if known.is_empty() {
+                    "that story has no headings to link to".to_string()
+                } else {
+                    format!(
+                        "the headings of that story have the anchors: {}",
+                        known
+                            .iter()
+                            .map(|id| format!("#{id}"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )
+                };
+                out.push(
+                    Diagnostic::new(
+                        Code::LinkAnchor,
+                        source,
+                        format!(
+                            "the link to {url} points at #{fragment}, which is no heading of {path}"
+                        ),
+                    )
+                    .at(line, column)
+                    .with_hint(hint),
+                );
+            }
+            return;
+        }
+        if self.targets.files.contains(path) {
+            return;
+        }
+        let with_slash = format!("{}/", path.trim_end_matches('/'));
+        if let Some(&(withheld, reason)) = self
+            .withheld
+            .get(path)
+            .or_else(|| self.withheld.get(with_slash.as_str()))
+        {
+            let (code, message, hint) = match reason {
+                WithheldReason::Embargo(until) => (
+                    Code::EmbargoLink,
+                    format!(
+                        "this links to \"{}\", which is under embargo until {}; the link would reveal it",
+                        withheld.title,
+                        until.rfc3339()
+                    ),
+                    "remove the link until the embargo lifts, or publish both stories at the same time".to_string(),
+                ),
+                WithheldReason::Draft => (
+                    Code::LinkBroken,
+                    format!("this links to \"{}\", which is a draft and will not be published", withheld.title),
+                    "publish the draft first, or remove the link".to_string(),
+                ),
+            };
+            out.push(
+                Diagnostic::new(code, source, message)
+                    .at(line, column)
+                    .with_hint(hint),
+            );
+            return;
+        }
+        if is_image || looks_like_file(path) {
+            out.push(
+                Diagnostic::new(
+                    Code::LinkMissingFile,
+                    source,
+                    format!("{url} does not exist: there is no {path} in static/ or beside the story"),
+                )
+                .at(line, column)
+                .with_hint("check the file name (it is case-sensitive) and that the file is in static/ or the page bundle"),
+            );
+        } else {
+            out.push(
+                Diagnostic::new(
+                    Code::LinkBroken,
+                    source,
+                    format!("the link to {url} goes nowhere: no page of this site is at {path}"),
+                )
+                .at(line, column)
+                .with_hint("check the address; story pages are /<series>/<slug>/"),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn page_paths_match_with_or_without_slash() {
+        let targets = LinkTargets {
+            pages: ["/a/b/".to_string(), "/".to_string()].into(),
+            files: HashSet::new(),
+        };
+        assert!(targets.has_page("/a/b/"));
+        assert!(targets.has_page("/a/b"));
+        assert!(targets.has_page("/a/b/index.html"));
+        assert!(targets.has_page("/"));
+        assert!(!targets.has_page("/a/c/"));
+    }
+
+    #[test]
+    fn files_look_like_files() {
+        assert!(looks_like_file("/files/report.pdf"));
+        assert!(!looks_like_file("/series/story/"));
+    }
+}

@@ -1,0 +1,99 @@
+//! The command line: parses flags with clap, turns them into validated [`Settings`], runs the
+//! command (a file per command) and maps the outcome to an exit code: 0 success, 1 problems
+//! found, 2 the site could not be read or the command was used wrongly.
+
+mod args;
+mod build;
+mod check;
+mod new;
+mod next_publish;
+mod serve;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::diag::{Diagnostic, Severity};
+use crate::pipeline::Failure;
+use crate::settings::Settings;
+
+/// byline: a static-site generator for newsrooms that publish fact-checked story series.
+#[derive(Debug, Parser)]
+#[command(name = "byline", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Check every story and build the site into the output folder.
+    Build(build::BuildArgs),
+    /// Check every story and report every problem, without building.
+    Check(check::CheckArgs),
+    /// Print the earliest future embargo time (publish_at), or nothing, for scheduling a rebuild.
+    NextPublish(args::SiteArgs),
+    /// Create a new site in an empty folder.
+    Init(new::InitArgs),
+    /// Create a new story or series with placeholders to fill in.
+    #[command(subcommand)]
+    New(new::NewCommand),
+    /// Preview the site in a browser, updating every open page as you save.
+    Serve(serve::ServeArgs),
+}
+
+/// Runs byline with the process's arguments.
+pub fn run() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => {
+            let _ = error.print();
+            return if error.use_stderr() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::SUCCESS
+            };
+        }
+    };
+    match cli.command {
+        Command::Build(args) => build::run(args),
+        Command::Check(args) => check::run(args),
+        Command::NextPublish(args) => next_publish::run(args),
+        Command::Init(args) => new::run_init(args),
+        Command::New(command) => new::run_new(command),
+        Command::Serve(args) => serve::run(args),
+    }
+}
+
+/// A command used wrongly: the message, exit code 2.
+fn usage_error(message: &str) -> ExitCode {
+    eprintln!("error: {message}");
+    ExitCode::from(2)
+}
+
+/// The exit code of a command that could not go on.
+fn failure_code(failure: &Failure) -> ExitCode {
+    if failure.unreadable {
+        ExitCode::from(2)
+    } else {
+        ExitCode::from(1)
+    }
+}
+
+fn count(diagnostics: &[Diagnostic], severity: Severity) -> usize {
+    diagnostics
+        .iter()
+        .filter(|d| d.severity == severity)
+        .count()
+}
+
+fn counted(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+fn plural(n: usize, word: &str) -> String {
+    counted(n, word, &format!("{word}s"))
+}
+
+/// The settings of a command, or the usage error that stops it.
+type SettingsOrExit = Result<Settings, ExitCode>;

@@ -1,0 +1,60 @@
+//! `byline serve`: the live preview.
+
+use std::net::IpAddr;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use super::args::SiteArgs;
+use crate::diag::report;
+use crate::serve::{self, ServeError, ServeOptions};
+
+#[derive(Debug, clap::Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    site: SiteArgs,
+    /// The port to listen on; when it is taken, the next free one is used. 0 lets the system
+    /// choose.
+    #[arg(long, default_value_t = 1111)]
+    port: u16,
+    /// The address to listen on. The default is this computer only; 0.0.0.0 or :: make the
+    /// preview, drafts and embargoed stories included, reachable from other computers.
+    #[arg(long, value_name = "ADDRESS", default_value = "127.0.0.1")]
+    bind: IpAddr,
+    /// Open the preview in the default browser.
+    #[arg(long)]
+    open: bool,
+    /// Clean story texts of anything that could run code or load another page (scripts,
+    /// iframes, event handlers, javascript: links), as `safe_html: true` in site.yaml does.
+    #[arg(long)]
+    safe_html: bool,
+    /// How long the files must be quiet after a save before the preview updates.
+    #[arg(long, value_name = "MS", default_value_t = 30, hide = true)]
+    debounce_ms: u64,
+}
+
+pub fn run(args: ServeArgs) -> ExitCode {
+    let mut settings = match args.site.settings() {
+        Ok(settings) => settings,
+        Err(exit) => return exit,
+    };
+    settings.safe_html = args.safe_html;
+    let options = ServeOptions {
+        bind: args.bind,
+        port: args.port,
+        open: args.open,
+        settings,
+        debounce: Duration::from_millis(args.debounce_ms),
+    };
+    match serve::serve(options) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(ServeError::Unreadable(diagnostics)) => {
+            report::print_lines(&diagnostics);
+            eprintln!("cannot preview: the site could not be read");
+            ExitCode::from(2)
+        }
+        Err(ServeError::Failed(message)) => {
+            eprintln!("error: {message}");
+            ExitCode::from(2)
+        }
+    }
+}

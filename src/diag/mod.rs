@@ -1,0 +1,237 @@
+//! One `Diagnostic` type for every problem byline reports: where (file, line, column), how bad,
+//! a stable [`Code`], a message a journalist understands and, where there is one, a hint; and
+//! the [`report`] formats that print them.
+
+mod code;
+pub mod report;
+
+pub use code::Code;
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// How bad a finding is. Errors stop a build; warnings are reported and the build goes on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
+/// A finding about the site, tied to a place in a file where there is one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// The file, relative to the site root where possible (that is what editors click on).
+    pub path: PathBuf,
+    /// 1-based line, when the finding has a place in the file.
+    pub line: Option<usize>,
+    /// 1-based column in characters, when known.
+    pub column: Option<usize>,
+    pub severity: Severity,
+    pub code: Code,
+    pub message: String,
+    pub hint: Option<String>,
+}
+
+impl Diagnostic {
+    /// A finding of `code`, as bad as the code says (`E-` an error, `W-` a warning).
+    pub fn new(code: Code, path: impl Into<PathBuf>, message: impl Into<String>) -> Self {
+        Diagnostic {
+            path: path.into(),
+            line: None,
+            column: None,
+            severity: code.severity(),
+            code,
+            message: message.into(),
+            hint: None,
+        }
+    }
+
+    /// The finding reported as a warning, as a site that relaxed its code asks
+    /// (`checks: {warn: [...]}`).
+    pub fn relaxed(mut self) -> Self {
+        self.severity = Severity::Warning;
+        self
+    }
+
+    pub fn at(mut self, line: usize, column: usize) -> Self {
+        self.line = Some(line);
+        self.column = Some(column);
+        self
+    }
+
+    pub fn at_position(self, position: Position) -> Self {
+        self.at(position.line, position.column)
+    }
+
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    pub fn position(&self) -> Option<Position> {
+        Some(Position::new(self.line?, self.column?))
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    /// Makes the path relative to the site root, so messages read `content/x.md` rather than a
+    /// long absolute path.
+    pub fn relative_to(mut self, root: &Path) -> Self {
+        if let Ok(stripped) = self.path.strip_prefix(root) {
+            self.path = stripped.to_path_buf();
+        }
+        self
+    }
+
+    /// Orders findings by file and place, so reports are stable from run to run.
+    pub fn sort(diagnostics: &mut [Diagnostic]) {
+        // Comparing `Path`s re-parses their components on every comparison, which made sorting
+        // an archive's findings cost more than finding them; the keys are made once.
+        diagnostics.sort_by_cached_key(|d| {
+            (
+                path_order_key(&d.path),
+                d.line,
+                d.column,
+                d.code.as_str(),
+                d.message.clone(),
+            )
+        });
+    }
+}
+
+/// A key that sorts paths as comparing them component by component does (a folder's files
+/// together, `a/x` before `a-b/x`), but compares as plain bytes: the separators become the
+/// lowest byte.
+pub fn path_order_key(path: &Path) -> Vec<u8> {
+    path.as_os_str()
+        .as_encoded_bytes()
+        .iter()
+        .map(|&byte| {
+            if std::path::is_separator(byte as char) {
+                0
+            } else {
+                byte
+            }
+        })
+        .collect()
+}
+
+impl Diagnostic {
+    /// `file:line:column: severity[CODE]: message`, without the hint.
+    pub fn one_line(&self) -> String {
+        let mut line = self.path.display().to_string();
+        if let Some(number) = self.line {
+            line.push_str(&format!(":{number}"));
+            if let Some(column) = self.column {
+                line.push_str(&format!(":{column}"));
+            }
+        }
+        line.push_str(&format!(
+            ": {}[{}]: {}",
+            self.severity.as_str(),
+            self.code.as_str(),
+            self.message
+        ));
+        line
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.one_line())?;
+        if let Some(hint) = &self.hint {
+            write!(f, "\n  hint: {hint}")?;
+        }
+        Ok(())
+    }
+}
+
+/// A 1-based line and column in a file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Position {
+    pub line: usize,
+    pub column: usize,
+}
+
+impl Position {
+    pub fn new(line: usize, column: usize) -> Self {
+        Position { line, column }
+    }
+}
+
+/// The closest of `candidates` to a misspelt `word`, when it is close enough to be a likely typo.
+pub fn did_you_mean<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
+    let lowered = word.to_lowercase();
+    candidates
+        .iter()
+        .map(|candidate| {
+            (
+                strsim::jaro_winkler(&lowered, &candidate.to_lowercase()),
+                *candidate,
+            )
+        })
+        .filter(|(score, _)| *score >= 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, candidate)| candidate)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn path_order_key_sorts_like_paths() {
+        let mut paths: Vec<PathBuf> = [
+            "content/a.md",
+            "content/a-b/x.md",
+            "content/a/x.md",
+            "content/a/b/c.md",
+            "content/a.b/x.md",
+            "content/Z.md",
+            "content/ä.md",
+            "site.yaml",
+        ]
+        .iter()
+        .map(PathBuf::from)
+        .collect();
+        let mut by_key = paths.clone();
+        paths.sort();
+        by_key.sort_by_key(|path| path_order_key(path));
+        assert_eq!(by_key, paths);
+    }
+
+    #[test]
+    fn display_has_file_line_column_code_and_hint() {
+        let diagnostic = Diagnostic::new(
+            Code::FrontUnknownKey,
+            "content/a.md",
+            "unknown field `reportr`",
+        )
+        .at(3, 1)
+        .with_hint("did you mean `reporter`?");
+        assert_eq!(
+            diagnostic.to_string(),
+            "content/a.md:3:1: error[E-FRONT-UNKNOWN-KEY]: unknown field `reportr`\n  hint: did you mean `reporter`?"
+        );
+    }
+
+    #[test]
+    fn suggests_nearest_key() {
+        let keys = ["reporter", "editor", "title", "topics", "summary"];
+        assert_eq!(did_you_mean("reportr", &keys), Some("reporter"));
+        assert_eq!(did_you_mean("topic", &keys), Some("topics"));
+        assert_eq!(did_you_mean("Editr", &keys), Some("editor"));
+        assert_eq!(did_you_mean("zzzzzz", &keys), None);
+    }
+}

@@ -1,0 +1,327 @@
+//! The site's listings: which stories an edition shows, and which of them each series, topic
+//! and person lists, in the site's order; and where each story file is published, for links
+//! written as `other-story.md`. Cheap to build (no template values), so the link checks can
+//! know every page without preparing to render, and `serve` keeps indexes beside its model
+//! between requests.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use crate::config::SiteConfig;
+use crate::layout::{CONTENT_DIR, person_url, topic_url};
+use crate::model::{Edition, Site, Story};
+use crate::url::{normalise, slugify};
+
+/// A topic and the stories filed under it.
+#[derive(Debug)]
+pub struct TopicEntry {
+    /// The first spelling met, in the site's order.
+    pub name: String,
+    pub url: String,
+    /// Indexes into [`Site::stories`], in the site's order.
+    pub stories: Vec<usize>,
+}
+
+/// A role in a story's byline: the two every story has, or a further credit as written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Role {
+    Reporter,
+    Editor,
+    Credit(String),
+}
+
+/// A person credited on the site and what they did on each story.
+#[derive(Debug)]
+pub struct PersonEntry {
+    /// The first spelling met, in the site's order.
+    pub name: String,
+    pub url: String,
+    /// Their profile in site.yaml, by index into [`SiteConfig::people`].
+    pub profile: Option<usize>,
+    /// Story index and the roles this person had on it.
+    pub stories: Vec<(usize, Vec<Role>)>,
+}
+
+/// Which stories an edition shows and which of them each listing holds.
+#[derive(Debug)]
+pub struct SiteIndex {
+    /// The edition's stories, by index into [`Site::stories`], in the site's order.
+    pub stories: Vec<usize>,
+    /// For each series of [`Site::series`], its stories of this edition.
+    pub series_stories: Vec<Vec<usize>>,
+    /// In the order of their slugs.
+    pub topics: Vec<TopicEntry>,
+    /// In the order of their slugs.
+    pub people: Vec<PersonEntry>,
+    person_urls: HashMap<String, String>,
+    topic_urls: HashMap<String, String>,
+}
+
+impl SiteIndex {
+    /// The listings of the stories of `site` that `edition` shows.
+    pub fn new(site: &Site, edition: &Edition) -> SiteIndex {
+        let config = &site.config;
+        let stories: Vec<usize> = (0..site.stories.len())
+            .filter(|&index| edition.includes(&site.stories[index]))
+            .collect();
+        let mut series_stories = vec![Vec::new(); site.series.len()];
+        let mut topics = Grouping::default();
+        let mut people = Grouping::default();
+        for &index in &stories {
+            let story = &site.stories[index];
+            if let Some(series) = story.series {
+                series_stories[series].push(index);
+            }
+            for topic in &story.topics {
+                let entry = topics.entry(topic, |_| TopicEntry {
+                    name: topic.clone(),
+                    url: topic_url(topic),
+                    stories: Vec::new(),
+                });
+                if entry.stories.last() != Some(&index) {
+                    entry.stories.push(index);
+                }
+            }
+            for (role, names) in story_roles(story) {
+                for name in names {
+                    let entry = people.entry(name, |slug| PersonEntry {
+                        name: name.clone(),
+                        url: person_url(name),
+                        profile: profile_index(config, slug),
+                        stories: Vec::new(),
+                    });
+                    match entry.stories.last_mut() {
+                        Some((last, roles)) if *last == index => {
+                            if !roles.contains(&role) {
+                                roles.push(role.clone());
+                            }
+                        }
+                        _ => entry.stories.push((index, vec![role.clone()])),
+                    }
+                }
+            }
+        }
+        let topics = topics.into_sorted();
+        let people = people.into_sorted();
+        let topic_urls = topics
+            .iter()
+            .map(|entry| (entry.name.clone(), entry.url.clone()))
+            .collect();
+        let person_urls = people
+            .iter()
+            .map(|entry| (entry.name.clone(), entry.url.clone()))
+            .collect();
+        SiteIndex {
+            stories,
+            series_stories,
+            topics,
+            people,
+            person_urls,
+            topic_urls,
+        }
+    }
+
+    /// The page of the person named `name` as written on a story of this edition.
+    pub fn person_url(&self, name: &str) -> Option<&str> {
+        self.person_urls.get(name).map(String::as_str)
+    }
+
+    /// The page of the topic named `name` as written on a story of this edition.
+    pub fn topic_url(&self, name: &str) -> Option<&str> {
+        self.topic_urls.get(name).map(String::as_str)
+    }
+}
+
+/// The roles of a story in byline order: reporters, further credits as written, editors.
+pub fn story_roles(story: &Story) -> impl Iterator<Item = (Role, &[String])> {
+    std::iter::once((Role::Reporter, story.reporters.as_slice()))
+        .chain(
+            story
+                .credits
+                .iter()
+                .map(|credit| (Role::Credit(credit.role.clone()), credit.names.as_slice())),
+        )
+        .chain(std::iter::once((Role::Editor, story.editors.as_slice())))
+        .filter(|(_, names)| !names.is_empty())
+}
+
+fn profile_index(config: &SiteConfig, slug: &str) -> Option<usize> {
+    config
+        .people
+        .iter()
+        .position(|person| slugify(&person.name) == slug)
+}
+
+/// Mentions of names (topics, people) grouped by their slug. An archive names the same few
+/// hundred people and topics tens of thousands of times: each spelling is slugged once, and each
+/// mention costs one hash lookup. Spellings with the same slug share the first one's entry.
+struct Grouping<'s, E> {
+    by_name: HashMap<&'s str, usize>,
+    by_slug: HashMap<String, usize>,
+    /// Slug and entry, in the order first mentioned.
+    entries: Vec<(String, E)>,
+}
+
+impl<E> Default for Grouping<'_, E> {
+    fn default() -> Self {
+        Grouping {
+            by_name: HashMap::new(),
+            by_slug: HashMap::new(),
+            entries: Vec::new(),
+        }
+    }
+}
+
+impl<'s, E> Grouping<'s, E> {
+    /// The entry of `name`'s slug; `new` makes it (from the slug) on the first mention.
+    fn entry(&mut self, name: &'s str, new: impl FnOnce(&str) -> E) -> &mut E {
+        let index = match self.by_name.get(name) {
+            Some(&index) => index,
+            None => {
+                let slug = slugify(name);
+                let index = match self.by_slug.get(&slug) {
+                    Some(&index) => index,
+                    None => {
+                        let entry = new(&slug);
+                        self.by_slug.insert(slug.clone(), self.entries.len());
+                        self.entries.push((slug, entry));
+                        self.entries.len() - 1
+                    }
+                };
+                self.by_name.insert(name, index);
+                index
+            }
+        };
+        &mut self.entries[index].1
+    }
+
+    /// The entries in the order of their slugs.
+    fn into_sorted(mut self) -> Vec<E> {
+        self.entries.sort_by(|a, b| a.0.cmp(&b.0));
+        self.entries.into_iter().map(|(_, entry)| entry).collect()
+    }
+}
+
+/// Maps content files to the URL of the story they become, so Markdown links to `other.md`
+/// point at the published page.
+#[derive(Debug, Clone, Default)]
+pub struct LinkMap {
+    by_source: HashMap<PathBuf, String>,
+}
+
+impl LinkMap {
+    /// The stories `edition` shows, for rendering.
+    pub fn new(site: &Site, edition: &Edition) -> LinkMap {
+        LinkMap {
+            by_source: site
+                .stories
+                .iter()
+                .filter(|story| edition.includes(story))
+                .map(|story| (story.source.clone(), story.url.clone()))
+                .collect(),
+        }
+    }
+
+    /// Every story of the site, withheld and rejected ones included, for the link checks: a
+    /// link to a draft or an embargoed story is then reported as what it is, and one to a
+    /// story rejected for errors of its own is not broken (its own errors say why).
+    pub fn for_checks(site: &Site) -> LinkMap {
+        let stories = site.stories.iter().map(|story| (&story.source, &story.url));
+        let rejected = site
+            .rejected
+            .iter()
+            .map(|story| (&story.source, &story.url));
+        LinkMap {
+            by_source: stories
+                .chain(rejected)
+                .map(|(source, url)| (source.clone(), url.clone()))
+                .collect(),
+        }
+    }
+
+    #[cfg(test)]
+    pub(crate) fn insert(&mut self, source: &str, url: &str) {
+        self.by_source
+            .insert(PathBuf::from(source), url.to_string());
+    }
+
+    /// Whether `target` (a link as written) names a Markdown file, so that where it points
+    /// depends on the stories of the site.
+    pub fn is_story_link(target: &str) -> bool {
+        let path = target.split('#').next().unwrap_or(target);
+        path.ends_with(".md") && !path.contains("://")
+    }
+
+    /// The published URL for a link written in the file `from` (relative to the site root).
+    pub fn resolve_markdown_link(&self, from: &Path, target: &str) -> Option<String> {
+        if !LinkMap::is_story_link(target) {
+            return None;
+        }
+        let (path, fragment) = match target.find('#') {
+            Some(index) => target.split_at(index),
+            None => (target, ""),
+        };
+        let base = from.parent().unwrap_or(Path::new(""));
+        let joined = if path.starts_with('/') {
+            PathBuf::from(CONTENT_DIR).join(path.trim_start_matches('/'))
+        } else {
+            base.join(path)
+        };
+        self.by_source
+            .get(&normalise(&joined))
+            .map(|url| format!("{url}{fragment}"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn grouping_shares_an_entry_per_slug_and_sorts_by_slug() {
+        let names = ["Zoë Brown", "Ada Smith", "zoe brown", "Ada Smith"];
+        let mut grouping = Grouping::default();
+        let mut made = Vec::new();
+        for (mention, name) in names.iter().enumerate() {
+            let entry = grouping.entry(name, |slug| {
+                made.push(slug.to_string());
+                (name.to_string(), Vec::new())
+            });
+            entry.1.push(mention);
+        }
+        // One entry per slug, named by its first spelling, made once.
+        assert_eq!(made, ["zoe-brown", "ada-smith"]);
+        assert_eq!(
+            grouping.into_sorted(),
+            [
+                ("Ada Smith".to_string(), vec![1, 3]),
+                ("Zoë Brown".to_string(), vec![0, 2]),
+            ]
+        );
+    }
+
+    #[test]
+    fn markdown_links_resolve_against_their_file() {
+        let mut links = LinkMap::default();
+        links.insert("content/s/b.md", "/s/b/");
+        links.insert("content/t/c.md", "/t/c/");
+        let from = Path::new("content/s/a.md");
+        assert_eq!(
+            links.resolve_markdown_link(from, "b.md#part"),
+            Some("/s/b/#part".to_string())
+        );
+        assert_eq!(
+            links.resolve_markdown_link(from, "../t/./c.md"),
+            Some("/t/c/".to_string())
+        );
+        assert_eq!(
+            links.resolve_markdown_link(from, "/t/c.md"),
+            Some("/t/c/".to_string())
+        );
+        assert_eq!(links.resolve_markdown_link(from, "missing.md"), None);
+        assert_eq!(
+            links.resolve_markdown_link(from, "https://x.org/a.md"),
+            None
+        );
+    }
+}

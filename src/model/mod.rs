@@ -1,0 +1,237 @@
+//! The site as byline understands it once every file is read and validated: series, stories
+//! with their credits, funders, images, sources, corrections and claims, and the files of page
+//! bundles. Plain data, no disk and no HTML: `validate` makes it, `index`, `checks` and `render`
+//! read it.
+//!
+//! A [`Site`] holds every valid story, drafts and embargoed ones included; an [`Edition`] says
+//! which of them a given output shows (a build publishes neither, the preview shows embargoed
+//! stories with a banner), so every command works on the same model.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use jiff::Timestamp;
+
+use crate::config::SiteConfig;
+use crate::dates::StoryDate;
+use crate::diag::Position;
+use crate::markdown::BodyScan;
+use crate::yaml::FreeValue;
+
+/// An image with its credit, as shown in the header of a story or series.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Image {
+    /// A site path (`/images/zug.png`) or an absolute URL.
+    pub src: String,
+    pub alt: String,
+    pub caption: Option<String>,
+    pub credit: String,
+    /// Where `image:` is written in the front matter.
+    pub position: Position,
+}
+
+/// A byline role and the people who had it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Credit {
+    pub role: String,
+    pub names: Vec<String>,
+}
+
+/// A source the story cites.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Source {
+    pub title: String,
+    pub url: Option<String>,
+    pub publisher: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Correction {
+    pub date: StoryDate,
+    pub text: String,
+}
+
+/// A claim the story checked, with its rating (published as a ClaimReview).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Claim {
+    pub claim: String,
+    pub claimant: String,
+    pub rating: String,
+    pub date: Option<StoryDate>,
+    pub url: Option<String>,
+}
+
+/// A Markdown text (a story's body, a series' description) as reading left it: what the checks
+/// need of it (its scan: links, images, headings, first paragraph), and the text itself when
+/// the command will render it (`byline check` renders nothing and lets an archive's text go).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Body {
+    pub text: Option<Arc<str>>,
+    pub scan: Arc<BodyScan>,
+    /// The file line where the text starts (after the front matter).
+    pub first_line: usize,
+}
+
+impl Body {
+    /// The Markdown as written, for rendering. Only a site read with its texts can be rendered,
+    /// and the command chose how it was read: asking a scan for its text is a bug in byline,
+    /// not a problem of the site.
+    pub fn text_to_render(&self) -> &str {
+        self.text
+            .as_deref()
+            .expect("a text is rendered only from a site read with its texts")
+    }
+}
+
+/// A validated series.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Series {
+    pub slug: String,
+    /// `/<slug>/`
+    pub url: String,
+    pub source: PathBuf,
+    pub title: String,
+    pub summary: Option<String>,
+    pub funders: Vec<String>,
+    pub image: Option<Image>,
+    pub extra: FreeValue,
+    pub description: Body,
+}
+
+/// A validated story: every required field present, every date real, funders resolved.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Story {
+    pub source: PathBuf,
+    pub slug: String,
+    /// `/<series>/<slug>/` or `/<slug>/`
+    pub url: String,
+    /// Index into [`Site::series`].
+    pub series: Option<usize>,
+    pub title: String,
+    pub date: StoryDate,
+    pub updated: Option<StoryDate>,
+    pub reporters: Vec<String>,
+    pub editors: Vec<String>,
+    pub credits: Vec<Credit>,
+    /// The story's own funders, or its series' when it names none.
+    pub funders: Vec<String>,
+    pub image: Option<Image>,
+    pub summary: Option<String>,
+    pub topics: Vec<String>,
+    pub draft: bool,
+    pub publish_at: Option<StoryDate>,
+    pub sources: Vec<Source>,
+    pub corrections: Vec<Correction>,
+    pub claims: Vec<Claim>,
+    pub extra: FreeValue,
+    pub body: Body,
+}
+
+impl Story {
+    /// The summary shown in listings and meta descriptions: the `summary` field, else the first
+    /// paragraph of the body.
+    pub fn summary_or_first_paragraph(&self) -> &str {
+        self.summary
+            .as_deref()
+            .or(self.body.scan.first_paragraph.as_deref())
+            .unwrap_or("")
+    }
+}
+
+/// A file of a page bundle, published beside its story.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BundleAsset {
+    /// Relative to the site root.
+    pub source: PathBuf,
+    /// Site path of the copy, e.g. `/decision-machines/the-map/map.png`.
+    pub url: String,
+    /// The story of the bundle, by its index in [`Site::stories`].
+    pub story: usize,
+}
+
+/// A story that cannot be published because of front-matter errors; kept so its text can still
+/// be checked in the same run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RejectedStory {
+    pub source: PathBuf,
+    /// Where it would be published.
+    pub url: String,
+    pub body: Body,
+}
+
+/// The whole validated site: configuration, series and every valid story, newest first.
+#[derive(Debug, Clone)]
+pub struct Site {
+    pub config: SiteConfig,
+    pub series: Vec<Series>,
+    /// Every valid story, drafts and embargoed ones included (see [`Edition`]), in
+    /// [`story_order`].
+    pub stories: Vec<Story>,
+    /// Files of page bundles, by site path.
+    pub assets: Vec<BundleAsset>,
+    /// Stories with errors in their front matter: never published, but their text is checked.
+    pub rejected: Vec<RejectedStory>,
+}
+
+/// Why a valid story is left out of an edition.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WithheldReason {
+    Draft,
+    /// Under embargo until this time.
+    Embargo(StoryDate),
+}
+
+/// Which stories an output shows, at the moment it is made: what a build publishes (no
+/// drafts unless asked for, no story under embargo), or what the preview shows (embargoed
+/// stories too, marked as such).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Edition {
+    /// The moment embargoes are judged at (`--now`, or the clock).
+    pub now: Timestamp,
+    pub drafts: bool,
+    pub embargoed: bool,
+}
+
+impl Edition {
+    /// What a build publishes at `now`: no embargoed story, drafts only when asked for.
+    pub fn published(now: Timestamp, drafts: bool) -> Edition {
+        Edition {
+            now,
+            drafts,
+            embargoed: false,
+        }
+    }
+
+    /// Why a build of this edition's moment and drafts would leave `story` out (the preview
+    /// shows an embargoed story anyway, see [`Edition::includes`]), or None.
+    pub fn withheld_reason(&self, story: &Story) -> Option<WithheldReason> {
+        if story.draft && !self.drafts {
+            return Some(WithheldReason::Draft);
+        }
+        match story.publish_at {
+            Some(publish_at) if publish_at.instant > self.now => {
+                Some(WithheldReason::Embargo(publish_at))
+            }
+            _ => None,
+        }
+    }
+
+    /// Whether this edition shows `story`.
+    pub fn includes(&self, story: &Story) -> bool {
+        match self.withheld_reason(story) {
+            None => true,
+            Some(WithheldReason::Draft) => false,
+            Some(WithheldReason::Embargo(_)) => self.embargoed,
+        }
+    }
+}
+
+/// The order of stories in a site and in every listing: newest first, then by title, then by
+/// URL (unique), so the order never depends on the order files were read in.
+pub fn story_order(a: &Story, b: &Story) -> std::cmp::Ordering {
+    b.date
+        .instant
+        .cmp(&a.date.instant)
+        .then_with(|| a.title.cmp(&b.title))
+        .then_with(|| a.url.cmp(&b.url))
+}

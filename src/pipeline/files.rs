@@ -1,0 +1,111 @@
+//! The files of the site that are not pages: the theme's static files, the site's `static/`
+//! and the files of page bundles, by their path in the output.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+use walkdir::WalkDir;
+
+use crate::diag::{Code, Diagnostic};
+use crate::layout::STATIC_DIR;
+use crate::model::{Edition, Site};
+use crate::site_files;
+use crate::theme::Theme;
+use crate::url::web_path;
+
+/// Where a file of the site that is not a page comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StaticSource {
+    /// A static file of the theme, by its path inside the theme's `static/`.
+    Theme(String),
+    /// A file of the site's static/ folder, by its full path.
+    File(PathBuf),
+    /// A file of a story's page bundle, by its full path, and the story by its index in
+    /// [`Site::stories`].
+    Bundle { path: PathBuf, story: usize },
+}
+
+impl StaticSource {
+    /// The file on disk, for files of the site folder.
+    pub fn path(&self) -> Option<&Path> {
+        match self {
+            StaticSource::Theme(_) => None,
+            StaticSource::File(path) | StaticSource::Bundle { path, .. } => Some(path),
+        }
+    }
+
+    /// Whether `edition` has the file: a bundle's file only with its story.
+    pub fn in_edition(&self, site: &Site, edition: &Edition) -> bool {
+        match self {
+            StaticSource::Bundle { story, .. } => edition.includes(&site.stories[*story]),
+            _ => true,
+        }
+    }
+}
+
+/// Every file of the site that is not a page, by its path in the output: the theme's static
+/// files, the site's static/ (which wins over the theme), then the page-bundle files of the
+/// stories `edition` shows, beside them. Symbolic links and special files are not followed or
+/// read: each is an error (see [`site_files`]), so nothing outside the site is ever published.
+pub fn static_files(
+    root: &Path,
+    site: &Site,
+    edition: &Edition,
+    theme: &Theme,
+) -> (Vec<(String, StaticSource)>, Vec<Diagnostic>) {
+    let site_static = root.join(STATIC_DIR);
+    let mut site_files = Vec::new();
+    let mut errors = Vec::new();
+    if site_static.is_dir() {
+        let walker = WalkDir::new(&site_static)
+            .follow_root_links(false)
+            .sort_by_file_name();
+        for entry in walker {
+            let entry = entry.map(|entry| (site_files::refused(root, &entry), entry));
+            match entry {
+                Ok((Some(refused), _)) => errors.push(refused),
+                Ok((None, entry)) if entry.file_type().is_file() => {
+                    let inside = web_path(
+                        entry
+                            .path()
+                            .strip_prefix(&site_static)
+                            .unwrap_or(entry.path()),
+                    );
+                    site_files.push((inside, StaticSource::File(entry.path().to_path_buf())));
+                }
+                Ok(_) => {}
+                Err(error) => errors.push(Diagnostic::new(
+                    Code::FileRead,
+                    STATIC_DIR,
+                    format!("cannot read the static folder: {error}"),
+                )),
+            }
+        }
+    }
+    let mut files: Vec<(String, StaticSource)> = theme
+        .static_files()
+        .filter(|(inside, _)| !site_files.iter().any(|(path, _)| path == inside))
+        .map(|(inside, _)| (inside.to_string(), StaticSource::Theme(inside.to_string())))
+        .collect();
+    files.extend(site_files);
+    // Nothing of a story the edition leaves out is published, its files included: their
+    // addresses alone would reveal its slug.
+    let assets: Vec<(String, StaticSource)> = site
+        .assets
+        .iter()
+        .filter(|asset| edition.includes(&site.stories[asset.story]))
+        .map(|asset| {
+            (
+                asset.url.trim_start_matches('/').to_string(),
+                StaticSource::Bundle {
+                    path: root.join(&asset.source),
+                    story: asset.story,
+                },
+            )
+        })
+        .collect();
+    let asset_paths: HashSet<&str> = assets.iter().map(|(path, _)| path.as_str()).collect();
+    files.retain(|(path, _)| !asset_paths.contains(path.as_str()));
+    files.extend(assets);
+    (files, errors)
+}

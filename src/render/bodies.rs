@@ -1,0 +1,266 @@
+//! Story bodies and series descriptions as HTML: rendered from their Markdown when a page (or
+//! feed entry) needs them, with links to `.md` files and relative paths rewritten to the site
+//! paths they mean and figures given the size of their image. The preview keeps what it
+//! rendered in a [`MarkdownCache`]; a build renders each body as its page is written.
+
+use std::collections::HashMap;
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use crate::images::ImageSizes;
+use crate::index::LinkMap;
+use crate::markdown::{self, MarkdownOptions, RenderContext, Words};
+use crate::model::{Body, Edition, Site};
+use crate::theme::Strings;
+use crate::url::resolve_against;
+
+/// Renders the Markdown texts of one edition of a site.
+pub struct BodyRenderer {
+    links: LinkMap,
+    options: MarkdownOptions,
+    images: Arc<ImageSizes>,
+    words: OwnedWords,
+    cache: Option<Arc<MarkdownCache>>,
+}
+
+/// The [`Words`] of the theme's strings, owned.
+struct OwnedWords {
+    credit: String,
+    done: String,
+    not_done: String,
+    too_deep: String,
+}
+
+impl OwnedWords {
+    fn new(strings: &Strings) -> OwnedWords {
+        OwnedWords {
+            credit: strings.say("figure.credit", &[]),
+            done: strings.say("task.done", &[]),
+            not_done: strings.say("task.not_done", &[]),
+            too_deep: strings.say("body.too_deep", &[]),
+        }
+    }
+
+    fn words(&self) -> Words<'_> {
+        Words {
+            credit: &self.credit,
+            done: &self.done,
+            not_done: &self.not_done,
+            too_deep: &self.too_deep,
+        }
+    }
+}
+
+/// How a site's texts are rendered: every Markdown feature, cleaned when the site asks for safe
+/// HTML.
+pub fn markdown_options(site: &Site) -> MarkdownOptions {
+    MarkdownOptions {
+        safe_html: site.config.safe_html,
+        ..MarkdownOptions::default()
+    }
+}
+
+impl BodyRenderer {
+    /// Renders the texts of the stories `edition` shows (links to others stay as written),
+    /// through `cache` when there is one.
+    pub fn new(
+        site: &Site,
+        edition: &Edition,
+        images: Arc<ImageSizes>,
+        strings: &Strings,
+        cache: Option<Arc<MarkdownCache>>,
+    ) -> BodyRenderer {
+        BodyRenderer {
+            links: LinkMap::new(site, edition),
+            options: markdown_options(site),
+            images,
+            words: OwnedWords::new(strings),
+            cache,
+        }
+    }
+
+    /// The image sizes figures are given.
+    pub fn images(&self) -> &ImageSizes {
+        &self.images
+    }
+
+    /// Whether rendered texts are kept (by the preview) between calls.
+    pub fn is_cached(&self) -> bool {
+        self.cache.is_some()
+    }
+
+    /// The HTML of `body`, the text of the file `source` published at site path `url`.
+    pub fn html(&self, source: &Path, url: &str, body: &Body) -> String {
+        match &self.cache {
+            Some(cache) => cache.html(self, source, url, body).as_str().to_string(),
+            None => self.render(source, url, body),
+        }
+    }
+
+    fn render(&self, source: &Path, url: &str, body: &Body) -> String {
+        let rewrite = |target: &str| -> Option<String> {
+            if let Some(resolved) = self.links.resolve_markdown_link(source, target) {
+                return Some(resolved);
+            }
+            let resolved = resolve_against(url, target);
+            (resolved != target).then_some(resolved)
+        };
+        let image_size = |src: &str| self.images.size(src);
+        let context = RenderContext {
+            options: &self.options,
+            first_line: body.first_line,
+            rewrite_url: Some(&rewrite),
+            image_size: Some(&image_size),
+            words: self.words.words(),
+        };
+        markdown::render(body.text_to_render(), &context).html
+    }
+}
+
+/// Rendered story bodies and series descriptions, kept between versions of a site so that an
+/// edit renders only what changed. One entry per source file; an entry is used again only when
+/// the Markdown (by hash and length), its first line, its page URL and the options are the same
+/// and every `.md` link in it still points where it pointed (another story may have moved).
+#[derive(Debug, Default)]
+pub struct MarkdownCache {
+    entries: Mutex<HashMap<PathBuf, CachedHtml>>,
+}
+
+#[derive(Debug)]
+struct CachedHtml {
+    key: CacheKey,
+    /// Every `.md` link of the text and the URL it resolved to.
+    story_links: Vec<(String, Option<String>)>,
+    html: Arc<String>,
+}
+
+#[derive(Debug, PartialEq, Eq)]
+struct CacheKey {
+    hash: u64,
+    length: usize,
+    first_line: usize,
+    page_url: String,
+    options: MarkdownOptions,
+    words: u64,
+}
+
+impl MarkdownCache {
+    fn html(&self, renderer: &BodyRenderer, source: &Path, url: &str, body: &Body) -> Arc<String> {
+        let text = body.text_to_render();
+        let mut hasher = DefaultHasher::new();
+        text.hash(&mut hasher);
+        let mut words = DefaultHasher::new();
+        renderer.words.words().hash(&mut words);
+        let key = CacheKey {
+            hash: hasher.finish(),
+            length: text.len(),
+            first_line: body.first_line,
+            page_url: url.to_string(),
+            options: renderer.options,
+            words: words.finish(),
+        };
+        if let Some(cached) = self.lock().get(source)
+            && cached.key == key
+            && cached
+                .story_links
+                .iter()
+                .all(|(target, url)| renderer.links.resolve_markdown_link(source, target) == *url)
+        {
+            return Arc::clone(&cached.html);
+        }
+        let html = Arc::new(renderer.render(source, url, body));
+        let story_links = body
+            .scan
+            .links
+            .iter()
+            .filter(|link| LinkMap::is_story_link(&link.url))
+            .map(|link| {
+                let resolved = renderer.links.resolve_markdown_link(source, &link.url);
+                (link.url.clone(), resolved)
+            })
+            .collect();
+        self.lock().insert(
+            source.to_path_buf(),
+            CachedHtml {
+                key,
+                story_links,
+                html: Arc::clone(&html),
+            },
+        );
+        html
+    }
+
+    /// Forgets the entries of files for which `keep` says false.
+    pub fn retain(&self, mut keep: impl FnMut(&Path) -> bool) {
+        self.lock().retain(|source, _| keep(source));
+    }
+
+    pub fn len(&self) -> usize {
+        self.lock().len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<PathBuf, CachedHtml>> {
+        // A panic while holding the lock cannot leave an entry half-written.
+        self.entries
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::{Keep, body};
+
+    #[test]
+    fn markdown_cache_renders_again_only_what_changed() {
+        let cache = Arc::new(MarkdownCache::default());
+        let images = Arc::new(ImageSizes::default());
+        let strings = Strings::english();
+        let source = Path::new("content/s/a.md");
+        let mut links = LinkMap::default();
+        links.insert("content/s/b.md", "/s/b/");
+        let renderer = |links: &LinkMap| BodyRenderer {
+            links: links.clone(),
+            options: MarkdownOptions::default(),
+            images: Arc::clone(&images),
+            words: OwnedWords::new(&strings),
+            cache: Some(Arc::clone(&cache)),
+        };
+        let html = |renderer: &BodyRenderer, text: &str, first_line: usize| {
+            cache.html(
+                renderer,
+                source,
+                "/s/a/",
+                &body(text, first_line, Keep::Text),
+            )
+        };
+        let text = "See [b](b.md) and *this*.";
+        let first = html(&renderer(&links), text, 5);
+        assert!(first.contains("href=\"/s/b/\""), "{first}");
+        let again = html(&renderer(&links), text, 5);
+        assert!(Arc::ptr_eq(&first, &again), "unchanged: from the cache");
+
+        let edited = html(&renderer(&links), "See [b](b.md).", 5);
+        assert!(!Arc::ptr_eq(&first, &edited));
+        let moved_line = html(&renderer(&links), "See [b](b.md).", 6);
+        assert!(
+            !Arc::ptr_eq(&edited, &moved_line),
+            "lines in diagnostics change"
+        );
+
+        // The story it links to moved: the link must follow.
+        links.insert("content/s/b.md", "/s/b-new/");
+        let relinked = html(&renderer(&links), "See [b](b.md).", 6);
+        assert!(relinked.contains("/s/b-new/"), "{relinked}");
+
+        assert_eq!(cache.len(), 1);
+        cache.retain(|_| false);
+        assert!(cache.is_empty());
+    }
+}

@@ -1,0 +1,261 @@
+//! The values templates receive, as plain structs serialised into template values: the names
+//! and shapes here are the theme interface that docs/themes.md documents.
+
+use minijinja::Value;
+use minijinja::value::Serde;
+use serde::Serialize;
+
+use crate::images::Size;
+use crate::model::Image;
+use crate::yaml::FreeValue;
+
+/// `data` as a template value.
+pub(super) fn value<T: Serialize>(data: T) -> Value {
+    Value::from(Serde(data))
+}
+
+#[derive(Serialize)]
+pub(super) struct SiteContext<'a> {
+    pub(super) title: &'a str,
+    pub(super) base_url: &'a str,
+    pub(super) language: &'a str,
+    pub(super) funding_note: Option<&'a str>,
+    pub(super) publisher: Option<PublisherContext<'a>>,
+}
+
+#[derive(Serialize)]
+pub(super) struct PublisherContext<'a> {
+    pub(super) name: Option<&'a str>,
+    pub(super) url: Option<&'a str>,
+    pub(super) logo: Option<&'a str>,
+    /// The logo's pixel size, when byline can read it.
+    pub(super) logo_width: Option<u32>,
+    pub(super) logo_height: Option<u32>,
+}
+
+#[derive(Serialize)]
+pub(super) struct PageContext<'a> {
+    pub(super) kind: &'static str,
+    pub(super) title: &'a str,
+    pub(super) url: &'a str,
+    pub(super) permalink: String,
+    pub(super) description: &'a str,
+    pub(super) feeds: Vec<FeedLink>,
+}
+
+/// A feed offered in a page's head.
+#[derive(Serialize)]
+pub(super) struct FeedLink {
+    pub(super) title: String,
+    /// Absolute URL.
+    pub(super) url: String,
+}
+
+#[derive(Serialize)]
+pub(super) struct LinkContext<'a> {
+    pub(super) name: &'a str,
+    pub(super) url: &'a str,
+}
+
+#[derive(Serialize)]
+pub(super) struct SeriesLinkContext<'a> {
+    pub(super) title: &'a str,
+    pub(super) url: &'a str,
+}
+
+#[derive(Serialize)]
+pub(super) struct ImageContext<'a> {
+    pub(super) src: &'a str,
+    pub(super) alt: &'a str,
+    pub(super) caption: Option<&'a str>,
+    pub(super) credit: &'a str,
+    /// Pixel size of the image file, when byline can read it (a file of the site).
+    pub(super) width: Option<u32>,
+    pub(super) height: Option<u32>,
+}
+
+impl<'a> ImageContext<'a> {
+    pub(super) fn new(image: &'a Image, size: Option<Size>) -> Self {
+        ImageContext {
+            src: &image.src,
+            alt: &image.alt,
+            caption: image.caption.as_deref(),
+            credit: &image.credit,
+            width: size.map(|(width, _)| width),
+            height: size.map(|(_, height)| height),
+        }
+    }
+}
+
+/// A story of the same series, for "more from this series".
+#[derive(Serialize)]
+pub(super) struct SeriesNeighbourContext<'a> {
+    pub(super) title: &'a str,
+    pub(super) url: &'a str,
+    pub(super) date: String,
+    pub(super) date_display: String,
+}
+
+/// The series of a story page: its link and the story's place in it.
+#[derive(Serialize)]
+pub(super) struct StorySeriesContext<'a> {
+    pub(super) title: &'a str,
+    pub(super) url: &'a str,
+    /// The story's number in the series, the first published being 1.
+    pub(super) part: usize,
+    /// How many stories of the series this build publishes.
+    pub(super) parts: usize,
+}
+
+#[derive(Serialize)]
+pub(super) struct CardContext<'a> {
+    pub(super) title: &'a str,
+    pub(super) url: &'a str,
+    pub(super) date: String,
+    pub(super) date_display: String,
+    pub(super) summary: &'a str,
+    pub(super) reporters: Vec<LinkContext<'a>>,
+    pub(super) series: Option<SeriesLinkContext<'a>>,
+    pub(super) image: Option<ImageContext<'a>>,
+}
+
+#[derive(Serialize)]
+pub(super) struct RoleContext<'a> {
+    pub(super) role: String,
+    pub(super) label: String,
+    pub(super) people: Vec<LinkContext<'a>>,
+}
+
+#[derive(Serialize)]
+pub(super) struct FundingContext<'a> {
+    pub(super) text: String,
+    pub(super) note: Option<&'a str>,
+    pub(super) funders: Vec<FunderContext<'a>>,
+}
+
+#[derive(Serialize)]
+pub(super) struct FunderContext<'a> {
+    pub(super) name: &'a str,
+    pub(super) url: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+pub(super) struct SourceContext<'a> {
+    pub(super) title: &'a str,
+    pub(super) url: Option<&'a str>,
+    pub(super) publisher: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+pub(super) struct CorrectionContext<'a> {
+    pub(super) date: String,
+    pub(super) date_display: String,
+    pub(super) text: &'a str,
+    pub(super) anchor: &'a str,
+}
+
+#[derive(Serialize)]
+pub(super) struct LedgerContext<'a> {
+    pub(super) date: String,
+    pub(super) date_display: String,
+    pub(super) text: &'a str,
+    pub(super) anchor: String,
+    /// The correction on its story's page: `/series/story/#correction-2022-02-10`.
+    pub(super) url: String,
+    pub(super) story: SeriesLinkContext<'a>,
+}
+
+#[derive(Serialize)]
+pub(super) struct FunderPageContext<'a> {
+    pub(super) name: &'a str,
+    pub(super) anchor: &'a str,
+    pub(super) url: Option<&'a str>,
+    pub(super) description: Option<&'a str>,
+    pub(super) series: Vec<SeriesLinkContext<'a>>,
+    pub(super) stories: Value,
+}
+
+#[derive(Serialize)]
+pub(super) struct ClaimContext<'a> {
+    pub(super) claim: &'a str,
+    pub(super) claimant: &'a str,
+    pub(super) rating: &'a str,
+    pub(super) date: Option<String>,
+    pub(super) date_display: Option<String>,
+    pub(super) url: Option<&'a str>,
+    pub(super) anchor: String,
+}
+
+#[derive(Serialize)]
+pub(super) struct StoryContext<'a> {
+    pub(super) title: &'a str,
+    pub(super) url: &'a str,
+    pub(super) permalink: String,
+    pub(super) date: String,
+    pub(super) date_display: String,
+    pub(super) updated: Option<String>,
+    pub(super) updated_display: Option<String>,
+    pub(super) modified: Option<String>,
+    pub(super) summary: &'a str,
+    pub(super) reporters: Vec<LinkContext<'a>>,
+    pub(super) series: Option<StorySeriesContext<'a>>,
+    /// The story of the same series published just before this one, and just after.
+    pub(super) previous: Option<SeriesNeighbourContext<'a>>,
+    pub(super) next: Option<SeriesNeighbourContext<'a>>,
+    pub(super) topics: Vec<LinkContext<'a>>,
+    pub(super) image: Option<ImageContext<'a>>,
+    pub(super) byline: Vec<RoleContext<'a>>,
+    pub(super) funding: Option<FundingContext<'a>>,
+    pub(super) sources: Vec<SourceContext<'a>>,
+    pub(super) corrections: Vec<CorrectionContext<'a>>,
+    pub(super) claims: Vec<ClaimContext<'a>>,
+    pub(super) extra: &'a FreeValue,
+    pub(super) draft: bool,
+    /// The body HTML, marked safe so templates do not escape it.
+    pub(super) content: Value,
+    /// The JSON-LD documents, marked safe (already escaped for a `<script>` element).
+    pub(super) json_ld: Vec<Value>,
+}
+
+#[derive(Serialize)]
+pub(super) struct SeriesContext<'a> {
+    pub(super) title: &'a str,
+    pub(super) url: &'a str,
+    pub(super) permalink: String,
+    pub(super) summary: &'a str,
+    pub(super) description: Value,
+    pub(super) image: Option<ImageContext<'a>>,
+    pub(super) funders: Vec<FunderContext<'a>>,
+    pub(super) extra: &'a FreeValue,
+}
+
+#[derive(Serialize)]
+pub(super) struct TopicSummary<'a> {
+    pub(super) name: &'a str,
+    pub(super) url: &'a str,
+    pub(super) count: usize,
+}
+
+#[derive(Serialize)]
+pub(super) struct PersonContext<'a> {
+    pub(super) name: &'a str,
+    pub(super) url: &'a str,
+    pub(super) title: Option<&'a str>,
+    pub(super) bio: Option<&'a str>,
+    pub(super) link: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+pub(super) struct PersonSummary<'a> {
+    pub(super) name: &'a str,
+    pub(super) url: &'a str,
+    pub(super) title: Option<&'a str>,
+    pub(super) count: usize,
+}
+
+#[derive(Serialize)]
+pub(super) struct SeriesSummary<'a> {
+    pub(super) title: &'a str,
+    pub(super) url: &'a str,
+    pub(super) summary: &'a str,
+}

@@ -1,0 +1,163 @@
+//! The files machines read, through the theme like every page: Atom feeds (the site's, each
+//! series', topic's and person's, the corrections feed), the sitemap, the news sitemap and
+//! robots.txt.
+
+use minijinja::Value;
+
+use super::SiteView;
+use super::context::value;
+use crate::dates::StoryDate;
+use crate::layout::{NEWS_SITEMAP_URL, SITEMAP_URL};
+use crate::outputs::{self, feeds, sitemaps};
+use crate::routes::{FEED_ENTRIES, Page};
+use crate::theme::Strings;
+
+impl<'a> SiteView<'a> {
+    /// The feed of the site, a series, a topic or a person.
+    pub(super) fn story_feed(&self, feed: Page, strings: &Strings) -> Value {
+        let config = &self.site.config;
+        let (title, subtitle, page_url): (&str, &str, &str) = match feed {
+            Page::SeriesFeed(index) => {
+                let series = &self.site.series[index];
+                (
+                    &series.title,
+                    series.summary.as_deref().unwrap_or(""),
+                    &series.url,
+                )
+            }
+            Page::TopicFeed(index) => {
+                let topic = &self.index.topics[index];
+                (&topic.name, "", &topic.url)
+            }
+            Page::PersonFeed(index) => {
+                let person = &self.index.people[index];
+                (&person.name, "", &person.url)
+            }
+            _ => (&config.title, "", crate::layout::HOME_URL),
+        };
+        let url = self.routes.url(feed);
+        let stories = self.routes.feed_stories(feed).unwrap_or_default();
+        let updated = outputs::latest(stories.iter().map(|&index| &self.last_changed[index]));
+        let entries: Vec<Value> = stories
+            .iter()
+            .map(|&index| self.feed_entry(index))
+            .collect();
+        minijinja::context! {
+            site => self.site_value.clone(),
+            page => self.page_value(feed, title, subtitle, None, strings),
+            feed => value(feeds::feed(config, title, subtitle, &url, page_url, updated)),
+            entries,
+        }
+    }
+
+    /// The feed entry of a story, made once.
+    fn feed_entry(&self, index: usize) -> Value {
+        self.feed_entries[index]
+            .get_or_init(|| {
+                let story = &self.site.stories[index];
+                let html = self.body_html(index);
+                value(feeds::story_entry(
+                    &self.site.config,
+                    story,
+                    story.summary_or_first_paragraph(),
+                    html.as_str().unwrap_or_default(),
+                ))
+            })
+            .clone()
+    }
+
+    pub(super) fn corrections_feed(&self, strings: &Strings) -> Value {
+        let config = &self.site.config;
+        let entries: Vec<_> = self.ledger().iter().take(FEED_ENTRIES).collect();
+        let updated = outputs::latest(entries.iter().map(|e| &self.correction(**e).date));
+        let entries: Vec<Value> = entries
+            .iter()
+            .map(|entry| {
+                let correction = self.correction(**entry);
+                value(feeds::correction_entry(
+                    config,
+                    &self.site.stories[entry.story],
+                    correction,
+                    &self.correction_anchor(**entry),
+                    &correction.date.display(&config.date_format),
+                    strings,
+                ))
+            })
+            .collect();
+        let title = strings.say("feed.corrections_title", &[("site", &config.title)]);
+        let subtitle = strings.say("feed.corrections_subtitle", &[]);
+        let url = self.routes.url(Page::CorrectionsFeed);
+        minijinja::context! {
+            site => self.site_value.clone(),
+            page => self.page_value(Page::CorrectionsFeed, &title, &subtitle, None, strings),
+            feed => value(feeds::feed(config, &title, &subtitle, &url, crate::layout::CORRECTIONS_URL, updated)),
+            entries,
+        }
+    }
+
+    /// The site path and last change of an HTML page, for the sitemap; None for pages that are
+    /// not listed there (the 404 page, feeds and other files).
+    fn sitemap_entry(&self, page: Page) -> Option<(String, Option<StoryDate>)> {
+        if !page.in_sitemap() {
+            return None;
+        }
+        let of = |stories: &mut dyn Iterator<Item = usize>| {
+            outputs::latest(stories.map(|index| &self.last_changed[index]))
+        };
+        let lastmod = match page {
+            Page::Story(index) => Some(self.last_changed[index]),
+            Page::Corrections => self
+                .ledger()
+                .first()
+                .map(|entry| self.correction(*entry).date),
+            Page::Series(_) | Page::Topic(_) | Page::Person(_) => {
+                let stories = self.routes.listed_stories(page).unwrap_or_default();
+                of(&mut stories.into_iter())
+            }
+            _ => of(&mut self.index.stories.iter().copied()),
+        };
+        Some((self.routes.url(page), lastmod))
+    }
+
+    pub(super) fn sitemap(&self, strings: &Strings) -> Value {
+        let config = &self.site.config;
+        let urls: Vec<sitemaps::SitemapUrl> = self
+            .pages()
+            .into_iter()
+            .filter_map(|page| self.sitemap_entry(page))
+            .map(|(url, lastmod)| sitemaps::SitemapUrl::new(config, &url, lastmod))
+            .collect();
+        minijinja::context! {
+            site => self.site_value.clone(),
+            page => self.page_value(Page::Sitemap, &strings.say("page.sitemap", &[]), "", None, strings),
+            urls => value(urls),
+        }
+    }
+
+    pub(super) fn news_sitemap(&self, strings: &Strings) -> Value {
+        let config = &self.site.config;
+        let stories: Vec<sitemaps::NewsUrl> =
+            sitemaps::news_window(&self.site.stories, &self.index.stories, self.now)
+                .into_iter()
+                .map(|index| sitemaps::news_url(config, &self.site.stories[index]))
+                .collect();
+        minijinja::context! {
+            site => self.site_value.clone(),
+            page => self.page_value(Page::NewsSitemap, &strings.say("page.news_sitemap", &[]), "", None, strings),
+            publication => value(sitemaps::news_publication(config)),
+            stories => value(stories),
+        }
+    }
+
+    pub(super) fn robots(&self, strings: &Strings) -> Value {
+        let config = &self.site.config;
+        minijinja::context! {
+            site => self.site_value.clone(),
+            page => self.page_value(Page::Robots, &strings.say("page.robots", &[]), "", None, strings),
+            sitemaps => vec![
+                config.absolute_url(SITEMAP_URL),
+                config.absolute_url(NEWS_SITEMAP_URL),
+            ],
+        }
+    }
+}

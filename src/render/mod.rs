@@ -1,0 +1,299 @@
+//! Rendering: turns one edition of the validated [`Site`] into pages through the theme's
+//! templates. Every page (story, series, topic, person, their indexes, home, 404, the
+//! corrections and funders pages) and every machine-readable file (Atom feeds, sitemaps,
+//! robots.txt; their data comes from [`crate::outputs`]) is rendered here; [`crate::routes`]
+//! says where each lives.
+//!
+//! Everything a listing needs is prepared once in a [`SiteView`] (one template value per story
+//! card, made the first time a listing needs it), so rendering a page only clones cheap,
+//! reference-counted template values; bodies are never copied into listings. Rendering a page
+//! is independent of every other page; the pipeline decides what runs in parallel.
+
+mod bodies;
+mod context;
+mod listings;
+mod machine;
+mod story;
+
+use std::sync::OnceLock;
+
+use jiff::Timestamp;
+use minijinja::Value;
+
+use crate::dates::StoryDate;
+use crate::diag::Diagnostic;
+use crate::index::SiteIndex;
+use crate::model::{Image, Series, Site, Story};
+use crate::outputs::ledger::{self, FunderStories, LedgerEntry};
+use crate::outputs::{self};
+use crate::routes::{Page, Routes};
+use crate::theme::{Strings, Templates};
+use crate::url::output_path;
+
+pub use bodies::{BodyRenderer, MarkdownCache, markdown_options};
+use context::{
+    CardContext, FeedLink, FunderContext, ImageContext, LinkContext, PageContext, PublisherContext,
+    SeriesLinkContext, SiteContext, value,
+};
+
+/// A file of the finished site, before it is written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputFile {
+    /// Path inside the output folder, with `/` separators: `decision-machines/twitter/index.html`.
+    pub path: String,
+    pub contents: String,
+}
+
+/// One edition of the site prepared for rendering: shared, read-only, built once.
+pub struct SiteView<'a> {
+    site: &'a Site,
+    index: &'a SiteIndex,
+    routes: Routes<'a>,
+    bodies: &'a BodyRenderer,
+    /// The moment of this build, for the news sitemap's window.
+    now: Timestamp,
+    site_value: Value,
+    /// Each story's listing card, made the first time a listing needs it: `serve` makes a view
+    /// per request and renders one page, which needs only a few cards.
+    cards: Vec<OnceLock<Value>>,
+    /// When each story last changed (its date, `updated` or a correction, the latest).
+    last_changed: Vec<StoryDate>,
+    /// Every correction, newest first; made when a page first needs it (`serve` makes a view
+    /// per request, and most pages do not).
+    ledger: OnceLock<Vec<LedgerEntry>>,
+    /// Each funder with the stories it funded; made when first needed, like `ledger`.
+    funders: OnceLock<Vec<FunderStories>>,
+    /// Each story's feed entry, made the first time a feed needs it and shared by every feed
+    /// that lists the story (its body is the biggest part).
+    feed_entries: Vec<OnceLock<Value>>,
+    /// Which stories some feed lists, worked out when a body is first needed.
+    in_feeds: OnceLock<Vec<bool>>,
+    /// The body HTML of each story some feed lists, once rendered, so that its page and its
+    /// feed entry share one rendering (a feed holds few stories, so few are kept). Bodies of
+    /// other stories are rendered for their page and let go.
+    feed_bodies: Vec<OnceLock<String>>,
+}
+
+impl<'a> SiteView<'a> {
+    /// Prepares the edition of `site` that `index` lists, its texts rendered by `bodies`, as
+    /// of `now`.
+    pub fn new(
+        site: &'a Site,
+        index: &'a SiteIndex,
+        bodies: &'a BodyRenderer,
+        now: Timestamp,
+    ) -> SiteView<'a> {
+        let config = &site.config;
+        let images = bodies.images();
+        let site_value = value(SiteContext {
+            title: &config.title,
+            base_url: &config.base_url,
+            language: &config.language,
+            funding_note: config.funding_note.as_deref(),
+            publisher: config.publisher.as_ref().map(|p| {
+                let logo_size = p.logo.as_deref().and_then(|logo| images.size(logo));
+                PublisherContext {
+                    name: p.name.as_deref(),
+                    url: p.url.as_deref(),
+                    logo: p.logo.as_deref(),
+                    logo_width: logo_size.map(|(width, _)| width),
+                    logo_height: logo_size.map(|(_, height)| height),
+                }
+            }),
+        });
+        let stories = site.stories.len();
+        SiteView {
+            site,
+            index,
+            routes: Routes::new(site, index),
+            bodies,
+            now,
+            site_value,
+            cards: (0..stories).map(|_| OnceLock::new()).collect(),
+            last_changed: site.stories.iter().map(outputs::last_changed).collect(),
+            ledger: OnceLock::new(),
+            funders: OnceLock::new(),
+            feed_entries: (0..stories).map(|_| OnceLock::new()).collect(),
+            in_feeds: OnceLock::new(),
+            feed_bodies: (0..stories).map(|_| OnceLock::new()).collect(),
+        }
+    }
+
+    pub fn site(&self) -> &'a Site {
+        self.site
+    }
+
+    /// Where the pages of this edition live.
+    pub fn routes(&self) -> Routes<'a> {
+        self.routes
+    }
+
+    /// Every page of the site, in a fixed order.
+    pub fn pages(&self) -> Vec<Page> {
+        self.routes.pages()
+    }
+
+    /// Renders one page.
+    pub fn render(&self, templates: &Templates, page: Page) -> Result<OutputFile, Diagnostic> {
+        self.render_with(templates, page, Value::from(()))
+    }
+
+    /// Renders one page with the template variable `live_reload` set: none in `build`, the
+    /// preview's own HTML (live-reload script, banners, error overlay) in `serve`.
+    pub fn render_with(
+        &self,
+        templates: &Templates,
+        page: Page,
+        live_reload: Value,
+    ) -> Result<OutputFile, Diagnostic> {
+        let strings = templates.strings();
+        let context = match page {
+            Page::Story(story) => self.story_page(story, strings),
+            Page::Series(series) => self.series_page(series, strings),
+            Page::Topic(topic) => self.topic_page(topic, strings),
+            Page::Topics => self.topics_page(strings),
+            Page::Person(person) => self.person_page(person, strings),
+            Page::People => self.people_page(strings),
+            Page::Home => self.home_page(strings),
+            Page::NotFound => self.not_found_page(strings),
+            Page::Corrections => self.corrections_page(strings),
+            Page::Funders => self.funders_page(strings),
+            Page::SiteFeed | Page::SeriesFeed(_) | Page::TopicFeed(_) | Page::PersonFeed(_) => {
+                self.story_feed(page, strings)
+            }
+            Page::CorrectionsFeed => self.corrections_feed(strings),
+            Page::Sitemap => self.sitemap(strings),
+            Page::NewsSitemap => self.news_sitemap(strings),
+            Page::Robots => self.robots(strings),
+        };
+        let context = minijinja::context! { live_reload, ..context };
+        let contents = templates.render(page.template(), context, self.routes.source(page))?;
+        Ok(OutputFile {
+            path: output_path(&self.routes.url(page)),
+            contents,
+        })
+    }
+
+    fn ledger(&self) -> &[LedgerEntry] {
+        self.ledger.get_or_init(|| {
+            ledger::corrections_newest_first(&self.site.stories, &self.index.stories)
+        })
+    }
+
+    fn funder_stories(&self) -> &[FunderStories] {
+        self.funders.get_or_init(|| {
+            ledger::funders(&self.site.config, &self.site.stories, &self.index.stories)
+        })
+    }
+
+    /// The body HTML of `site.stories[index]`, as a template value.
+    fn body_html(&self, index: usize) -> Value {
+        let story = &self.site.stories[index];
+        let render = || self.bodies.html(&story.source, &story.url, &story.body);
+        if self.bodies.is_cached() {
+            return Value::from_safe_string(render());
+        }
+        let in_feeds = self.in_feeds.get_or_init(|| self.routes.stories_in_feeds());
+        if in_feeds[index] {
+            Value::from_safe_string(self.feed_bodies[index].get_or_init(render).clone())
+        } else {
+            Value::from_safe_string(render())
+        }
+    }
+
+    fn card_at(&self, index: usize) -> Value {
+        self.cards[index]
+            .get_or_init(|| self.card(&self.site.stories[index]))
+            .clone()
+    }
+
+    fn cards_of(&self, stories: impl Iterator<Item = usize>) -> Value {
+        Value::from(stories.map(|index| self.card_at(index)).collect::<Vec<_>>())
+    }
+
+    fn person_url(&self, name: &str) -> &str {
+        self.index
+            .person_url(name)
+            .unwrap_or(crate::layout::PEOPLE_URL)
+    }
+
+    fn people_links<'s>(&'s self, names: &'s [String]) -> Vec<LinkContext<'s>> {
+        names
+            .iter()
+            .map(|name| LinkContext {
+                name,
+                url: self.person_url(name),
+            })
+            .collect()
+    }
+
+    fn series_link(&self, story: &Story) -> Option<SeriesLinkContext<'a>> {
+        story.series.map(|index| {
+            let series: &'a Series = &self.site.series[index];
+            SeriesLinkContext {
+                title: &series.title,
+                url: &series.url,
+            }
+        })
+    }
+
+    fn card(&self, story: &Story) -> Value {
+        let format = &self.site.config.date_format;
+        value(CardContext {
+            title: &story.title,
+            url: &story.url,
+            date: story.date.iso(),
+            date_display: story.date.display(format),
+            summary: story.summary_or_first_paragraph(),
+            reporters: self.people_links(&story.reporters),
+            series: self.series_link(story),
+            image: self.image(story.image.as_ref()),
+        })
+    }
+
+    fn image(&self, image: Option<&'a Image>) -> Option<ImageContext<'a>> {
+        image.map(|image| ImageContext::new(image, self.bodies.images().size(&image.src)))
+    }
+
+    fn funders(&self, names: &'a [String]) -> Vec<FunderContext<'a>> {
+        names
+            .iter()
+            .map(|name| FunderContext {
+                name,
+                url: self.site.config.funder(name).and_then(|f| f.url.as_deref()),
+            })
+            .collect()
+    }
+
+    /// The `page` value. Its `feeds` are the site's feed and, when given, the page's own
+    /// (`(title, site path)`).
+    fn page_value(
+        &self,
+        page: Page,
+        title: &str,
+        description: &str,
+        own_feed: Option<(&str, String)>,
+        strings: &Strings,
+    ) -> Value {
+        let config = &self.site.config;
+        let url = self.routes.url(page);
+        let mut feeds = vec![FeedLink {
+            title: config.title.clone(),
+            url: config.absolute_url(crate::layout::SITE_FEED_URL),
+        }];
+        if let Some((title, feed)) = own_feed {
+            feeds.push(FeedLink {
+                title: strings.say("feed.title", &[("title", title), ("site", &config.title)]),
+                url: config.absolute_url(&feed),
+            });
+        }
+        value(PageContext {
+            kind: page.kind(),
+            title,
+            url: &url,
+            permalink: config.absolute_url(&url),
+            description,
+            feeds,
+        })
+    }
+}

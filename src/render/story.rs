@@ -1,0 +1,266 @@
+//! The story page: the story with its byline by role, series place and neighbours, funding
+//! disclosure, corrections, claims and structured data.
+
+use std::collections::HashMap;
+
+use minijinja::Value;
+
+use super::SiteView;
+use super::context::{
+    ClaimContext, CorrectionContext, FundingContext, LinkContext, RoleContext,
+    SeriesNeighbourContext, SourceContext, StoryContext, StorySeriesContext, value,
+};
+use crate::index::{Role, story_roles};
+use crate::layout::{TOPICS_URL, feed_url};
+use crate::model::{Claim, Series, Story};
+use crate::outputs::{self, jsonld, ledger};
+use crate::routes::Page;
+use crate::theme::Strings;
+use crate::url::slugify;
+
+impl<'a> SiteView<'a> {
+    pub(super) fn story_page(&self, index: usize, strings: &Strings) -> Value {
+        let story = &self.site.stories[index];
+        let description = story.summary_or_first_paragraph();
+        let series_feed = story.series.map(|series| {
+            let series = &self.site.series[series];
+            (series.title.as_str(), feed_url(&series.url))
+        });
+        minijinja::context! {
+            site => self.site_value.clone(),
+            page => self.page_value(Page::Story(index), &story.title, description, series_feed, strings),
+            story => self.story_value(index, strings),
+        }
+    }
+
+    fn story_value(&self, index: usize, strings: &Strings) -> Value {
+        let story: &'a Story = &self.site.stories[index];
+        let (series_context, previous, next) = self.series_neighbours(index);
+        let config = &self.site.config;
+        let format = &config.date_format;
+        let series = story.series.map(|index| &self.site.series[index]);
+        let byline: Vec<RoleContext> = story_roles(story)
+            .map(|(role, names)| RoleContext {
+                role: role_name(&role, strings),
+                label: role_label(&role, names.len(), strings),
+                people: self.people_links(names),
+            })
+            .collect();
+        let funding = (!story.funders.is_empty()).then(|| FundingContext {
+            text: funding_text(series.map(|s| s.title.as_str()), &story.funders, strings),
+            note: config.funding_note.as_deref(),
+            funders: self.funders(&story.funders),
+        });
+        let claim_anchors = claim_anchors(&story.claims);
+        let correction_anchors = ledger::correction_anchors(&story.corrections);
+        let description = story.summary_or_first_paragraph();
+        let json_ld = jsonld::story_documents(&jsonld::ArticleInput {
+            story,
+            config,
+            series,
+            description,
+            claim_anchors: &claim_anchors,
+        });
+        value(StoryContext {
+            title: &story.title,
+            url: &story.url,
+            permalink: config.absolute_url(&story.url),
+            date: story.date.iso(),
+            date_display: story.date.display(format),
+            updated: story.updated.map(|d| d.iso()),
+            updated_display: story.updated.map(|d| d.display(format)),
+            modified: outputs::modified(story).map(|d| d.iso()),
+            summary: description,
+            reporters: self.people_links(&story.reporters),
+            series: series_context,
+            previous,
+            next,
+            topics: story
+                .topics
+                .iter()
+                .map(|name| LinkContext {
+                    name,
+                    url: self.index.topic_url(name).unwrap_or(TOPICS_URL),
+                })
+                .collect(),
+            image: self.image(story.image.as_ref()),
+            byline,
+            funding,
+            sources: story
+                .sources
+                .iter()
+                .map(|s| SourceContext {
+                    title: &s.title,
+                    url: s.url.as_deref(),
+                    publisher: s.publisher.as_deref(),
+                })
+                .collect(),
+            corrections: story
+                .corrections
+                .iter()
+                .zip(&correction_anchors)
+                .map(|(c, anchor)| CorrectionContext {
+                    date: c.date.iso(),
+                    date_display: c.date.display(format),
+                    text: &c.text,
+                    anchor,
+                })
+                .collect(),
+            claims: story
+                .claims
+                .iter()
+                .zip(claim_anchors)
+                .map(|(c, anchor)| ClaimContext {
+                    claim: &c.claim,
+                    claimant: &c.claimant,
+                    rating: &c.rating,
+                    date: c.date.map(|d| d.iso()),
+                    date_display: c.date.map(|d| d.display(format)),
+                    url: c.url.as_deref(),
+                    anchor,
+                })
+                .collect(),
+            extra: &story.extra,
+            draft: story.draft,
+            content: self.body_html(index),
+            json_ld: json_ld.into_iter().map(Value::from_safe_string).collect(),
+        })
+    }
+
+    /// The story page's series, with the story's part number, and the stories published just
+    /// before and after it in the same series (by date; the series listing's order).
+    fn series_neighbours(
+        &self,
+        index: usize,
+    ) -> (
+        Option<StorySeriesContext<'a>>,
+        Option<SeriesNeighbourContext<'a>>,
+        Option<SeriesNeighbourContext<'a>>,
+    ) {
+        let Some(series_index) = self.site.stories[index].series else {
+            return (None, None, None);
+        };
+        let series: &'a Series = &self.site.series[series_index];
+        // Newest first, like the series page.
+        let stories = &self.index.series_stories[series_index];
+        let Some(position) = stories.iter().position(|&story| story == index) else {
+            return (None, None, None);
+        };
+        let format = &self.site.config.date_format;
+        let neighbour = |story: Option<&usize>| {
+            story.map(|&story| {
+                let story: &'a Story = &self.site.stories[story];
+                SeriesNeighbourContext {
+                    title: &story.title,
+                    url: &story.url,
+                    date: story.date.iso(),
+                    date_display: story.date.display(format),
+                }
+            })
+        };
+        let context = StorySeriesContext {
+            title: &series.title,
+            url: &series.url,
+            part: stories.len() - position,
+            parts: stories.len(),
+        };
+        let previous = neighbour(stories.get(position + 1));
+        let next = neighbour(position.checked_sub(1).and_then(|p| stories.get(p)));
+        (Some(context), previous, next)
+    }
+}
+
+/// A role's name, in the theme's words for the roles every story has.
+pub(super) fn role_name(role: &Role, strings: &Strings) -> String {
+    match role {
+        Role::Reporter => strings.say_count("role.reporter", 1, &[]),
+        Role::Editor => strings.say_count("role.editor", 1, &[]),
+        Role::Credit(name) => name.clone(),
+    }
+}
+
+/// The label of a byline role for `count` people: the theme's words for reporters and editors;
+/// a further credit's job title pluralised ("Fact checkers"), while roles that name a kind of
+/// work ("Data", "Additional reporting") are not.
+fn role_label(role: &Role, count: usize, strings: &Strings) -> String {
+    match role {
+        Role::Reporter => strings.say_count("role.reporter", count, &[]),
+        Role::Editor => strings.say_count("role.editor", count, &[]),
+        Role::Credit(name) => credit_label(name, count),
+    }
+}
+
+/// A further credit's label for `count` people (see [`role_label`]).
+fn credit_label(role: &str, count: usize) -> String {
+    let last_word = role.rsplit(' ').next().unwrap_or(role).to_lowercase();
+    let is_job_title = ["er", "or", "ist", "ant", "ent", "ian", "ee"]
+        .iter()
+        .any(|ending| last_word.ends_with(ending));
+    if count > 1 && is_job_title {
+        format!("{role}s")
+    } else {
+        role.to_string()
+    }
+}
+
+/// The funding disclosure's first sentence.
+fn funding_text(series_title: Option<&str>, funders: &[String], strings: &Strings) -> String {
+    let names = strings.join(funders);
+    match series_title {
+        Some(series) => strings.say("funding.series", &[("series", series), ("funders", &names)]),
+        None => strings.say("funding.story", &[("funders", &names)]),
+    }
+}
+
+/// The id of each claim on the story page: `claim-` and a slug of the claim, with `-1`, `-2`...
+/// for repeats.
+pub fn claim_anchors(claims: &[Claim]) -> Vec<String> {
+    let mut anchors_used: HashMap<String, usize> = HashMap::new();
+    claims
+        .iter()
+        .map(|claim| {
+            let base = format!("claim-{}", slugify(&claim.claim));
+            let seen = anchors_used.entry(base.clone()).or_insert(0);
+            *seen += 1;
+            if *seen == 1 {
+                base
+            } else {
+                format!("{base}-{}", *seen - 1)
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pluralises_job_titles_only() {
+        let strings = Strings::english();
+        assert_eq!(role_label(&Role::Reporter, 2, &strings), "Reporters");
+        assert_eq!(role_label(&Role::Reporter, 1, &strings), "Reporter");
+        assert_eq!(role_label(&Role::Editor, 2, &strings), "Editors");
+        assert_eq!(credit_label("Fact checker", 3), "Fact checkers");
+        assert_eq!(credit_label("Global editor", 2), "Global editors");
+        assert_eq!(credit_label("Data", 2), "Data");
+        assert_eq!(
+            credit_label("Additional reporting", 2),
+            "Additional reporting"
+        );
+    }
+
+    #[test]
+    fn funding_sentences() {
+        let strings = Strings::english();
+        let funders = vec!["Open Society Foundations".to_string()];
+        assert_eq!(
+            funding_text(Some("Decision Machines"), &funders, &strings),
+            "Our reporting on Decision Machines is funded by Open Society Foundations."
+        );
+        assert_eq!(
+            funding_text(None, &["A".to_string(), "B".to_string()], &strings),
+            "This story was funded by A and B."
+        );
+    }
+}

@@ -1,0 +1,262 @@
+//! URLs and paths as byline writes and reads them: schemes, site paths resolved against the page
+//! they are written on, web paths of files, slugs. Plain string work, no disk and no model.
+
+use std::path::{Component, Path, PathBuf};
+
+/// Whether `url` starts with a scheme (`https:`, `mailto:`, `sms:`, `signal:`, ...): a letter,
+/// then letters, digits, `+`, `-` or `.`, then a colon (RFC 3986), so it is never a path.
+pub fn has_scheme(url: &str) -> bool {
+    let Some((scheme, _)) = url.split_once(':') else {
+        return false;
+    };
+    let mut chars = scheme.chars();
+    chars
+        .next()
+        .is_some_and(|first| first.is_ascii_alphabetic())
+        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+}
+
+/// Whether `url` leaves the site: it has a scheme or is protocol-relative (`//host/...`).
+pub fn is_external(url: &str) -> bool {
+    url.starts_with("//") || has_scheme(url)
+}
+
+/// Resolves a path written in front matter or Markdown against the page it appears on:
+/// absolute URLs and site paths stay, relative paths are joined to the page's URL (which is
+/// how a browser reads them, and makes page-bundle files resolve).
+pub fn resolve_against(page_url: &str, target: &str) -> String {
+    if target.is_empty() || target.starts_with('/') || target.starts_with('#') || has_scheme(target)
+    {
+        return target.to_string();
+    }
+    let mut segments: Vec<&str> = page_url.split('/').filter(|s| !s.is_empty()).collect();
+    let (path, suffix) = match target.find(['?', '#']) {
+        Some(index) => target.split_at(index),
+        None => (target, ""),
+    };
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                segments.pop();
+            }
+            part => segments.push(part),
+        }
+    }
+    let mut resolved = String::from("/");
+    resolved.push_str(&segments.join("/"));
+    if path.ends_with('/') && !segments.is_empty() {
+        resolved.push('/');
+    }
+    resolved.push_str(suffix);
+    resolved
+}
+
+/// Strips `?query` and `#fragment`, returning the path and the fragment (without `#`).
+pub fn split_url(url: &str) -> (&str, Option<&str>) {
+    let (before_fragment, fragment) = match url.split_once('#') {
+        Some((path, fragment)) => (path, Some(fragment)),
+        None => (url, None),
+    };
+    let path = before_fragment.split('?').next().unwrap_or("");
+    (path, fragment)
+}
+
+/// A relative file path as the `/`-separated path it has on the web, on every platform.
+pub fn web_path(relative: &Path) -> String {
+    relative
+        .iter()
+        .map(|component| component.to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// `path` with `.` and `..` worked out as a browser would (without looking at the disk): `..`
+/// above the start is dropped.
+pub fn normalise(path: &Path) -> PathBuf {
+    let mut normal = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::ParentDir => {
+                normal.pop();
+            }
+            Component::CurDir => {}
+            other => normal.push(other),
+        }
+    }
+    normal
+}
+
+/// Whether a relative path names only folders and files inside its start: no `..`, no root.
+pub fn stays_inside(path: &Path) -> bool {
+    path.components()
+        .all(|component| matches!(component, Component::Normal(_)))
+}
+
+/// `%20` and other percent escapes decoded; text that would not be UTF-8 afterwards is kept as
+/// written.
+pub fn percent_decoded(path: &str) -> String {
+    percent_encoding::percent_decode_str(path)
+        .decode_utf8()
+        .map_or_else(|_| path.to_string(), |decoded| decoded.into_owned())
+}
+
+/// The output path of a page at site path `url`: `/a/b/` is `a/b/index.html`.
+pub fn output_path(url: &str) -> String {
+    let trimmed = url.trim_start_matches('/');
+    if trimmed.is_empty() {
+        "index.html".to_string()
+    } else if trimmed.ends_with('/') {
+        format!("{trimmed}index.html")
+    } else {
+        trimmed.to_string()
+    }
+}
+
+/// Turns `text` into a URL-safe slug (`Big Tech` -> `big-tech`, `Москва` -> `moskva`): only
+/// `a-z`, `0-9` and single dashes between them. Non-Latin text is transliterated. When none of
+/// its letters and digits has a transliteration (rare Chinese characters outside the Basic
+/// Multilingual Plane, say), they are written as code points (`𪜀` -> `u2a700`), so that two
+/// such names (topics, people) still get addresses of their own; text without a letter or digit
+/// gives `untitled`.
+pub fn slugify(text: &str) -> String {
+    let slug = slug::slugify(text);
+    if !slug.is_empty() {
+        return slug;
+    }
+    let code_points: Vec<String> = text
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .map(|c| format!("u{:x}", u32::from(c)))
+        .collect();
+    if code_points.is_empty() {
+        "untitled".to_string()
+    } else {
+        code_points.join("-")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn resolves_relative_paths_like_a_browser() {
+        assert_eq!(resolve_against("/s/story/", "map.png"), "/s/story/map.png");
+        assert_eq!(resolve_against("/s/story/", "../other/"), "/s/other/");
+        assert_eq!(
+            resolve_against("/s/story/", "/images/a.png"),
+            "/images/a.png"
+        );
+        assert_eq!(
+            resolve_against("/s/story/", "https://x.org/a"),
+            "https://x.org/a"
+        );
+        assert_eq!(resolve_against("/s/story/", "#notes"), "#notes");
+        assert_eq!(
+            resolve_against("/s/story/", "./a.pdf#page=2"),
+            "/s/story/a.pdf#page=2"
+        );
+        for kept in [
+            "mailto:tips@example.org",
+            "tel:+41441234567",
+            "sms:+41441234567",
+            "signal:+41441234567",
+            "javascript:alert(1)",
+            "data:image/png;base64,AAAA",
+        ] {
+            assert_eq!(resolve_against("/s/story/", kept), kept);
+        }
+        // A colon after a slash is part of a path, not a scheme.
+        assert_eq!(
+            resolve_against("/s/story/", "notes/10:30.pdf"),
+            "/s/story/notes/10:30.pdf"
+        );
+        assert!(!has_scheme("1x:y") && !has_scheme(":x") && !has_scheme("a b:c"));
+    }
+
+    #[test]
+    fn urls_split_into_path_and_fragment() {
+        assert_eq!(split_url("/a/b/?x=1#top"), ("/a/b/", Some("top")));
+        assert_eq!(split_url("#top"), ("", Some("top")));
+        assert_eq!(split_url("/a/"), ("/a/", None));
+    }
+
+    #[test]
+    fn external_urls() {
+        assert!(is_external("https://x.org"));
+        assert!(is_external("mailto:a@b"));
+        assert!(is_external("//cdn.example/x.js"));
+        assert!(!is_external("/a/"));
+    }
+
+    #[test]
+    fn output_paths_are_clean_urls() {
+        assert_eq!(output_path("/"), "index.html");
+        assert_eq!(output_path("/s/story/"), "s/story/index.html");
+        assert_eq!(output_path("/404.html"), "404.html");
+    }
+
+    #[test]
+    fn paths_normalise_and_decode() {
+        assert_eq!(
+            normalise(Path::new("content/s/../t/./a.md")),
+            PathBuf::from("content/t/a.md")
+        );
+        assert!(stays_inside(Path::new("a/b.png")));
+        assert!(!stays_inside(Path::new("../b.png")));
+        assert_eq!(percent_decoded("/images/a%20b.png"), "/images/a b.png");
+        assert_eq!(percent_decoded("/bad%zz"), "/bad%zz");
+        assert_eq!(percent_decoded("/x%FF"), "/x%FF");
+    }
+
+    #[test]
+    fn slugs_are_url_safe() {
+        assert_eq!(slugify("Big Tech"), "big-tech");
+        assert_eq!(slugify("Décision Machines!"), "decision-machines");
+        assert_eq!(slugify("Москва"), "moskva");
+        assert_eq!(slugify("!!!"), "untitled");
+        assert_eq!(slugify("北京新闻"), "bei-jing-xin-wen");
+        assert_eq!(slugify("서울 뉴스"), "seoul-nyuseu");
+        assert_eq!(slugify("Αθήνα"), "athena");
+        assert_eq!(slugify("𪜀 𪜁"), "u2a700-u2a701");
+    }
+
+    /// Letters of the scripts newsrooms write headlines in, beyond Latin.
+    const WORLD_LETTERS: &str = r"[\p{L}&&[\p{Cyrillic}\p{Greek}\p{Arabic}\p{Hebrew}\p{Han}\p{Hangul}\p{Hiragana}\p{Katakana}\p{Devanagari}\p{Bengali}\p{Thai}\p{Armenian}\p{Georgian}\p{Ethiopic}]]";
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(1024))]
+
+        /// Any text gives the same slug every time: not empty, only `a-z`, `0-9` and single
+        /// dashes between them, and a slug `byline` accepts in a story's `slug:` field.
+        #[test]
+        fn slugs_are_stable_and_url_safe(text in r"(.|\PC|\p{M}|[-_ .!?/\\]){0,24}") {
+            let slug = slugify(&text);
+            proptest::prop_assert_eq!(slugify(&text), slug.clone());
+            proptest::prop_assert!(!slug.is_empty());
+            proptest::prop_assert!(
+                slug.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'),
+                "{slug:?}"
+            );
+            proptest::prop_assert!(
+                !slug.starts_with('-') && !slug.ends_with('-') && !slug.contains("--"),
+                "{slug:?}"
+            );
+            proptest::prop_assert_eq!(slugify(&slug), slug);
+        }
+
+        /// A headline in Cyrillic, Arabic, Chinese, Korean... (or any letters and digits at
+        /// all) gets a slug of its own, not the `untitled` fallback.
+        #[test]
+        fn headlines_in_any_script_give_a_real_slug(
+            text in proptest::string::string_regex(&format!(
+                "({WORLD_LETTERS}|[\\p{{L}}\\p{{N}}]){{1,8}}( ({WORLD_LETTERS}|[\\p{{L}}\\p{{N}}]){{1,8}}){{0,3}}"
+            ))
+            .expect("a valid pattern")
+        ) {
+            let slug = slugify(&text);
+            proptest::prop_assert_ne!(slug.as_str(), "untitled", "{:?}", text);
+        }
+    }
+}

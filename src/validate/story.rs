@@ -1,0 +1,600 @@
+//! Validating one series or story: its fields together (dates in order, a funder of its own or
+//! its series', placeholders left by `byline new`).
+
+use std::path::Path;
+
+use crate::config::SiteConfig;
+use crate::dates::{DateError, StoryDate};
+use crate::diag::{Code, Diagnostic, Position};
+use crate::layout::{series_url, story_url};
+use crate::model::{Claim, Correction, Credit, RejectedStory, Series, Source, Story};
+use crate::source::front_matter::{ClaimFields, CorrectionFields, SourceFields, StoryFrontMatter};
+use crate::source::{ParsedSeries, ParsedStory};
+use crate::url::slugify;
+use crate::yaml::{FreeValue, Located};
+
+use super::fields::{
+    check_funders, image, missing_in_entry, names, not_blank, parse_date, required,
+    required_in_entry,
+};
+
+pub(super) fn validate_series(
+    config: &SiteConfig,
+    parsed: ParsedSeries,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<Series> {
+    let path = parsed.path;
+    let front = parsed.front;
+    let slug = slugify(&parsed.series_dir);
+    let url = series_url(&slug);
+    let placeholders = [
+        (
+            "title",
+            front.title.as_ref().map(|t| (t.value.as_str(), t.position)),
+        ),
+        (
+            "summary",
+            front
+                .summary
+                .as_ref()
+                .map(|t| (t.value.as_str(), t.position)),
+        ),
+        (
+            "funder",
+            front.funder.as_ref().and_then(|f| {
+                f.value
+                    .iter()
+                    .find(|n| is_placeholder(n))
+                    .map(|n| (n.as_str(), f.position))
+            }),
+        ),
+    ];
+    for (key, value) in placeholders {
+        if let Some((text, position)) = value
+            && is_placeholder(text)
+        {
+            diagnostics.push(
+                Diagnostic::new(
+                    Code::FrontPlaceholder,
+                    &path,
+                    format!("`{key}` still holds a placeholder; fill it in before publishing"),
+                )
+                .at_position(position)
+                .with_hint(format!("replace the text starting with {PLACEHOLDER_MARK}")),
+            );
+        }
+    }
+    if let Some(funders) = &front.funder
+        && !funders.value.iter().any(|name| is_placeholder(name))
+    {
+        check_funders(config, funders, &path, diagnostics);
+    }
+    let image = front
+        .image
+        .and_then(|image_fields| image(image_fields, &url, &path, diagnostics));
+    let title = match front.title {
+        Some(title) => {
+            not_blank(
+                title,
+                "title",
+                "every series needs a name",
+                &path,
+                diagnostics,
+            )?
+            .value
+        }
+        None => {
+            diagnostics.push(
+                Diagnostic::new(Code::FrontRequired, &path, "this series has no `title`")
+                    .at(1, 1)
+                    .with_hint("add `title: Name of the series` to the front matter"),
+            );
+            return None;
+        }
+    };
+    Some(Series {
+        slug,
+        url,
+        source: path,
+        title,
+        summary: front.summary.map(|s| s.value),
+        funders: front.funder.map(|f| f.value).unwrap_or_default(),
+        image,
+        extra: front
+            .extra
+            .map(|e| e.value)
+            .unwrap_or_else(FreeValue::empty_map),
+        description: parsed.description,
+    })
+}
+
+pub(super) fn validate_story(
+    config: &SiteConfig,
+    series: &[Series],
+    series_index: Option<usize>,
+    parsed: ParsedStory,
+    diagnostics: &mut Vec<Diagnostic>,
+    rejected: &mut Vec<RejectedStory>,
+) -> Option<Story> {
+    let path = parsed.path;
+    let front = parsed.front;
+    // Only this story's findings are looked at below (the list holds the whole site's).
+    let first_finding = diagnostics.len();
+    report_placeholders(&front, &path, diagnostics);
+
+    let slug = slug_of(front.slug.as_ref(), &parsed.file_stem, &path, diagnostics);
+    let url = story_url(parsed.series_dir.as_deref().map(slugify).as_deref(), &slug);
+
+    let headline = "every story needs a headline";
+    let title = required(front.title, "title", headline, &path, diagnostics)
+        .and_then(|title| not_blank(title, "title", headline, &path, diagnostics));
+    let date = required(
+        front.date,
+        "date",
+        "every story needs a publication date",
+        &path,
+        diagnostics,
+    )
+    .and_then(|date| parse_date(&date, "date", &path, diagnostics));
+    let reporters = required(
+        front.reporter,
+        "reporter",
+        "every story must credit its reporter",
+        &path,
+        diagnostics,
+    )
+    .map(|names_value| names(names_value, "reporter", &path, diagnostics));
+    let editors = required(
+        front.editor,
+        "editor",
+        "every story must credit its editor",
+        &path,
+        diagnostics,
+    )
+    .map(|names_value| names(names_value, "editor", &path, diagnostics));
+    let updated = front
+        .updated
+        .as_ref()
+        .and_then(|date| parse_date(date, "updated", &path, diagnostics));
+    let publish_at = front
+        .publish_at
+        .as_ref()
+        .and_then(|written| embargo_time(written, &path, diagnostics));
+
+    let credits = credits(front.credits, &path, diagnostics);
+
+    let funders = funders(
+        config,
+        series,
+        series_index,
+        front.funder.as_ref(),
+        &path,
+        diagnostics,
+    );
+
+    let image = front
+        .image
+        .and_then(|image_fields| image(image_fields, &url, &path, diagnostics));
+    let sources = front
+        .sources
+        .into_iter()
+        .filter_map(|source| validate_source(source, &path, diagnostics))
+        .collect();
+    let corrections: Vec<(Correction, Position)> = front
+        .corrections
+        .into_iter()
+        .filter_map(|correction| {
+            let position = correction.position;
+            validate_correction(correction, &path, diagnostics).map(|c| (c, position))
+        })
+        .collect();
+    let claims = front
+        .claims
+        .into_iter()
+        .filter_map(|claim| validate_claim(claim, &path, diagnostics))
+        .collect();
+    let topics = front
+        .topics
+        .map(|topics| {
+            topics
+                .value
+                .into_iter()
+                .map(|t| t.trim().to_string())
+                .filter(|t| !t.is_empty())
+                .collect()
+        })
+        .unwrap_or_default();
+
+    if let Some(date) = &date {
+        check_dates_in_order(
+            date,
+            updated.as_ref(),
+            front.updated.as_ref(),
+            &corrections,
+            &path,
+            diagnostics,
+        );
+    }
+    if front
+        .summary
+        .as_ref()
+        .is_none_or(|s| s.value.trim().is_empty())
+    {
+        diagnostics.push(
+            Diagnostic::new(
+                Code::SummaryMissing,
+                &path,
+                "this story has no `summary`; listings, feeds and search engines will show its first paragraph instead",
+            )
+            .at(1, 1)
+            .with_hint("add `summary:` with one or two sentences that sell the story"),
+        );
+    }
+    let corrections = corrections.into_iter().map(|(c, _)| c).collect();
+    if diagnostics[first_finding..]
+        .iter()
+        .any(Diagnostic::is_error)
+    {
+        // The story cannot be published, but its text is still checked (links, image
+        // credits), so one run reports every mistake in it.
+        rejected.push(RejectedStory {
+            source: path,
+            url,
+            body: parsed.body,
+        });
+        return None;
+    }
+    Some(Story {
+        source: path,
+        slug,
+        url,
+        series: series_index,
+        title: title?.value,
+        date: date?,
+        updated,
+        reporters: reporters?,
+        editors: editors?,
+        credits,
+        funders,
+        image,
+        summary: front
+            .summary
+            .map(|s| s.value)
+            .filter(|s| !s.trim().is_empty()),
+        topics,
+        draft: front.draft.is_some_and(|d| d.value),
+        publish_at,
+        sources,
+        corrections,
+        claims,
+        extra: front
+            .extra
+            .map(|e| e.value)
+            .unwrap_or_else(FreeValue::empty_map),
+        body: parsed.body,
+    })
+}
+
+/// The story's slug: its `slug:` (reported when it cannot be used in a web address), else its
+/// file name's.
+fn slug_of(
+    written: Option<&Located<String>>,
+    file_stem: &str,
+    path: &Path,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> String {
+    let Some(slug) = written else {
+        return slugify(file_stem);
+    };
+    let wanted = slug.value.trim();
+    if wanted.is_empty() || slugify(wanted) != wanted {
+        diagnostics.push(
+            Diagnostic::new(
+                Code::StructureSlug,
+                path,
+                format!("`slug` \"{}\" cannot be used in a web address", slug.value),
+            )
+            .at_position(slug.position)
+            .with_hint(format!(
+                "use lowercase letters, digits and dashes, e.g. `{}`",
+                slugify(wanted)
+            )),
+        );
+    }
+    slugify(wanted)
+}
+
+/// `publish_at`: a time with its zone, so the embargo lifts at one moment everywhere.
+fn embargo_time(
+    written: &Located<String>,
+    path: &Path,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<StoryDate> {
+    let zone_error = |day: &str| {
+        Diagnostic::new(
+            Code::EmbargoNoZone,
+            path,
+            "`publish_at` needs a time and a time zone, so the embargo lifts at one agreed moment everywhere",
+        )
+        .at_position(written.position)
+        .with_hint(format!("write e.g. `publish_at: {day}T06:00:00+00:00`"))
+    };
+    match StoryDate::parse(&written.value) {
+        Ok(time) if time.offset.is_some() => Some(time),
+        Ok(time) => {
+            diagnostics.push(zone_error(&time.day.to_string()));
+            None
+        }
+        Err(DateError::NoTimeZone(_)) => {
+            let day = written.value.split('T').next().unwrap_or("2024-01-31");
+            diagnostics.push(zone_error(day));
+            None
+        }
+        Err(_) => parse_date(written, "publish_at", path, diagnostics),
+    }
+}
+
+/// The further roles of the byline, in the order written; a role whose names are all empty is
+/// reported and left out.
+fn credits(
+    written: Vec<Located<(String, Vec<String>)>>,
+    path: &Path,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<Credit> {
+    written
+        .into_iter()
+        .map(|credit| {
+            let position = credit.position;
+            let (role, role_names) = credit.value;
+            let key = format!("credits: {role}");
+            let role_names = names(
+                Located {
+                    value: role_names,
+                    position,
+                },
+                &key,
+                path,
+                diagnostics,
+            );
+            Credit {
+                role,
+                names: role_names,
+            }
+        })
+        .filter(|credit| !credit.names.is_empty())
+        .collect()
+}
+
+/// Who funded the story: its own `funder:` (each checked against the registry), or its
+/// series'. A story with neither is reported: its disclosure cannot be printed.
+fn funders(
+    config: &SiteConfig,
+    series: &[Series],
+    series_index: Option<usize>,
+    own: Option<&Located<Vec<String>>>,
+    path: &Path,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<String> {
+    match (own, series_index) {
+        (Some(own), _) => {
+            if !own.value.iter().any(|name| is_placeholder(name)) {
+                check_funders(config, own, path, diagnostics);
+            }
+            own.value
+                .iter()
+                .map(|f| f.trim().to_string())
+                .filter(|f| !f.is_empty())
+                .collect()
+        }
+        (None, Some(index)) if !series[index].funders.is_empty() => series[index].funders.clone(),
+        (None, _) => {
+            let hint = match series_index {
+                Some(index) => format!(
+                    "add `funder:` to this story, or to its series in {}",
+                    series[index].source.display()
+                ),
+                None => "add `funder: Name of the funder` (a stand-alone story has no series to inherit from)".to_string(),
+            };
+            diagnostics.push(
+                Diagnostic::new(
+                    Code::FundingMissing,
+                    path,
+                    "this story does not say who funded it, so its funding disclosure cannot be printed",
+                )
+                .at(1, 1)
+                .with_hint(hint),
+            );
+            Vec::new()
+        }
+    }
+}
+
+/// A story is updated and corrected only after it was published.
+fn check_dates_in_order(
+    date: &StoryDate,
+    updated: Option<&StoryDate>,
+    updated_written: Option<&Located<String>>,
+    corrections: &[(Correction, Position)],
+    path: &Path,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    if let (Some(updated), Some(written)) = (updated, updated_written)
+        && updated.instant < date.instant
+    {
+        diagnostics.push(
+            Diagnostic::new(
+                Code::StructureUpdatedBeforeDate,
+                path,
+                format!(
+                    "`updated` ({}) is before the story's `date` ({})",
+                    updated.iso(),
+                    date.iso()
+                ),
+            )
+            .at_position(written.position)
+            .with_hint("a story can only be updated after it was published; check both dates"),
+        );
+    }
+    for (correction, position) in corrections {
+        if correction.date.day < date.day {
+            diagnostics.push(
+                Diagnostic::new(
+                    Code::StructureCorrectionBeforeDate,
+                    path,
+                    format!(
+                        "this correction is dated {}, before the story was published ({})",
+                        correction.date.iso(),
+                        date.iso()
+                    ),
+                )
+                .at_position(*position)
+                .with_hint("check the correction's date"),
+            );
+        }
+    }
+}
+
+/// The marker `byline new` writes into fields a reporter still has to fill in.
+pub const PLACEHOLDER_MARK: &str = "TODO";
+
+pub fn is_placeholder(value: &str) -> bool {
+    value.trim_start().starts_with(PLACEHOLDER_MARK)
+}
+
+/// Reports every field that still holds a `TODO` placeholder from `byline new`.
+fn report_placeholders(front: &StoryFrontMatter, path: &Path, diagnostics: &mut Vec<Diagnostic>) {
+    let mut found: Vec<(String, Position)> = Vec::new();
+    let mut text = |key: &str, value: &Option<Located<String>>| {
+        if let Some(value) = value
+            && is_placeholder(&value.value)
+        {
+            found.push((key.to_string(), value.position));
+        }
+    };
+    text("title", &front.title);
+    text("summary", &front.summary);
+    if let Some(image) = &front.image {
+        text("image: src", &image.value.src);
+        text("image: alt", &image.value.alt);
+        text("image: caption", &image.value.caption);
+        text("image: credit", &image.value.credit);
+    }
+    let names = [
+        ("reporter", &front.reporter),
+        ("editor", &front.editor),
+        ("funder", &front.funder),
+    ];
+    for (key, value) in names {
+        if let Some(value) = value
+            && value.value.iter().any(|name| is_placeholder(name))
+        {
+            found.push((key.to_string(), value.position));
+        }
+    }
+    for credit in &front.credits {
+        if credit.value.1.iter().any(|name| is_placeholder(name)) {
+            found.push((format!("credits: {}", credit.value.0), credit.position));
+        }
+    }
+    for (key, position) in found {
+        diagnostics.push(
+            Diagnostic::new(
+                Code::FrontPlaceholder,
+                path,
+                format!("`{key}` still holds a placeholder; fill it in before publishing"),
+            )
+            .at_position(position)
+            .with_hint(format!("replace the text starting with {PLACEHOLDER_MARK}")),
+        );
+    }
+}
+
+fn validate_source(
+    source: SourceFields,
+    path: &Path,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<Source> {
+    let title = required_in_entry(
+        source.title,
+        "sources",
+        "title",
+        source.position,
+        path,
+        diagnostics,
+    )?;
+    if source
+        .url
+        .as_ref()
+        .is_none_or(|url| url.value.trim().is_empty())
+    {
+        diagnostics.push(
+            Diagnostic::new(
+                Code::SourceNoUrl,
+                path,
+                format!("the source \"{title}\" has no `url`, so readers cannot check it"),
+            )
+            .at_position(source.position)
+            .with_hint("add `url:` if the source is online; offline sources can stay as they are"),
+        );
+    }
+    Some(Source {
+        title,
+        url: source.url.map(|u| u.value),
+        publisher: source.publisher.map(|p| p.value),
+    })
+}
+
+fn validate_correction(
+    correction: CorrectionFields,
+    path: &Path,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<Correction> {
+    let date = match &correction.date {
+        Some(date) => parse_date(date, "corrections: date", path, diagnostics),
+        None => {
+            diagnostics.push(missing_in_entry(
+                "corrections",
+                "date",
+                correction.position,
+                path,
+            ));
+            None
+        }
+    };
+    let text = required_in_entry(
+        correction.text,
+        "corrections",
+        "text",
+        correction.position,
+        path,
+        diagnostics,
+    );
+    Some(Correction {
+        date: date?,
+        text: text?,
+    })
+}
+
+fn validate_claim(
+    claim: ClaimFields,
+    path: &Path,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<Claim> {
+    let mut field = |value: Option<Located<String>>, key: &str| {
+        required_in_entry(value, "claims", key, claim.position, path, diagnostics)
+    };
+    let text = field(claim.claim, "claim");
+    let claimant = field(claim.claimant, "claimant");
+    let rating = field(claim.rating, "rating");
+    let date = claim
+        .date
+        .as_ref()
+        .and_then(|date| parse_date(date, "claims: date", path, diagnostics));
+    Some(Claim {
+        claim: text?,
+        claimant: claimant?,
+        rating: rating?,
+        date,
+        url: claim.url.map(|u| u.value),
+    })
+}

@@ -1,0 +1,98 @@
+//! A YAML value of byline's own, for fields whose contents byline passes on without reading
+//! them (a story's `extra:`, which themes use): the rest of byline never sees the YAML crate's
+//! types.
+
+use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
+
+/// Any YAML value, with mappings in the order written.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub enum FreeValue {
+    #[default]
+    Null,
+    Bool(bool),
+    Integer(i64),
+    Unsigned(u64),
+    Float(f64),
+    Text(String),
+    List(Vec<FreeValue>),
+    Map(Vec<(FreeValue, FreeValue)>),
+}
+
+impl FreeValue {
+    /// An empty mapping: what a story without `extra:` gives its theme.
+    pub fn empty_map() -> FreeValue {
+        FreeValue::Map(Vec::new())
+    }
+
+    pub(super) fn from_yaml(value: serde_yaml::Value) -> FreeValue {
+        use serde_yaml::Value;
+        match value {
+            Value::Null => FreeValue::Null,
+            Value::Bool(flag) => FreeValue::Bool(flag),
+            Value::Number(number) => {
+                if let Some(integer) = number.as_i64() {
+                    FreeValue::Integer(integer)
+                } else if let Some(unsigned) = number.as_u64() {
+                    FreeValue::Unsigned(unsigned)
+                } else {
+                    FreeValue::Float(number.as_f64().unwrap_or(f64::NAN))
+                }
+            }
+            Value::String(text) => FreeValue::Text(text),
+            Value::Sequence(items) => {
+                FreeValue::List(items.into_iter().map(FreeValue::from_yaml).collect())
+            }
+            Value::Mapping(mapping) => FreeValue::Map(
+                mapping
+                    .into_iter()
+                    .map(|(key, value)| (FreeValue::from_yaml(key), FreeValue::from_yaml(value)))
+                    .collect(),
+            ),
+            // A tag (`!name value`) means nothing to a theme; its value does.
+            Value::Tagged(tagged) => FreeValue::from_yaml(tagged.value),
+        }
+    }
+}
+
+impl Serialize for FreeValue {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            FreeValue::Null => serializer.serialize_unit(),
+            FreeValue::Bool(flag) => serializer.serialize_bool(*flag),
+            FreeValue::Integer(integer) => serializer.serialize_i64(*integer),
+            FreeValue::Unsigned(unsigned) => serializer.serialize_u64(*unsigned),
+            FreeValue::Float(float) => serializer.serialize_f64(*float),
+            FreeValue::Text(text) => serializer.serialize_str(text),
+            FreeValue::List(items) => {
+                let mut seq = serializer.serialize_seq(Some(items.len()))?;
+                for item in items {
+                    seq.serialize_element(item)?;
+                }
+                seq.end()
+            }
+            FreeValue::Map(entries) => {
+                let mut map = serializer.serialize_map(Some(entries.len()))?;
+                for (key, value) in entries {
+                    map.serialize_entry(key, value)?;
+                }
+                map.end()
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keeps_order_and_kinds() {
+        let yaml: serde_yaml::Value =
+            serde_yaml::from_str("b: 1\na: [x, 2.5, true, null]\nc: {d: -3}\n").unwrap();
+        let value = FreeValue::from_yaml(yaml);
+        assert_eq!(
+            serde_json::to_string(&value).unwrap(),
+            r#"{"b":1,"a":["x",2.5,true,null],"c":{"d":-3}}"#
+        );
+    }
+}
