@@ -182,3 +182,44 @@ fn serve_shows_what_build_refuses_and_follows_the_fix() {
         from_json(&site.check(&["--now", NOW, "--format", "json"]))
     );
 }
+
+#[test]
+fn an_edit_that_breaks_another_storys_anchor_is_found_by_serve_as_by_check() {
+    let site = TestSite::fixture("clean");
+    let story = |title: &str, body: &str| {
+        format!(
+            "---\ntitle: {title}\ndate: 2024-01-10\nreporter: Ana Lind\neditor: Ruth Abara\nsummary: A story.\n---\n\n{body}\n"
+        )
+    };
+    site.write(
+        "content/inquiry/target.md",
+        &story("Target", "## The method\n\nHow we did it."),
+    );
+    site.write(
+        "content/inquiry/linker.md",
+        &story("Linker", "Read [the method](target.md#the-method)."),
+    );
+    let server = Server::start(&site, &["--now", NOW]);
+    let clean = server.get("/inquiry/linker/");
+    assert!(!clean.body.contains("E-LINK-ANCHOR"), "{}", clean.body);
+
+    // The heading is renamed in the other story: the link's anchor no longer exists.
+    site.write(
+        "content/inquiry/target.md",
+        &story("Target", "## How we worked\n\nHow we did it."),
+    );
+    let broken = server.wait_for("/inquiry/linker/", "the broken anchor", |response| {
+        response.body.contains("E-LINK-ANCHOR")
+    });
+    let served = from_overlay(&broken.body);
+    assert!(
+        served
+            .iter()
+            .any(|f| f.contains("E-LINK-ANCHOR content/inquiry/linker.md:9:6")),
+        "{served:?}"
+    );
+    assert_eq!(
+        served,
+        from_json(&site.check(&["--now", NOW, "--format", "json"]))
+    );
+}

@@ -15,7 +15,8 @@ use std::path::Path;
 use crate::diag::{Code, Diagnostic};
 use crate::index::{LinkMap, SiteIndex};
 use crate::markdown::{BodyScan, MAX_NESTING};
-use crate::model::{Edition, Site, Story, WithheldReason};
+use crate::model::{Edition, Site, WithheldReason};
+use crate::routes::Routes;
 use crate::url::{is_external, resolve_against, split_url};
 
 pub use embargo::{EmbargoAudit, is_text_file};
@@ -52,7 +53,7 @@ fn looks_like_file(path: &str) -> bool {
 
 /// One text to check; checks of different units are independent (the pipeline runs them in
 /// parallel).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Unit {
     /// A story of the edition, by its index in [`Site::stories`].
     Story(usize),
@@ -60,94 +61,112 @@ pub enum Unit {
     Rejected(usize),
 }
 
-/// Runs the body checks over a site's texts, as the edition a build publishes would have them.
-pub struct BodyChecker<'a> {
-    site: &'a Site,
-    index: &'a SiteIndex,
-    targets: &'a LinkTargets,
+/// The body checks of a site's texts, as the edition a build publishes would have them: what
+/// they need to know of the whole site, worked out once, so the preview can check one text
+/// again after an edit without working it out again.
+pub struct BodyChecker {
+    targets: LinkTargets,
     links: LinkMap,
+    units: Vec<Unit>,
     /// Each published story's page by its URL, for the heading ids a link's `#anchor` may name.
-    story_at: HashMap<&'a str, usize>,
-    /// Each withheld story by its URL, and why it is withheld.
-    withheld: HashMap<&'a str, (&'a Story, WithheldReason)>,
+    story_at: HashMap<String, usize>,
+    /// Each withheld story by its URL: its title, and why it is withheld.
+    withheld: HashMap<String, (String, WithheldReason)>,
 }
 
-impl<'a> BodyChecker<'a> {
-    /// Checks the texts of `site` against the pages and files of `targets`, for the edition
-    /// `index` lists (which `edition` made).
-    pub fn new(
-        site: &'a Site,
+impl BodyChecker {
+    /// Checks the texts of `site` against the pages the edition `index` lists (which `edition`
+    /// made) and the files published with it (`files`, paths in the output).
+    pub fn new<'f>(
+        site: &Site,
         edition: &Edition,
-        index: &'a SiteIndex,
-        targets: &'a LinkTargets,
-    ) -> Self {
+        index: &SiteIndex,
+        files: impl Iterator<Item = &'f str>,
+    ) -> BodyChecker {
+        let routes = Routes::new(site, index);
+        let mut targets = LinkTargets {
+            pages: routes
+                .pages()
+                .into_iter()
+                .map(|page| routes.url(page))
+                .collect(),
+            files: files.map(|path| format!("/{path}")).collect(),
+        };
+        // Links to a story that has errors of its own are not broken links: its errors say
+        // why.
+        targets
+            .pages
+            .extend(site.rejected.iter().map(|story| story.url.clone()));
         let story_at = index
             .stories
             .iter()
-            .map(|&story| (site.stories[story].url.as_str(), story))
+            .map(|&story| (site.stories[story].url.clone(), story))
             .collect();
         let withheld = site
             .stories
             .iter()
             .filter(|story| !edition.includes(story))
             .filter_map(|story| {
-                Some((story.url.as_str(), (story, edition.withheld_reason(story)?)))
+                let reason = edition.withheld_reason(story)?;
+                Some((story.url.clone(), (story.title.clone(), reason)))
             })
             .collect();
+        let units = index
+            .stories
+            .iter()
+            .map(|&story| Unit::Story(story))
+            .chain((0..site.series.len()).map(Unit::Series))
+            .chain((0..site.rejected.len()).map(Unit::Rejected))
+            .collect();
         BodyChecker {
-            site,
-            index,
             targets,
             links: LinkMap::for_checks(site),
+            units,
             story_at,
             withheld,
         }
     }
 
     /// Every text of the site.
-    pub fn units(&self) -> Vec<Unit> {
-        self.index
-            .stories
-            .iter()
-            .map(|&story| Unit::Story(story))
-            .chain((0..self.site.series.len()).map(Unit::Series))
-            .chain((0..self.site.rejected.len()).map(Unit::Rejected))
-            .collect()
+    pub fn units(&self) -> &[Unit] {
+        &self.units
     }
 
-    /// Checks one text: its links, anchors, images and image credits.
-    pub fn check(&self, unit: Unit) -> Vec<Diagnostic> {
+    /// Checks one text of `site` (the site the checker was made for): its links, anchors,
+    /// images and image credits.
+    pub fn check(&self, site: &Site, unit: Unit) -> Vec<Diagnostic> {
         let (source, url, scan) = match unit {
             Unit::Story(i) => {
-                let story = &self.site.stories[i];
+                let story = &site.stories[i];
                 (&story.source, &story.url, &*story.body.scan)
             }
             Unit::Series(i) => {
-                let series = &self.site.series[i];
+                let series = &site.series[i];
                 (&series.source, &series.url, &*series.description.scan)
             }
             Unit::Rejected(i) => {
-                let story = &self.site.rejected[i];
+                let story = &site.rejected[i];
                 (&story.source, &story.url, &*story.body.scan)
             }
         };
         let mut found = Vec::new();
-        self.check_text(source, url, scan, &mut found);
-        self.relax(found)
+        self.check_text(site, source, url, scan, &mut found);
+        relax(site, found)
     }
 
-    /// Checks what belongs to no text: the header images of stories and series.
-    pub fn check_site(&self) -> Vec<Diagnostic> {
+    /// Checks what belongs to no text: the header images of the stories and series of `site`.
+    pub fn check_site(&self, site: &Site) -> Vec<Diagnostic> {
         let mut found = Vec::new();
         let header_images = self
-            .index
-            .stories
+            .units
             .iter()
-            .map(|&story| &self.site.stories[story])
+            .filter_map(|unit| match unit {
+                Unit::Story(story) => Some(&site.stories[*story]),
+                _ => None,
+            })
             .filter_map(|story| Some((&story.source, story.image.as_ref()?)))
             .chain(
-                self.site
-                    .series
+                site.series
                     .iter()
                     .filter_map(|series| Some((&series.source, series.image.as_ref()?))),
             );
@@ -167,26 +186,12 @@ impl<'a> BodyChecker<'a> {
                 );
             }
         }
-        self.relax(found)
-    }
-
-    /// Reports the checks the site relaxed (`checks: {warn: [...]}`) as warnings.
-    fn relax(&self, found: Vec<Diagnostic>) -> Vec<Diagnostic> {
-        let relaxed = &self.site.config.relaxed_checks;
-        found
-            .into_iter()
-            .map(|finding| {
-                if relaxed.contains(&finding.code) {
-                    finding.relaxed()
-                } else {
-                    finding
-                }
-            })
-            .collect()
+        relax(site, found)
     }
 
     fn check_text(
         &self,
+        site: &Site,
         source: &Path,
         page_url: &str,
         body: &BodyScan,
@@ -241,6 +246,7 @@ impl<'a> BodyChecker<'a> {
                 );
             }
             self.check_target(
+                site,
                 source,
                 page_url,
                 &image.src,
@@ -254,6 +260,7 @@ impl<'a> BodyChecker<'a> {
                 continue;
             }
             self.check_target(
+                site,
                 source,
                 page_url,
                 &link.url,
@@ -266,6 +273,7 @@ impl<'a> BodyChecker<'a> {
 
     fn check_target(
         &self,
+        site: &Site,
         source: &Path,
         page_url: &str,
         url: &str,
@@ -303,7 +311,7 @@ impl<'a> BodyChecker<'a> {
         if self.targets.has_page(path) {
             if let Some(fragment) = fragment.filter(|f| !f.is_empty())
                 && let Some(&story) = self.story_at.get(path.trim_end_matches("index.html"))
-                && let headings = &self.site.stories[story].body.scan.headings
+                && let headings = &site.stories[story].body.scan.headings
                 && !headings.iter().any(|heading| heading.id == fragment)
             {
                 let mut known: Vec<&str> = headings.iter().map(|h| h.id.as_str()).collect();
@@ -339,24 +347,24 @@ impl<'a> BodyChecker<'a> {
             return;
         }
         let with_slash = format!("{}/", path.trim_end_matches('/'));
-        if let Some(&(withheld, reason)) = self
+        if let Some((title, reason)) = self
             .withheld
             .get(path)
             .or_else(|| self.withheld.get(with_slash.as_str()))
         {
-            let (code, message, hint) = match reason {
+            let (code, message, hint) = match *reason {
                 WithheldReason::Embargo(until) => (
                     Code::EmbargoLink,
                     format!(
                         "this links to \"{}\", which is under embargo until {}; the link would reveal it",
-                        withheld.title,
+                        title,
                         until.rfc3339()
                     ),
                     "remove the link until the embargo lifts, or publish both stories at the same time".to_string(),
                 ),
                 WithheldReason::Draft => (
                     Code::LinkBroken,
-                    format!("this links to \"{}\", which is a draft and will not be published", withheld.title),
+                    format!("this links to \"{}\", which is a draft and will not be published", title),
                     "publish the draft first, or remove the link".to_string(),
                 ),
             };
@@ -389,6 +397,21 @@ impl<'a> BodyChecker<'a> {
             );
         }
     }
+}
+
+/// Reports the checks the site relaxed (`checks: {warn: [...]}`) as warnings.
+fn relax(site: &Site, found: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    let relaxed = &site.config.relaxed_checks;
+    found
+        .into_iter()
+        .map(|finding| {
+            if relaxed.contains(&finding.code) {
+                finding.relaxed()
+            } else {
+                finding
+            }
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -15,7 +15,7 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crate::checks::{BodyChecker, LinkTargets};
+use crate::checks::BodyChecker;
 use crate::config::{self, SiteConfig};
 use crate::diag::{Code, Diagnostic};
 use crate::images::ImageSizes;
@@ -23,7 +23,6 @@ use crate::index::SiteIndex;
 use crate::model::{Edition, Site};
 use crate::parallel;
 use crate::render::BodyRenderer;
-use crate::routes::Routes;
 use crate::settings::Settings;
 use crate::source::{self, Keep, ParsedSource, SourceFile, SourceKind};
 use crate::theme::{Strings, Templates, Theme};
@@ -253,21 +252,8 @@ pub fn check_texts<'f>(
     index: &SiteIndex,
     files: impl Iterator<Item = &'f str>,
 ) -> Vec<Diagnostic> {
-    let routes = Routes::new(site, index);
-    let mut targets = LinkTargets {
-        pages: routes
-            .pages()
-            .into_iter()
-            .map(|page| routes.url(page))
-            .collect(),
-        files: files.map(|path| format!("/{path}")).collect(),
-    };
-    // Links to a story that has errors of its own are not broken links: its errors say why.
-    targets
-        .pages
-        .extend(site.rejected.iter().map(|story| story.url.clone()));
-    let checker = BodyChecker::new(site, edition, index, &targets);
-    let mut diagnostics = parallel::flat_map(&checker.units(), |&unit| checker.check(unit));
-    diagnostics.extend(checker.check_site());
+    let checker = BodyChecker::new(site, edition, index, files);
+    let mut diagnostics = parallel::flat_map(checker.units(), |&unit| checker.check(site, unit));
+    diagnostics.extend(checker.check_site(site));
     diagnostics
 }

@@ -8,11 +8,13 @@ use std::path::{Component, Path, PathBuf};
 use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use std::time::{Duration, Instant};
 
+use crate::checks::{BodyChecker, Unit};
 use crate::diag::{Code, Diagnostic};
 use crate::images::ImageSizes;
 use crate::index::SiteIndex;
 use crate::layout::{CONFIG_FILE, CONTENT_DIR, STATIC_DIR, THEMES_DIR};
 use crate::model::{Edition, Site, Story, story_order};
+use crate::parallel;
 use crate::pipeline::{self, LoadedTheme, StaticSource, Timings};
 use crate::render::{BodyRenderer, MarkdownCache, SiteView};
 use crate::routes::Page;
@@ -57,6 +59,11 @@ pub(super) struct Model {
     routes: HashMap<String, Page>,
     /// Output path to file, for everything that is not a page.
     pub(super) files: HashMap<String, StaticSource>,
+    /// The check stage, ready to check one text again after an edit.
+    checker: BodyChecker,
+    /// What the check stage found, by text; and about header images.
+    text_findings: HashMap<Unit, Vec<Diagnostic>>,
+    image_findings: Vec<Diagnostic>,
 }
 
 /// What `byline check` would report for the files as they are now, kept by where each finding
@@ -382,7 +389,7 @@ impl Preview {
             Arc::clone(&self.markdown),
         );
         findings.site.extend(static_problems);
-        findings.texts = model.check_texts(&settings);
+        findings.texts = model.text_findings();
         let pages = pages_to_check(self.model.as_ref(), &model);
         findings.render = pipeline::check_pages(&model.view(&settings), &model.templates, &pages);
         if findings.blocks() {
@@ -396,10 +403,24 @@ impl Preview {
         false
     }
 
-    /// The check stage again, over the model as it is now.
+    /// The check stage again, over the whole model as it is now.
     fn check_texts(&mut self) {
-        if let Some(model) = &self.model {
-            self.findings.texts = model.check_texts(&self.settings);
+        if let Some(model) = self.model.as_mut() {
+            model.check_all(&self.settings);
+            self.findings.texts = model.text_findings();
+        }
+    }
+
+    /// The check stage again for the texts of `stories` (files), which were edited in place:
+    /// their pages, anchors and everything else the checker knows of the site are the same.
+    fn check_stories_again(&mut self, stories: &[PathBuf]) {
+        if let Some(model) = self.model.as_mut() {
+            let units: Vec<Unit> = stories
+                .iter()
+                .filter_map(|path| model.positions.get(path).map(|&index| Unit::Story(index)))
+                .collect();
+            model.check_again(&units);
+            self.findings.texts = model.text_findings();
         }
     }
 
@@ -530,8 +551,15 @@ impl Preview {
         }
 
         let edited: Vec<PathBuf> = edits.iter().map(|story| story.source.clone()).collect();
+        // A changed heading may make or break a link's #anchor anywhere in the site.
+        let mut site_wide = edits.iter().any(|new| {
+            model
+                .story(&new.source)
+                .is_none_or(|old| old.body.scan.headings != new.body.scan.headings)
+        });
         if !edits.is_empty() {
-            let previous = model.put_stories(edits, &self.settings);
+            let (previous, listings_changed) = model.put_stories(edits, &self.settings);
+            site_wide |= listings_changed;
             let pages: Vec<Page> = edited
                 .iter()
                 .filter_map(|path| model.story_page(path))
@@ -540,7 +568,8 @@ impl Preview {
                 pipeline::check_pages(&model.view(&self.settings), &model.templates, &pages);
             if !problems.is_empty() {
                 // The templates cannot show the new version: keep showing the last good one.
-                model.put_stories(previous, &self.settings);
+                let (_, changed_back) = model.put_stories(previous, &self.settings);
+                site_wide |= changed_back;
                 self.findings.render = problems;
                 self.findings.held = true;
             } else {
@@ -555,7 +584,11 @@ impl Preview {
                 self.findings.files.insert(path, findings);
             }
         }
-        self.check_texts();
+        if site_wide {
+            self.check_texts();
+        } else {
+            self.check_stories_again(&edited);
+        }
         Some(!edited.is_empty())
     }
 }
@@ -638,13 +671,14 @@ impl Model {
         root: &Path,
         settings: &Settings,
         site: Site,
-        files: Vec<SourceFile>,
+        known: Vec<SourceFile>,
         theme: LoadedTheme,
         markdown: Arc<MarkdownCache>,
     ) -> (Model, Vec<Diagnostic>) {
         let images = Arc::new(ImageSizes::new(root, &site));
         let edition = preview_edition(settings);
         let (statics, errors) = pipeline::static_files(root, &site, &edition, &theme.theme);
+        let files: HashMap<String, StaticSource> = statics.into_iter().collect();
         let bodies = BodyRenderer::new(
             &site,
             &edition,
@@ -652,25 +686,32 @@ impl Model {
             theme.templates.strings(),
             Some(markdown),
         );
+        let published = SiteIndex::new(&site, &settings.edition());
+        let checker = checker(&site, &published, &files, settings);
         let mut model = Model {
-            published: SiteIndex::new(&site, &settings.edition()),
             shown: SiteIndex::new(&site, &edition),
+            published,
             edition,
             bodies,
             images,
-            site,
-            known: files
+            known: known
                 .into_iter()
                 .map(|file| (file.path, file.kind))
                 .collect(),
+            site,
             theme: theme.theme,
             templates: theme.templates,
             positions: HashMap::new(),
             routes: HashMap::new(),
-            files: statics.into_iter().collect(),
+            files,
+            checker,
+            text_findings: HashMap::new(),
+            image_findings: Vec::new(),
         };
         model.positions = model.position_map();
         model.routes = model.route_map(settings);
+        let units = model.checker.units().to_vec();
+        model.check_again(&units);
         (model, errors)
     }
 
@@ -684,18 +725,36 @@ impl Model {
         )
     }
 
-    /// The check stage over this version, as a build would judge it.
-    fn check_texts(&self, settings: &Settings) -> Vec<Diagnostic> {
-        let edition = settings.edition();
-        pipeline::check_texts(
-            &self.site,
-            &edition,
-            &self.published,
-            self.files
-                .iter()
-                .filter(|(_, source)| source.in_edition(&self.site, &edition))
-                .map(|(path, _)| path.as_str()),
-        )
+    /// The check stage over this whole version, as a build would judge it.
+    fn check_all(&mut self, settings: &Settings) {
+        self.checker = checker(&self.site, &self.published, &self.files, settings);
+        let units = self.checker.units().to_vec();
+        self.text_findings.clear();
+        self.check_again(&units);
+    }
+
+    /// The check stage again for `units`, and for the header images.
+    fn check_again(&mut self, units: &[Unit]) {
+        let (checker, site) = (&self.checker, &self.site);
+        let found = parallel::map(units, |&unit| (unit, checker.check(site, unit)));
+        for (unit, findings) in found {
+            if findings.is_empty() {
+                self.text_findings.remove(&unit);
+            } else {
+                self.text_findings.insert(unit, findings);
+            }
+        }
+        self.image_findings = checker.check_site(site);
+    }
+
+    /// Everything the check stage found in this version.
+    fn text_findings(&self) -> Vec<Diagnostic> {
+        self.text_findings
+            .values()
+            .flatten()
+            .chain(&self.image_findings)
+            .cloned()
+            .collect()
     }
 
     /// A view to render pages from.
@@ -739,9 +798,9 @@ impl Model {
     }
 
     /// Puts each story in place of the story from the same file, in the site's order, and
-    /// returns the stories it replaced. The listings are worked out again only when the order
-    /// or what they depend on changed.
-    fn put_stories(&mut self, stories: Vec<Story>, settings: &Settings) -> Vec<Story> {
+    /// returns the stories it replaced, and whether the listings changed. The listings are
+    /// worked out again only when the order or what they depend on changed.
+    fn put_stories(&mut self, stories: Vec<Story>, settings: &Settings) -> (Vec<Story>, bool) {
         let mut previous = Vec::with_capacity(stories.len());
         let mut listings_changed = false;
         let mut replaced = Vec::with_capacity(stories.len());
@@ -771,7 +830,7 @@ impl Model {
             self.shown = SiteIndex::new(&self.site, &self.edition);
             self.routes = self.route_map(settings);
         }
-        previous
+        (previous, listings_changed)
     }
 
     /// Sorts the stories again, keeping every index into them (bundle files, positions) true.
@@ -792,6 +851,26 @@ impl Model {
         }
         self.positions = self.position_map();
     }
+}
+
+/// The check stage for `site`, judging what a build would publish: the pages `published` lists
+/// and the files of `files` a build would publish with them.
+fn checker(
+    site: &Site,
+    published: &SiteIndex,
+    files: &HashMap<String, StaticSource>,
+    settings: &Settings,
+) -> BodyChecker {
+    let edition = settings.edition();
+    BodyChecker::new(
+        site,
+        &edition,
+        published,
+        files
+            .iter()
+            .filter(|(_, source)| source.in_edition(site, &edition))
+            .map(|(path, _)| path.as_str()),
+    )
 }
 
 /// What the preview shows: what a build would publish, and the stories under embargo.
