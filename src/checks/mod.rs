@@ -150,7 +150,12 @@ impl BodyChecker {
             }
         };
         let mut found = Vec::new();
-        self.check_text(site, source, url, scan, &mut found);
+        let text = Text {
+            site,
+            source,
+            page_url: url,
+        };
+        self.check_text(&text, scan, &mut found);
         relax(site, found)
     }
 
@@ -189,14 +194,8 @@ impl BodyChecker {
         relax(site, found)
     }
 
-    fn check_text(
-        &self,
-        site: &Site,
-        source: &Path,
-        page_url: &str,
-        body: &BodyScan,
-        out: &mut Vec<Diagnostic>,
-    ) {
+    fn check_text(&self, text: &Text, body: &BodyScan, out: &mut Vec<Diagnostic>) {
+        let source = text.source;
         if let Some((line, column)) = body.too_deep {
             out.push(
                 Diagnostic::new(
@@ -245,42 +244,29 @@ impl BodyChecker {
                     ),
                 );
             }
-            self.check_target(
-                site,
-                source,
-                page_url,
-                &image.src,
-                true,
-                (image.line, image.column),
-                out,
-            );
+            self.check_target(text, &image.src, true, (image.line, image.column), out);
         }
         for link in &body.links {
             if image_positions.contains(&(link.line, link.column)) {
                 continue;
             }
-            self.check_target(
-                site,
-                source,
-                page_url,
-                &link.url,
-                false,
-                (link.line, link.column),
-                out,
-            );
+            self.check_target(text, &link.url, false, (link.line, link.column), out);
         }
     }
 
     fn check_target(
         &self,
-        site: &Site,
-        source: &Path,
-        page_url: &str,
+        text: &Text,
         url: &str,
         is_image: bool,
         (line, column): (usize, usize),
         out: &mut Vec<Diagnostic>,
     ) {
+        let Text {
+            site,
+            source,
+            page_url,
+        } = *text;
         let url = url.trim();
         if url.is_empty() || is_external(url) {
             return;
@@ -397,6 +383,14 @@ impl BodyChecker {
             );
         }
     }
+}
+
+/// The text being checked: where it is and where it is published.
+#[derive(Clone, Copy)]
+struct Text<'a> {
+    site: &'a Site,
+    source: &'a Path,
+    page_url: &'a str,
 }
 
 /// Reports the checks the site relaxed (`checks: {warn: [...]}`) as warnings.
