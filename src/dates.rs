@@ -103,6 +103,23 @@ impl StoryDate {
             .to_string()
     }
 
+    /// The moment as people read it in a message: `2031-01-15 06:00 UTC`, or with the offset
+    /// it was written with (`+01:00`); a day alone as the day.
+    pub fn moment_for_people(&self) -> String {
+        match self.offset {
+            None => self.day.to_string(),
+            Some(offset) => {
+                let local = self.instant.to_zoned_datetime(TimeZone::fixed(offset));
+                let zone = if offset == Offset::UTC {
+                    "UTC".to_string()
+                } else {
+                    local.strftime("%:z").to_string()
+                };
+                format!("{} {zone}", local.strftime("%Y-%m-%d %H:%M"))
+            }
+        }
+    }
+
     /// The day in the site's `date_format`.
     pub fn display(&self, format: &DateFormat) -> String {
         format.format(self.day)

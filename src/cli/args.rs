@@ -11,11 +11,11 @@ use crate::settings::Settings;
 #[derive(Debug, clap::Args)]
 pub struct SiteArgs {
     /// The site's folder (the one holding site.yaml).
-    #[arg(long, value_name = "DIR", default_value = ".")]
+    #[arg(short, long, value_name = "DIR", default_value = ".")]
     pub root: PathBuf,
     /// Include stories marked `draft: true` (the preview shows them with a DRAFT banner; it
     /// always shows embargoed stories, with an EMBARGOED banner).
-    #[arg(long)]
+    #[arg(short = 'D', long)]
     pub drafts: bool,
     /// Act as if it were this moment (RFC 3339, e.g. 2026-12-01T07:00:00Z), for embargo
     /// replays and tests.

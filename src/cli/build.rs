@@ -4,10 +4,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use super::args::{self, SiteArgs};
-use super::{count, failure_code, plural};
+use super::{count, counted, failure_code, plural};
 use crate::diag::Severity;
 use crate::diag::report::{self, Format};
 use crate::layout::DEFAULT_OUTPUT_DIR;
+use crate::model::WithheldReason;
 use crate::pipeline;
 
 #[derive(Debug, clap::Args)]
@@ -15,10 +16,10 @@ pub struct BuildArgs {
     #[command(flatten)]
     site: SiteArgs,
     /// Where to write the site [default: <root>/public].
-    #[arg(long, value_name = "DIR")]
+    #[arg(short, long, value_name = "DIR")]
     output: Option<PathBuf>,
     /// Publish for this address instead of site.yaml's base_url (e.g. a staging host).
-    #[arg(long, value_name = "URL")]
+    #[arg(short, long, value_name = "URL")]
     base_url: Option<String>,
     /// Clean story texts of anything that could run code or load another page (scripts,
     /// iframes, event handlers, javascript: links), as `safe_html: true` in site.yaml does.
@@ -49,10 +50,11 @@ pub fn run(args: BuildArgs) -> ExitCode {
         Ok(built) => {
             report::print(&built.warnings, args.format, &settings.root);
             println!(
-                "built {} pages ({} stories, {} files) into {} in {:.2} s",
-                built.pages,
-                built.stories,
-                built.files,
+                "built {} ({}, {}{}) into {} in {:.2} s",
+                plural(built.pages, "page"),
+                counted(built.stories, "story", "stories"),
+                plural(built.files, "file"),
+                held_back(&built.withheld),
                 output.display(),
                 built.elapsed.as_secs_f64()
             );
@@ -70,5 +72,66 @@ pub fn run(args: BuildArgs) -> ExitCode {
             );
             failure_code(&failure)
         }
+    }
+}
+
+/// What the build held back, for its summary line: "; 2 drafts and 1 embargoed until
+/// 2031-01-15 06:00 UTC held back" (the next embargo to lift when there are several), or
+/// nothing.
+fn held_back(withheld: &[WithheldReason]) -> String {
+    let drafts = withheld
+        .iter()
+        .filter(|reason| **reason == WithheldReason::Draft)
+        .count();
+    let embargoes: Vec<_> = withheld
+        .iter()
+        .filter_map(|reason| match reason {
+            WithheldReason::Embargo(until) => Some(until),
+            WithheldReason::Draft => None,
+        })
+        .collect();
+    let mut parts = Vec::new();
+    if drafts > 0 {
+        parts.push(plural(drafts, "draft"));
+    }
+    if let Some(next) = embargoes.iter().min_by_key(|until| until.instant) {
+        let when = next.moment_for_people();
+        parts.push(match embargoes.len() {
+            1 => format!("1 embargoed until {when}"),
+            n => format!("{n} embargoed, the next until {when}"),
+        });
+    }
+    if parts.is_empty() {
+        String::new()
+    } else {
+        format!("; {} held back", parts.join(" and "))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dates::StoryDate;
+
+    #[test]
+    fn summary_says_what_was_held_back() {
+        let embargo = |text: &str| WithheldReason::Embargo(StoryDate::parse(text).unwrap());
+        assert_eq!(held_back(&[]), "");
+        assert_eq!(held_back(&[WithheldReason::Draft]), "; 1 draft held back");
+        assert_eq!(
+            held_back(&[
+                WithheldReason::Draft,
+                embargo("2031-01-15T06:00:00+00:00"),
+                WithheldReason::Draft
+            ]),
+            "; 2 drafts and 1 embargoed until 2031-01-15 06:00 UTC held back"
+        );
+        assert_eq!(
+            held_back(&[
+                embargo("2031-03-01T09:30:00+01:00"),
+                embargo("2031-02-01T09:30:00+01:00")
+            ]),
+            "; 2 embargoed, the next until 2031-02-01 09:30 +01:00 held back"
+        );
     }
 }

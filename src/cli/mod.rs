@@ -5,9 +5,11 @@
 mod args;
 mod build;
 mod check;
+mod list;
 mod new;
 mod next_publish;
 mod serve;
+mod shell;
 
 use std::process::ExitCode;
 
@@ -39,7 +41,14 @@ enum Command {
     #[command(subcommand)]
     New(new::NewCommand),
     /// Preview the site in a browser, updating every open page as you save.
+    #[command(alias = "server")]
     Serve(serve::ServeArgs),
+    /// List the site's stories, drafts or embargoed stories (path, title, date, publish_at).
+    List(list::ListArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
+    Completions(shell::CompletionsArgs),
+    /// Print byline's manual page (roff), e.g. `byline man > byline.1`.
+    Man,
 }
 
 /// Runs byline with the process's arguments.
@@ -62,6 +71,9 @@ pub fn run() -> ExitCode {
         Command::Init(args) => new::run_init(args),
         Command::New(command) => new::run_new(command),
         Command::Serve(args) => serve::run(args),
+        Command::List(args) => list::run(args),
+        Command::Completions(args) => shell::completions(args),
+        Command::Man => shell::man(),
     }
 }
 

@@ -4,7 +4,7 @@ use std::net::IpAddr;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use super::args::SiteArgs;
+use super::args::{self, SiteArgs};
 use crate::diag::report;
 use crate::serve::{self, ServeError, ServeOptions};
 
@@ -14,12 +14,15 @@ pub struct ServeArgs {
     site: SiteArgs,
     /// The port to listen on; when it is taken, the next free one is used. 0 lets the system
     /// choose.
-    #[arg(long, default_value_t = 1111)]
+    #[arg(short, long, default_value_t = 1111)]
     port: u16,
     /// The address to listen on. The default is this computer only; 0.0.0.0 or :: make the
     /// preview, drafts and embargoed stories included, reachable from other computers.
     #[arg(long, value_name = "ADDRESS", default_value = "127.0.0.1")]
     bind: IpAddr,
+    /// Preview the site as if published at this address instead of site.yaml's base_url.
+    #[arg(short, long, value_name = "URL")]
+    base_url: Option<String>,
     /// Open the preview in the default browser.
     #[arg(long)]
     open: bool,
@@ -38,6 +41,10 @@ pub fn run(args: ServeArgs) -> ExitCode {
         Err(exit) => return exit,
     };
     settings.safe_html = args.safe_html;
+    settings.base_url = match args::base_url(args.base_url) {
+        Ok(url) => url,
+        Err(exit) => return exit,
+    };
     let options = ServeOptions {
         bind: args.bind,
         port: args.port,

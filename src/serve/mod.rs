@@ -272,17 +272,29 @@ fn local_url(address: SocketAddr) -> String {
     format!("http://{shown}/")
 }
 
+/// Asks the system to open `url` in a browser. The opener's own chatter (xdg-open tries one
+/// program after another and says so) is not shown; when it fails, one line says so.
 fn open_browser(url: &str) {
-    let command = if cfg!(target_os = "macos") {
-        std::process::Command::new("open").arg(url).spawn()
+    let mut command = if cfg!(target_os = "macos") {
+        std::process::Command::new("open")
     } else if cfg!(windows) {
-        std::process::Command::new("cmd")
-            .args(["/C", "start", "", url])
-            .spawn()
+        let mut start = std::process::Command::new("cmd");
+        start.args(["/C", "start", ""]);
+        start
     } else {
-        std::process::Command::new("xdg-open").arg(url).spawn()
+        std::process::Command::new("xdg-open")
     };
-    if let Err(error) = command {
-        eprintln!("warning: cannot open a browser ({error}); open {url} yourself");
-    }
+    command
+        .arg(url)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null());
+    let url = url.to_string();
+    // The opener may take a while (or wait for the browser): the preview does not wait for it.
+    let _ = std::thread::Builder::new()
+        .name("byline-open".into())
+        .spawn(move || match command.status() {
+            Ok(status) if status.success() => {}
+            _ => eprintln!("Could not open a browser here; open {url} yourself."),
+        });
 }
