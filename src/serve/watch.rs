@@ -143,10 +143,10 @@ impl SiteWatcher {
         paths.dedup();
         // A watched folder made (again) after the start needs its own watch.
         for folder in WATCHED_FOLDERS {
-            if paths.iter().any(|path| path == Path::new(folder)) {
-                if let Err(error) = self.watch_folder(folder) {
-                    return Batch::Failed(format!("cannot watch {folder}/: {error}"));
-                }
+            if paths.iter().any(|path| path == Path::new(folder))
+                && let Err(error) = self.watch_folder(folder)
+            {
+                return Batch::Failed(format!("cannot watch {folder}/: {error}"));
             }
         }
         Batch::Changed(paths)

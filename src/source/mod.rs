@@ -90,10 +90,12 @@ pub fn discover(root: &Path) -> Result<(Vec<SourceFile>, Vec<Diagnostic>), Diagn
     // walkdir's sorting compares file names it parses out of the paths again and again.
     entries.sort_by_cached_key(|entry| path_order_key(entry.path()));
     for entry in &entries {
-        if entry.file_type().is_file() && entry.file_name() == "index.md" && entry.depth() >= 2 {
-            if let Some(parent) = entry.path().parent() {
-                bundles.insert(relative(root, parent));
-            }
+        if entry.file_type().is_file()
+            && entry.file_name() == "index.md"
+            && entry.depth() >= 2
+            && let Some(parent) = entry.path().parent()
+        {
+            bundles.insert(relative(root, parent));
         }
     }
 
