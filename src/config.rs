@@ -293,7 +293,7 @@ pub fn parse(text: &str, path: &Path) -> Result<SiteConfig, Vec<Diagnostic>> {
 
 fn required(reader: &mut MappingReader, key: &str, what: &str) -> Option<String> {
     let value = reader.text(key);
-    if value.is_none() {
+    if value.is_none() && !reader.commented_keys().iter().any(|written| written == key) {
         required_missing(reader, key, what);
     }
     let value = value?;

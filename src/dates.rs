@@ -32,10 +32,22 @@ pub enum DateError {
 impl std::fmt::Display for DateError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            DateError::NotADate(text) => write!(
-                f,
-                "\"{text}\" is not a real date; write dates as YYYY-MM-DD, like 2022-02-09, or with a time and zone, like 2022-02-09T10:30:00+01:00"
-            ),
+            DateError::NotADate(text) => match days_meant(text).as_slice() {
+                [] => write!(
+                    f,
+                    "\"{text}\" is not a real date; write dates as YYYY-MM-DD, like 2022-02-09, or with a time and zone, like 2022-02-09T10:30:00+01:00"
+                ),
+                [day] => write!(
+                    f,
+                    "\"{text}\" is not written the way byline reads dates; write it as {day}"
+                ),
+                [first, second, ..] => write!(
+                    f,
+                    "\"{text}\" could mean {} or {}; write the one you mean as {first} or {second}",
+                    spelled_out(*first),
+                    spelled_out(*second)
+                ),
+            },
             DateError::NoTimeZone(text) => write!(
                 f,
                 "\"{text}\" has a time but no time zone, so it could mean different moments on different computers"
@@ -126,6 +138,112 @@ impl StoryDate {
     }
 }
 
+/// The days a date written another way than byline's could mean, read from the spellings
+/// newsrooms use: `9 Feb 2022`, `February 9, 2022`, `09.02.22` (dots: day first), `2022/02/09`;
+/// `02/03/2022` gives both days when either reading is a real date, as byline never guesses
+/// between day-first and month-first. Empty when the text is none of these (or is a
+/// `YYYY-MM-DD` day that does not exist).
+pub fn days_meant(text: &str) -> Vec<Date> {
+    let text = text.trim().trim_end_matches('.');
+    let words: Vec<&str> = text
+        .split(|c: char| c.is_whitespace() || c == ',')
+        .filter(|word| !word.is_empty())
+        .map(|word| word.trim_end_matches('.'))
+        .collect();
+    let number = |word: &str| word.parse::<i16>().ok();
+    let year = |word: &str| match (word.len(), number(word)) {
+        (4, Some(year)) => Some(year),
+        (2, Some(year)) => Some(2000 + year),
+        _ => None,
+    };
+    let day = |year: i16, month: i16, day: i16| {
+        Date::new(year, i8::try_from(month).ok()?, i8::try_from(day).ok()?).ok()
+    };
+    match words.as_slice() {
+        // 9 Feb 2022, 9. Februar... (English month names)
+        [d, m, y] if month_number(m).is_some() => {
+            return day(
+                year(y).unwrap_or(0),
+                month_number(m).unwrap_or(0),
+                number(d).unwrap_or(0),
+            )
+            .into_iter()
+            .collect();
+        }
+        // February 9, 2022
+        [m, d, y] if month_number(m).is_some() => {
+            return day(
+                year(y).unwrap_or(0),
+                month_number(m).unwrap_or(0),
+                number(d).unwrap_or(0),
+            )
+            .into_iter()
+            .collect();
+        }
+        _ => {}
+    }
+    for separator in ['.', '/', '-'] {
+        let parts: Vec<&str> = text.split(separator).collect();
+        let [a, b, c] = parts.as_slice() else {
+            continue;
+        };
+        if a.len() == 4 {
+            // 2022/02/09: year first, then month and day, as everywhere.
+            return day(
+                year(a).unwrap_or(0),
+                number(b).unwrap_or(0),
+                number(c).unwrap_or(0),
+            )
+            .into_iter()
+            .collect();
+        }
+        let (Some(first), Some(second), Some(year)) = (number(a), number(b), year(c)) else {
+            continue;
+        };
+        let day_first = day(year, second, first);
+        if separator == '.' {
+            // Dots are written day first.
+            return day_first.into_iter().collect();
+        }
+        let month_first = day(year, first, second);
+        return match (day_first, month_first) {
+            (Some(a), Some(b)) if a != b => vec![a, b],
+            (a, b) => a.or(b).into_iter().collect(),
+        };
+    }
+    Vec::new()
+}
+
+fn month_number(word: &str) -> Option<i16> {
+    const MONTHS: [&str; 12] = [
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    ];
+    let word = word.to_lowercase();
+    if word.len() < 3 {
+        return None;
+    }
+    MONTHS
+        .iter()
+        .position(|month| month.starts_with(&word) || (word == "sept" && *month == "september"))
+        .map(|index| index as i16 + 1)
+}
+
+/// `9 February 2022`, for telling two readings apart.
+fn spelled_out(day: Date) -> String {
+    day.strftime("%-d %B %Y").to_string()
+}
+
 /// A validated strftime-style pattern such as `%-d %B %Y`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DateFormat(String);
@@ -181,6 +299,41 @@ mod tests {
         let zoneless = StoryDate::parse("2022-02-09T10:00:00").unwrap_err();
         assert!(matches!(zoneless, DateError::NoTimeZone(_)));
         assert!(zoneless.to_string().contains("no time zone"));
+    }
+
+    #[test]
+    fn other_spellings_are_read_for_a_suggestion_never_for_the_date() {
+        let meant = |text: &str| -> Vec<String> {
+            days_meant(text).iter().map(|day| day.to_string()).collect()
+        };
+        for text in [
+            "9 Feb 2022",
+            "9 February 2022",
+            "February 9, 2022",
+            "Feb. 9, 2022",
+            "09.02.22",
+            "9.2.2022",
+            "2022/02/09",
+        ] {
+            assert_eq!(meant(text), ["2022-02-09"], "{text}");
+            assert!(StoryDate::parse(text).is_err(), "{text} is not accepted");
+        }
+        assert_eq!(meant("02/03/2022"), ["2022-03-02", "2022-02-03"]);
+        assert_eq!(meant("13/02/2022"), ["2022-02-13"]);
+        assert_eq!(meant("02/13/2022"), ["2022-02-13"]);
+        assert!(meant("2022-02-31").is_empty());
+        assert!(meant("soon").is_empty());
+        assert!(meant("31 Feb 2022").is_empty());
+        let message = StoryDate::parse("9 Feb 2022").unwrap_err().to_string();
+        assert_eq!(
+            message,
+            "\"9 Feb 2022\" is not written the way byline reads dates; write it as 2022-02-09"
+        );
+        let message = StoryDate::parse("02/03/2022").unwrap_err().to_string();
+        assert!(
+            message.contains("could mean 2 March 2022 or 3 February 2022"),
+            "{message}"
+        );
     }
 
     #[test]

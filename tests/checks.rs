@@ -164,7 +164,7 @@ fn cases() -> Vec<Case> {
         case(
             "E-STRUCTURE-DUPLICATE-URL",
             vec![(new, story("slug: first\n", ""))],
-            vec!["content/inquiry/new.md:1:1 E-STRUCTURE-DUPLICATE-URL"],
+            vec!["content/inquiry/new.md:7:1 E-STRUCTURE-DUPLICATE-URL"],
         ),
         case("E-STRUCTURE-SLUG", vec![(new, story("slug: Not A Slug\n", ""))], vec!["content/inquiry/new.md:7:1 E-STRUCTURE-SLUG"]),
         case(
@@ -198,6 +198,16 @@ fn cases() -> Vec<Case> {
             vec!["site.yaml:-:- E-THEME"],
         ),
         case("W-SUMMARY-MISSING", vec![(new, "---\ntitle: T\ndate: 2022-02-09\nreporter: A\neditor: B\n---\n".into())], vec!["content/inquiry/new.md:1:1 W-SUMMARY-MISSING"]),
+        case(
+            "W-FRONT-LIST-AS-TEXT",
+            vec![(new, "---\ntitle: T\ndate: 2022-02-09\nreporter: Alex Reporter, Jo Bloggs and Sam Lee\neditor: B\nsummary: S\n---\n".into())],
+            vec!["content/inquiry/new.md:4:1 W-FRONT-LIST-AS-TEXT"],
+        ),
+        case(
+            "E-FRONT-COMMENT",
+            vec![(new, "---\ntitle: #MeToo at the council\ndate: 2022-02-09\nreporter: A\neditor: B\nsummary: S\n---\n".into())],
+            vec!["content/inquiry/new.md:2:8 E-FRONT-COMMENT"],
+        ),
         case(
             "W-SOURCE-NO-URL",
             vec![(new, story("sources:\n  - title: A leaked memo\n", ""))],

@@ -224,6 +224,7 @@ impl BodyChecker {
                         "this image has no alt text, which blind readers and search engines rely on",
                     )
                     .at(image.line, image.column)
+                    .ending_at(image.end_column)
                     .with_hint("describe the picture between the brackets: ![A crowd outside the court](...)"),
                 );
             }
@@ -239,18 +240,21 @@ impl BodyChecker {
                         "this image has no credit: every picture we publish must say who made it",
                     )
                     .at(image.line, image.column)
+                    .ending_at(image.end_column)
                     .with_hint(
                         "end the image's title with the credit: ![alt](/images/x.jpg \"Caption. Credit: Photographer/Agency\")",
                     ),
                 );
             }
-            self.check_target(text, &image.src, true, (image.line, image.column), out);
+            let place = (image.line, image.column, image.end_column);
+            self.check_target(text, &image.src, true, place, out);
         }
         for link in &body.links {
             if image_positions.contains(&(link.line, link.column)) {
                 continue;
             }
-            self.check_target(text, &link.url, false, (link.line, link.column), out);
+            let place = (link.line, link.column, link.end_column);
+            self.check_target(text, &link.url, false, place, out);
         }
     }
 
@@ -259,7 +263,7 @@ impl BodyChecker {
         text: &Text,
         url: &str,
         is_image: bool,
-        (line, column): (usize, usize),
+        (line, column, end_column): (usize, usize, Option<usize>),
         out: &mut Vec<Diagnostic>,
     ) {
         let Text {
@@ -283,6 +287,7 @@ impl BodyChecker {
                             format!("the link to {url} points at a Markdown file that is not a published story"),
                         )
                         .at(line, column)
+                    .ending_at(end_column)
                         .with_hint("check the file name and folder; links to .md files are relative to this file"),
                     );
                     return;
@@ -324,6 +329,7 @@ impl BodyChecker {
                         ),
                     )
                     .at(line, column)
+                    .ending_at(end_column)
                     .with_hint(hint),
                 );
             }
@@ -357,6 +363,7 @@ impl BodyChecker {
             out.push(
                 Diagnostic::new(code, source, message)
                     .at(line, column)
+                    .ending_at(end_column)
                     .with_hint(hint),
             );
             return;
@@ -369,6 +376,7 @@ impl BodyChecker {
                     format!("{url} does not exist: there is no {path} in static/ or beside the story"),
                 )
                 .at(line, column)
+                    .ending_at(end_column)
                 .with_hint("check the file name (it is case-sensitive) and that the file is in static/ or the page bundle"),
             );
         } else {
@@ -379,6 +387,7 @@ impl BodyChecker {
                     format!("the link to {url} goes nowhere: no page of this site is at {path}"),
                 )
                 .at(line, column)
+                .ending_at(end_column)
                 .with_hint("check the address; story pages are /<series>/<slug>/"),
             );
         }

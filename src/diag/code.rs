@@ -62,6 +62,7 @@ codes! {
     FrontType = "E-FRONT-TYPE", fixed, "a field has the wrong kind of value (a list where text belongs, ...)";
     FrontDate = "E-FRONT-DATE", fixed, "a date that does not exist (2022-02-31) or is not written as YYYY-MM-DD";
     FrontPlaceholder = "E-FRONT-PLACEHOLDER", fixed, "a field still holds a TODO placeholder from `byline new`";
+    FrontComment = "E-FRONT-COMMENT", fixed, "a value starting with # (read as a comment in YAML) left a field empty";
     EmbargoNoZone = "E-EMBARGO-NO-ZONE", fixed, "`publish_at` without a time and time zone";
     EmbargoLink = "E-EMBARGO-LINK", fixed, "a published story links to a story still under embargo";
     EmbargoLeak = "E-EMBARGO-LEAK", fixed, "the built site mentions an embargoed story (URL, slug or title); the build is refused";
@@ -86,6 +87,7 @@ codes! {
     Theme = "E-THEME", fixed, "the theme named in site.yaml does not exist or cannot be read";
     Output = "E-OUTPUT", fixed, "the site cannot be written (disk full, no permission, unsafe output folder)";
     SummaryMissing = "W-SUMMARY-MISSING", fixed, "a story has no `summary` (the first paragraph is used)";
+    FrontListAsText = "W-FRONT-LIST-AS-TEXT", fixed, "names or topics written as one text with commas or `and`, where a list was probably meant";
     SourceNoUrl = "W-SOURCE-NO-URL", fixed, "a source without a `url`";
     ImageAltIsCaption = "W-IMAGE-ALT-IS-CAPTION", fixed, "an image's alt text repeats its caption (alt should describe the picture)";
     StructureUnpublishedFile = "W-STRUCTURE-UNPUBLISHED-FILE", fixed, "a file in content/ that is not published (static files belong in static/)";

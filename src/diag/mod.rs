@@ -35,6 +35,9 @@ pub struct Diagnostic {
     pub line: Option<usize>,
     /// 1-based column in characters, when known.
     pub column: Option<usize>,
+    /// The column just after what the finding is about (a link, a value), when it ends on the
+    /// same line: the report underlines from `column` to here. None: to the end of the line.
+    pub end_column: Option<usize>,
     pub severity: Severity,
     pub code: Code,
     pub message: String,
@@ -48,6 +51,7 @@ impl Diagnostic {
             path: path.into(),
             line: None,
             column: None,
+            end_column: None,
             severity: code.severity(),
             code,
             message: message.into(),
@@ -65,6 +69,12 @@ impl Diagnostic {
     pub fn at(mut self, line: usize, column: usize) -> Self {
         self.line = Some(line);
         self.column = Some(column);
+        self
+    }
+
+    /// The finding covers its line from its column up to `end_column` (when known).
+    pub fn ending_at(mut self, end_column: Option<usize>) -> Self {
+        self.end_column = end_column;
         self
     }
 

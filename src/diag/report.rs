@@ -32,6 +32,7 @@ struct JsonFinding<'a> {
     file: String,
     line: Option<usize>,
     column: Option<usize>,
+    end_column: Option<usize>,
     severity: &'static str,
     code: &'static str,
     message: &'a str,
@@ -210,7 +211,12 @@ fn write_human(
             .with_message(&diagnostic.message)
             .with_code(diagnostic.code.as_str());
         let label = file.zip(diagnostic.line).and_then(|(file, line)| {
-            let range = span(file.source(), line, diagnostic.column.unwrap_or(1))?;
+            let range = span(
+                file.source(),
+                line,
+                diagnostic.column.unwrap_or(1),
+                diagnostic.end_column,
+            )?;
             Some(Label::primary((), range))
         });
         match label {
@@ -234,7 +240,12 @@ fn write_human(
 }
 
 /// The byte range to underline: from the column to the end of the line's text.
-fn span(source: &str, line: usize, column: usize) -> Option<std::ops::Range<usize>> {
+fn span(
+    source: &str,
+    line: usize,
+    column: usize,
+    end_column: Option<usize>,
+) -> Option<std::ops::Range<usize>> {
     let line_start = if line <= 1 {
         0
     } else {
@@ -248,8 +259,15 @@ fn span(source: &str, line: usize, column: usize) -> Option<std::ops::Range<usiz
             .nth(column.saturating_sub(1))
             .map(|(offset, _)| offset)
             .unwrap_or(line_text.len());
-    let end = (line_start + line_text.trim_end().len()).max(start);
-    Some(start..end)
+    let line_end = line_start + line_text.trim_end().len();
+    let end = match end_column {
+        Some(end_column) => line_text
+            .char_indices()
+            .nth(end_column.saturating_sub(1))
+            .map_or(line_end, |(offset, _)| (line_start + offset).min(line_end)),
+        None => line_end,
+    };
+    Some(start..end.max(start))
 }
 
 fn location(diagnostic: &Diagnostic) -> String {
@@ -276,6 +294,7 @@ fn json_lines(diagnostics: &[Diagnostic]) -> Vec<u8> {
             file: diagnostic.path.display().to_string(),
             line: diagnostic.line,
             column: diagnostic.column,
+            end_column: diagnostic.end_column,
             severity: diagnostic.severity.as_str(),
             code: diagnostic.code.as_str(),
             message: &diagnostic.message,
@@ -443,7 +462,7 @@ mod tests {
         assert_eq!(
             value,
             serde_json::json!({
-                "file": "content/a.md", "line": 3, "column": 1, "severity": "error",
+                "file": "content/a.md", "line": 3, "column": 1, "end_column": null, "severity": "error",
                 "code": "E-FRONT-UNKNOWN-KEY", "message": "`reportr` is not a field",
                 "hint": "did you mean `reporter`?"
             })

@@ -247,6 +247,8 @@ pub struct LinkRef {
     pub line: usize,
     /// 1-based column, in characters, where the link or image starts.
     pub column: usize,
+    /// The column just after its end, when it ends on the line it starts on.
+    pub end_column: Option<usize>,
 }
 
 /// An image in the body, figure or not.
@@ -264,6 +266,8 @@ pub struct InlineImage {
     pub line: usize,
     /// 1-based column, in characters, where the image starts.
     pub column: usize,
+    /// The column just after its end, when it ends on the line it starts on.
+    pub end_column: Option<usize>,
 }
 
 /// Renders a story body to HTML and collects its headings, links, images and first paragraph.
@@ -462,6 +466,16 @@ impl<'s> SourcePositions<'s> {
     }
 
     /// The file line and the column in characters of a byte offset into the body.
+    /// The column just after `range`, when it ends on the line it starts on (trailing line
+    /// breaks aside).
+    fn end_column(&self, range: &Range<usize>) -> Option<usize> {
+        let text = self.source.get(range.clone())?;
+        let end = range.start + text.trim_end().len();
+        let (start_line, _) = self.line_column(range.start);
+        let (end_line, end_column) = self.line_column(end);
+        (start_line == end_line).then_some(end_column)
+    }
+
     fn line_column(&self, offset: usize) -> (usize, usize) {
         // The first line starts at 0, so at least one start is <= offset.
         let line_index = self
@@ -683,6 +697,7 @@ impl<'r> ImageRecords<'r> {
                     credit,
                     line,
                     column,
+                    end_column: self.positions.end_column(range),
                 });
             }
             Event::End(TagEnd::Image) => {
@@ -756,6 +771,7 @@ impl<'r> LinkUrls<'r> {
             url: written,
             line,
             column,
+            end_column: self.positions.end_column(range),
         });
     }
 }
@@ -1178,6 +1194,7 @@ mod tests {
                 credit: Some("Anna Keller/Reuters".into()),
                 line: 1,
                 column: 1,
+                end_column: Some(115),
             }]
         );
     }
@@ -1398,26 +1415,31 @@ mod tests {
                     url: "https://example.org/a".into(),
                     line: 5,
                     column: 12,
+                    end_column: Some(43),
                 },
                 LinkRef {
                     url: "other-story.md".into(),
                     line: 7,
                     column: 9,
+                    end_column: Some(17),
                 },
                 LinkRef {
                     url: "https://example.org/auto".into(),
                     line: 7,
                     column: 22,
+                    end_column: Some(48),
                 },
                 LinkRef {
                     url: "mailto:desk@example.org".into(),
                     line: 7,
                     column: 53,
+                    end_column: Some(71),
                 },
                 LinkRef {
                     url: "charts/one.png".into(),
                     line: 9,
                     column: 1,
+                    end_column: Some(25),
                 },
             ]
         );

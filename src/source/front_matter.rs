@@ -118,6 +118,8 @@ pub struct StoryFrontMatter {
     pub corrections: Vec<CorrectionFields>,
     pub claims: Vec<ClaimFields>,
     pub extra: Option<Located<FreeValue>>,
+    /// Keys whose value a `#` turned into a comment (already reported).
+    pub commented: Vec<String>,
 }
 
 pub const STORY_KEYS: &[&str] = &[
@@ -140,6 +142,61 @@ pub const STORY_KEYS: &[&str] = &[
     "extra",
 ];
 
+/// Fields of Hugo, Jekyll and WordPress front matter, and what byline calls them: a newsroom
+/// moving its archive writes them out of habit.
+const OTHER_TOOLS_KEYS: &[(&str, &str)] = &[
+    ("tags", "`topics`, a list: `topics: [Courts, Housing]`"),
+    (
+        "categories",
+        "`topics` (a list), or the story's series: the folder it is in",
+    ),
+    (
+        "category",
+        "`topics` (a list), or the story's series: the folder it is in",
+    ),
+    ("author", "`reporter` (a name or a list of names)"),
+    ("authors", "`reporter` (a name or a list of names)"),
+    (
+        "byline",
+        "`reporter` (a name or a list), with further roles under `credits:`",
+    ),
+    ("description", "`summary`"),
+    ("excerpt", "`summary`"),
+    ("subtitle", "`summary`"),
+    ("lastmod", "`updated`"),
+    ("last_modified_at", "`updated`"),
+    ("modified", "`updated`"),
+    (
+        "publishdate",
+        "`publish_at` (a time with its zone, for an embargo)",
+    ),
+    (
+        "publish_date",
+        "`publish_at` (a time with its zone, for an embargo)",
+    ),
+    ("published", "`draft: true` for a story not to publish yet"),
+    (
+        "images",
+        "`image`, with `src`, `alt`, `caption` and `credit` under it",
+    ),
+    (
+        "featured_image",
+        "`image`, with `src`, `alt`, `caption` and `credit` under it",
+    ),
+    (
+        "cover",
+        "`image`, with `src`, `alt`, `caption` and `credit` under it",
+    ),
+    (
+        "permalink",
+        "the story's `slug` (its address is /<series>/<slug>/)",
+    ),
+    (
+        "url",
+        "the story's `slug` (its address is /<series>/<slug>/)",
+    ),
+];
+
 /// A series' `_index.md` front matter as written.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SeriesFrontMatter {
@@ -148,6 +205,8 @@ pub struct SeriesFrontMatter {
     pub funder: Option<Located<Vec<String>>>,
     pub image: Option<Located<ImageFields>>,
     pub extra: Option<Located<FreeValue>>,
+    /// Keys whose value a `#` turned into a comment (already reported).
+    pub commented: Vec<String>,
 }
 
 pub const SERIES_KEYS: &[&str] = &["title", "summary", "funder", "image", "extra"];
@@ -197,8 +256,13 @@ pub fn parse_story(
             url: item.text("url"),
         }),
         extra: reader.mapping("extra"),
+        commented: Vec::new(),
     };
-    let diagnostics = reader.finish(STORY_KEYS, "a story's front matter");
+    let front = StoryFrontMatter {
+        commented: reader.commented_keys(),
+        ..front
+    };
+    let diagnostics = reader.finish_knowing(STORY_KEYS, OTHER_TOOLS_KEYS, "a story's front matter");
     Ok((front, diagnostics))
 }
 
@@ -214,6 +278,11 @@ pub fn parse_series(
         funder: reader.names("funder"),
         image: image(&mut reader),
         extra: reader.mapping("extra"),
+        commented: Vec::new(),
+    };
+    let front = SeriesFrontMatter {
+        commented: reader.commented_keys(),
+        ..front
     };
     let diagnostics = reader.finish(SERIES_KEYS, "a series' _index.md");
     Ok((front, diagnostics))
@@ -342,10 +411,16 @@ mod tests {
             "line {:?} of a 5-line file",
             diagnostics[0].line
         );
-        let (_, diagnostics) = story("---\ntitle: A\nsummary: \"é\" x\n---\n");
+        // Columns count characters: the caret sits under the value after `é`'s two bytes.
+        let (_, diagnostics) = story("---\ntitle: é\nsummary: \"é\" x\n---\n");
         assert_eq!(
             (diagnostics[0].line, diagnostics[0].column),
-            (Some(3), Some(14))
+            (Some(3), Some(10))
+        );
+        assert!(
+            diagnostics[0]
+                .message
+                .contains("quote mark inside the double quotes")
         );
     }
 

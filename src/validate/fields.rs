@@ -4,21 +4,24 @@
 use std::path::Path;
 
 use crate::config::SiteConfig;
-use crate::dates::StoryDate;
+use crate::dates::{StoryDate, days_meant};
 use crate::diag::{Code, Diagnostic, Position, did_you_mean};
 use crate::model::Image;
 use crate::source::front_matter::ImageFields;
 use crate::url::resolve_against;
 use crate::yaml::Located;
 
+/// `value`, or a report that the story lacks `key` (unless a `#` emptied it, which is reported
+/// where it is written: `commented` lists those keys).
 pub(super) fn required<T>(
     value: Option<Located<T>>,
     key: &str,
     what: &str,
+    commented: &[String],
     path: &Path,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<Located<T>> {
-    if value.is_none() {
+    if value.is_none() && !commented.iter().any(|written| written == key) {
         diagnostics.push(
             Diagnostic::new(
                 Code::FrontRequired,
@@ -65,10 +68,18 @@ pub(super) fn parse_date(
     match StoryDate::parse(&value.value) {
         Ok(date) => Some(date),
         Err(error) => {
+            let name = key.rsplit(": ").next().unwrap_or(key);
+            let hint = match days_meant(&value.value).as_slice() {
+                [day] => format!("{name}: {day}"),
+                _ => {
+                    "dates look like 2022-02-09; times need a zone, like 2022-02-09T06:00:00+00:00"
+                        .to_string()
+                }
+            };
             diagnostics.push(
                 Diagnostic::new(Code::FrontDate, path, format!("`{key}`: {error}"))
                     .at_position(value.position)
-                    .with_hint("dates look like 2022-02-09; times need a zone, like 2022-02-09T06:00:00+00:00"),
+                    .with_hint(hint),
             );
             None
         }
@@ -82,6 +93,7 @@ pub(super) fn names(
     path: &Path,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<String> {
+    warn_of_list_as_text(&value, key, Separators::Names, path, diagnostics);
     let first_finding = diagnostics.len();
     let mut names = Vec::with_capacity(value.value.len());
     for name in value.value {
@@ -260,4 +272,92 @@ pub(super) fn required_in_entry(
         return None;
     }
     Some(value.value)
+}
+
+/// What separates the items of a list someone wrote as text.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Separators {
+    /// Names of people or organisations: commas, `and`, `&`.
+    Names,
+    /// Topics: commas only (`Arms and weapons` is one topic).
+    Topics,
+}
+
+/// Words that follow a comma inside one name: `Sam Lee, Jr.`, `Harbour Light, Inc.`.
+const NAME_SUFFIXES: &[&str] = &[
+    "jr", "sr", "ii", "iii", "iv", "phd", "md", "inc", "ltd", "llc", "llp", "plc", "gmbh", "ag",
+    "sa", "co", "corp",
+];
+
+/// The items of `text` when it reads as several names or topics written as one text
+/// (`Alex Reporter, Jo Bloggs and Sam Lee`), or None.
+pub(super) fn items_in_text(text: &str, separators: Separators) -> Option<Vec<String>> {
+    let mut items: Vec<String> = text
+        .split(',')
+        .map(|part| part.trim().to_string())
+        .collect();
+    if separators == Separators::Names {
+        items = items
+            .iter()
+            .flat_map(|part| {
+                part.split(" and ")
+                    .flat_map(|piece| piece.split(" & "))
+                    .map(|piece| piece.trim().to_string())
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+    }
+    items.retain(|item| !item.is_empty());
+    let is_suffix =
+        |item: &String| NAME_SUFFIXES.contains(&item.trim_end_matches('.').to_lowercase().as_str());
+    (items.len() > 1 && !items.iter().any(is_suffix)).then_some(items)
+}
+
+/// Warns when a field that takes a list holds one text that reads as several items: it would
+/// make one person (or topic) of them all, with a page of its own.
+pub(super) fn warn_of_list_as_text(
+    value: &Located<Vec<String>>,
+    key: &str,
+    separators: Separators,
+    path: &Path,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let [text] = value.value.as_slice() else {
+        return;
+    };
+    let Some(items) = items_in_text(text, separators) else {
+        return;
+    };
+    let what = match separators {
+        Separators::Names => "one name",
+        Separators::Topics => "one topic",
+    };
+    let list = items
+        .iter()
+        .map(|item| {
+            if item.contains([':', '#', '[', ']', ',', '"']) {
+                format!("\"{}\"", item.replace('"', "\\\""))
+            } else {
+                item.clone()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(", ");
+    diagnostics.push(
+        Diagnostic::new(
+            Code::FrontListAsText,
+            path,
+            format!(
+                "`{key}` is {what}, \"{text}\"; if these are {} {}, write them as a list",
+                items.len(),
+                if separators == Separators::Names {
+                    "names"
+                } else {
+                    "topics"
+                }
+            ),
+        )
+        .at_position(value.position)
+        .with_hint(format!("{key}: [{list}]")),
+    );
 }

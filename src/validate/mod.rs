@@ -15,7 +15,7 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 
 use crate::config::SiteConfig;
-use crate::diag::{Code, Diagnostic};
+use crate::diag::{Code, Diagnostic, Position};
 use crate::layout::RESERVED_PATHS;
 use crate::model::{BundleAsset, RejectedStory, Series, Site, Story, story_order};
 use crate::source::{ParsedSeries, ParsedSource, ParsedStory};
@@ -67,6 +67,8 @@ pub struct StoryOutcome {
     story: Option<Story>,
     rejected: Option<RejectedStory>,
     bundle: Option<PathBuf>,
+    /// Where the story's `slug:` is written, when it chose its own address.
+    slug_position: Option<Position>,
     diagnostics: Vec<Diagnostic>,
 }
 
@@ -111,6 +113,7 @@ impl SeriesStage {
             .as_deref()
             .and_then(|dir| self.series_by_dir.get(slugify(dir).as_str()).copied());
         let bundle = parsed.bundle.clone();
+        let slug_position = parsed.front.slug.as_ref().map(|slug| slug.position);
         let mut diagnostics = Vec::new();
         let mut rejected = Vec::new();
         let story = story::validate_story(
@@ -125,8 +128,28 @@ impl SeriesStage {
             story,
             rejected: rejected.pop(),
             bundle,
+            slug_position,
             diagnostics,
         }
+    }
+}
+
+/// The report of a story that takes the address of another (`kept`): at its `slug:` when it
+/// chose the address itself.
+fn duplicate_address(kept: &Story, dropped: &Story, slug: Option<Position>) -> Diagnostic {
+    let message = format!(
+        "this story would be published at {}, the same address as {}",
+        dropped.url,
+        kept.source.display()
+    );
+    let diagnostic = Diagnostic::new(Code::StructureDuplicateUrl, &dropped.source, message);
+    match slug {
+        Some(position) => diagnostic
+            .at_position(position)
+            .with_hint("this `slug:` is taken; choose another one for this story"),
+        None => diagnostic
+            .at(1, 1)
+            .with_hint("give one of them a different `slug:` or file name"),
     }
 }
 
@@ -154,7 +177,9 @@ pub fn finish(stage: SeriesStage, outcomes: Vec<Outcome>) -> (Site, Vec<Diagnost
     let mut rejected = Vec::new();
     let mut assets_parsed = Vec::new();
     let mut bundle_of: HashMap<PathBuf, PathBuf> = HashMap::new();
-    let mut first_at_url: HashMap<String, PathBuf> = HashMap::with_capacity(story_count);
+    // Each address taken, by the story that has it: its index in `stories` and its `slug:`.
+    let mut first_at_url: HashMap<String, (usize, Option<Position>)> =
+        HashMap::with_capacity(story_count);
     for outcome in outcomes {
         let outcome = match outcome {
             Outcome::Story(story) => *story,
@@ -170,35 +195,38 @@ pub fn finish(stage: SeriesStage, outcomes: Vec<Outcome>) -> (Site, Vec<Diagnost
             continue;
         };
         // Drafts and embargoed stories take their address too: publishing them later must
-        // not collide with a story already out.
-        if let Some(first) = first_at_url.get(&story.url) {
-            diagnostics.push(
-                Diagnostic::new(
-                    Code::StructureDuplicateUrl,
-                    &story.source,
-                    format!(
-                        "this story would be published at {}, the same address as {}",
-                        story.url,
-                        first.display()
-                    ),
-                )
-                .at(1, 1)
-                .with_hint("give one of them a different `slug:` or file name"),
-            );
+        // not collide with a story already out. The story whose `slug:` took another's
+        // address is the one at fault; the other keeps it, so links to it still work.
+        if let Some(&(first, first_slug)) = first_at_url.get(&story.url) {
+            if outcome.slug_position.is_none() && first_slug.is_some() {
+                // The earlier story took this one's address with its `slug:`.
+                if let Some(bundle) = outcome.bundle {
+                    bundle_of.insert(bundle, story.source.clone());
+                }
+                let earlier = std::mem::replace(&mut stories[first], story);
+                first_at_url.insert(earlier.url.clone(), (first, None));
+                diagnostics.push(duplicate_address(&stories[first], &earlier, first_slug));
+            } else {
+                diagnostics.push(duplicate_address(
+                    &stories[first],
+                    &story,
+                    outcome.slug_position,
+                ));
+            }
             continue;
         }
-        first_at_url.insert(story.url.clone(), story.source.clone());
+        first_at_url.insert(story.url.clone(), (stories.len(), outcome.slug_position));
         if let Some(bundle) = outcome.bundle {
             bundle_of.insert(bundle, story.source.clone());
         }
         stories.push(story);
     }
     for series in &series {
-        if let Some(story) = first_at_url.get(&series.url) {
+        if let Some(&(story, _)) = first_at_url.get(&series.url) {
             diagnostics.push(
                 Diagnostic::new(
                     Code::StructureDuplicateUrl,
-                    story,
+                    &stories[story].source,
                     format!(
                         "this story would be published at {}, the address of the series {}",
                         series.url, series.title

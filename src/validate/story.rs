@@ -14,8 +14,8 @@ use crate::url::slugify;
 use crate::yaml::{FreeValue, Located};
 
 use super::fields::{
-    check_funders, image, missing_in_entry, names, not_blank, parse_date, required,
-    required_in_entry,
+    Separators, check_funders, image, missing_in_entry, names, not_blank, parse_date, required,
+    required_in_entry, warn_of_list_as_text,
 };
 
 pub(super) fn validate_series(
@@ -84,11 +84,13 @@ pub(super) fn validate_series(
             .value
         }
         None => {
-            diagnostics.push(
-                Diagnostic::new(Code::FrontRequired, &path, "this series has no `title`")
-                    .at(1, 1)
-                    .with_hint("add `title: Name of the series` to the front matter"),
-            );
+            if !front.commented.iter().any(|key| key == "title") {
+                diagnostics.push(
+                    Diagnostic::new(Code::FrontRequired, &path, "this series has no `title`")
+                        .at(1, 1)
+                        .with_hint("add `title: Name of the series` to the front matter"),
+                );
+            }
             return None;
         }
     };
@@ -117,7 +119,7 @@ pub(super) fn validate_story(
     rejected: &mut Vec<RejectedStory>,
 ) -> Option<Story> {
     let path = parsed.path;
-    let front = parsed.front;
+    let mut front = parsed.front;
     // Only this story's findings are looked at below (the list holds the whole site's).
     let first_finding = diagnostics.len();
     report_placeholders(&front, &path, diagnostics);
@@ -126,12 +128,21 @@ pub(super) fn validate_story(
     let url = story_url(parsed.series_dir.as_deref().map(slugify).as_deref(), &slug);
 
     let headline = "every story needs a headline";
-    let title = required(front.title, "title", headline, &path, diagnostics)
-        .and_then(|title| not_blank(title, "title", headline, &path, diagnostics));
+    let commented = std::mem::take(&mut front.commented);
+    let title = required(
+        front.title,
+        "title",
+        headline,
+        &commented,
+        &path,
+        diagnostics,
+    )
+    .and_then(|title| not_blank(title, "title", headline, &path, diagnostics));
     let date = required(
         front.date,
         "date",
         "every story needs a publication date",
+        &commented,
         &path,
         diagnostics,
     )
@@ -140,6 +151,7 @@ pub(super) fn validate_story(
         front.reporter,
         "reporter",
         "every story must credit its reporter",
+        &commented,
         &path,
         diagnostics,
     )
@@ -148,6 +160,7 @@ pub(super) fn validate_story(
         front.editor,
         "editor",
         "every story must credit its editor",
+        &commented,
         &path,
         diagnostics,
     )
@@ -193,6 +206,9 @@ pub(super) fn validate_story(
         .into_iter()
         .filter_map(|claim| validate_claim(claim, &path, diagnostics))
         .collect();
+    if let Some(topics) = &front.topics {
+        warn_of_list_as_text(topics, "topics", Separators::Topics, &path, diagnostics);
+    }
     let topics = front
         .topics
         .map(|topics| {
@@ -379,6 +395,10 @@ fn funders(
         (Some(own), _) => {
             if !own.value.iter().any(|name| is_placeholder(name)) {
                 check_funders(config, own, path, diagnostics);
+            }
+            // With a funders registry, a name it does not list is an error already.
+            if config.funders.is_empty() {
+                warn_of_list_as_text(own, "funder", Separators::Names, path, diagnostics);
             }
             own.value
                 .iter()

@@ -9,6 +9,7 @@
 //! one run.
 
 mod budget;
+mod explain;
 mod value;
 
 use std::path::{Path, PathBuf};
@@ -47,17 +48,28 @@ pub struct MappingReader<'a> {
     scope: Scope,
     entries: Vec<(String, Value, bool)>,
     diagnostics: Vec<Diagnostic>,
+    /// Keys whose value a `#` turned into a comment.
+    commented: Vec<String>,
 }
 
 impl<'a> MappingReader<'a> {
     /// Parses a whole YAML file (site.yaml) into a reader over its top-level mapping.
     pub fn for_file(yaml: &'a str, path: &Path) -> Result<Self, Diagnostic> {
-        Self::new(yaml, 1, path)
+        Self::parse(yaml, 1, path, false)
     }
 
-    /// Parses `yaml`, whose first line is line `first_line` of the file at `path` (front matter
-    /// starts on line 2), into a reader over its top-level mapping.
+    /// Parses the front matter `yaml`, whose first line is line `first_line` of the file at
+    /// `path` (front matter starts on line 2), into a reader over its top-level mapping.
     pub fn new(yaml: &'a str, first_line: usize, path: &Path) -> Result<Self, Diagnostic> {
+        Self::parse(yaml, first_line, path, true)
+    }
+
+    fn parse(
+        yaml: &'a str,
+        first_line: usize,
+        path: &Path,
+        front_matter: bool,
+    ) -> Result<Self, Diagnostic> {
         let doc = Document { yaml, first_line };
         let locator = Locator::new(doc.yaml, doc.first_line);
         // Every alias needs a `*`; only then can the expansion outgrow the text.
@@ -78,20 +90,19 @@ impl<'a> MappingReader<'a> {
             Value::Mapping(Default::default())
         } else {
             serde_yaml::from_str(doc.yaml).map_err(|error| {
-                let (line, column) = error
+                let (line_index, column) = error
                     .location()
-                    .map(|location| {
-                        let (line_index, column) = line_column(doc.yaml, location.index());
-                        (doc.first_line + line_index, column)
-                    })
-                    .unwrap_or((doc.first_line, 1));
-                Diagnostic::new(
-                    Code::FrontSyntax,
-                    path,
-                    format!("the front matter is not valid YAML: {}", yaml_error_text(&error)),
-                )
-                .at(line, column)
-                .with_hint("check the quotes, colons and indentation on this line; a value containing a colon must be put in \"quotes\"")
+                    .map(|location| line_column(doc.yaml, location.index()))
+                    .unwrap_or((0, 1));
+                let explained = explain::explain(
+                    doc.yaml,
+                    (line_index, column),
+                    &yaml_error_text(&error),
+                    front_matter.then_some(doc.first_line),
+                );
+                Diagnostic::new(Code::FrontSyntax, path, explained.message)
+                    .at(doc.first_line + explained.line, explained.column)
+                    .with_hint(explained.hint)
             })?
         };
         let scope = locator.top();
@@ -136,6 +147,7 @@ impl<'a> MappingReader<'a> {
             scope,
             entries,
             diagnostics: Vec::new(),
+            commented: Vec::new(),
         })
     }
 
@@ -158,7 +170,41 @@ impl<'a> MappingReader<'a> {
             .find(|(k, _, taken)| k == key && !*taken)?;
         entry.2 = true;
         let value = std::mem::replace(&mut entry.1, Value::Null);
-        Some((value, self.key_position(key)))
+        let position = self.key_position(key);
+        if value.is_null() {
+            self.report_comment_as_value(key, position);
+        }
+        Some((value, position))
+    }
+
+    /// `title: #MeToo at the council` is a key with no value and a comment: YAML reads `#` as
+    /// the start of a comment. The reporter meant the words; say so where they are.
+    fn report_comment_as_value(&mut self, key: &str, position: Position) {
+        let Some(comment) = self.locator.comment_after_key(position) else {
+            return;
+        };
+        let column = position.column + comment.offset;
+        self.diagnostics.push(
+            Diagnostic::new(
+                Code::FrontComment,
+                &self.path,
+                format!(
+                    "`{key}` is empty: in YAML `#` starts a comment, so `{}` was read as a comment, not as the {key}",
+                    comment.text
+                ),
+            )
+            .at(position.line, column)
+            .with_hint(format!(
+                "put the value in double quotes:\n{key}: {}",
+                explain::double_quoted(comment.text)
+            )),
+        );
+        self.commented.push(key.to_string());
+    }
+
+    /// The keys whose value a `#` turned into a comment (each already reported).
+    pub fn commented_keys(&self) -> Vec<String> {
+        self.commented.clone()
     }
 
     fn type_error(&mut self, key: &str, expected: &str, value: &Value, position: Position) {
@@ -397,7 +443,18 @@ impl<'a> MappingReader<'a> {
 
     /// Reports every key nobody took as unknown (with the nearest known key as a suggestion) and
     /// returns all problems found in this mapping.
-    pub fn finish(mut self, known: &[&str], what: &str) -> Vec<Diagnostic> {
+    pub fn finish(self, known: &[&str], what: &str) -> Vec<Diagnostic> {
+        self.finish_knowing(known, &[], what)
+    }
+
+    /// [`MappingReader::finish`], where `elsewhere` names fields of other tools and what each
+    /// is called here (`tags` -> "`topics`"), for the hint.
+    pub fn finish_knowing(
+        mut self,
+        known: &[&str],
+        elsewhere: &[(&str, &str)],
+        what: &str,
+    ) -> Vec<Diagnostic> {
         let unknown: Vec<String> = self
             .entries
             .iter()
@@ -414,9 +471,18 @@ impl<'a> MappingReader<'a> {
                 ),
             )
             .at_position(position);
-            diagnostic = match did_you_mean(&key, known) {
-                Some(suggestion) => diagnostic.with_hint(format!("did you mean `{suggestion}`?")),
-                None => diagnostic.with_hint(format!(
+            let other_tool = elsewhere
+                .iter()
+                .find(|(theirs, _)| theirs.eq_ignore_ascii_case(&key))
+                .map(|(_, ours)| *ours);
+            diagnostic = match (other_tool, did_you_mean(&key, known)) {
+                (Some(ours), _) => diagnostic.with_hint(format!(
+                    "`{key}` is what Hugo, Jekyll or WordPress call it; in byline it is {ours}"
+                )),
+                (None, Some(suggestion)) => {
+                    diagnostic.with_hint(format!("did you mean `{suggestion}`?"))
+                }
+                (None, None) => diagnostic.with_hint(format!(
                     "the fields are: {}; put theme-specific fields under `extra:`",
                     known.join(", ")
                 )),
@@ -554,6 +620,12 @@ impl Scope {
     }
 }
 
+/// A comment where a value was meant: its text and its offset from its key.
+struct Comment<'a> {
+    text: &'a str,
+    offset: usize,
+}
+
 /// Finds keys and list entries in YAML source text by indentation, to give each field a line.
 /// It understands block style (the way front matter is written); for flow style
 /// (`{a: 1}`) it falls back to the enclosing key's line.
@@ -646,6 +718,26 @@ impl<'a> Locator<'a> {
         let after_key = &line[line.find(':')? + 1..];
         let scalar = after_key.split(" #").next().unwrap_or("").trim();
         (!scalar.is_empty()).then_some(scalar)
+    }
+
+    /// The comment written where the value of the key at `position` should be (`title: #MeToo`),
+    /// with its offset from the key's column.
+    fn comment_after_key(&self, position: Position) -> Option<Comment<'a>> {
+        let line = self
+            .lines
+            .get(position.line.checked_sub(self.first_line)?)?;
+        let from_key = line.get(position.column.checked_sub(1)?..)?;
+        let colon = from_key.find(':')?;
+        let after = &from_key[colon + 1..];
+        let text = after.trim();
+        if !after.starts_with([' ', '\t']) || !text.starts_with('#') || text.len() < 2 {
+            return None;
+        }
+        let offset = colon + 1 + (after.len() - after.trim_start().len());
+        Some(Comment {
+            text,
+            offset: from_key[..offset].chars().count(),
+        })
     }
 
     /// The `index`th entry (`- ...`) of a list held in `scope`.
