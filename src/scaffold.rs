@@ -125,6 +125,8 @@ pub fn new_story(
         "---\n\
          title: {title}\n\
          date: {today}\n\
+         # A draft is left out of the site, and out of `byline check`, until this line goes.\n\
+         draft: true\n\
          reporter: \"{PLACEHOLDER_MARK}: reporter's name\"\n\
          editor: \"{PLACEHOLDER_MARK}: editor's name\"\n\
          {funder}\

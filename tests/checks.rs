@@ -709,19 +709,37 @@ fn new_story_and_series_have_placeholders_that_check_reports() {
         &site.root,
     )
     .assert_success();
+    // New stories are drafts: a plain check leaves them for later and says so.
     let run = check(&site, &[]);
     run.assert_failure(1);
     assert_eq!(
         places(&run),
         [
-            "content/inquiry/in-the-inquiry.md:4:1 E-FRONT-PLACEHOLDER",
-            "content/inquiry/in-the-inquiry.md:5:1 E-FRONT-PLACEHOLDER",
-            "content/inquiry/in-the-inquiry.md:7:1 E-FRONT-PLACEHOLDER",
             "content/water-deals/_index.md:3:1 E-FRONT-PLACEHOLDER",
             "content/water-deals/_index.md:4:1 E-FRONT-PLACEHOLDER",
-            "content/water-deals/who-owns-the-water.md:4:1 E-FRONT-PLACEHOLDER",
-            "content/water-deals/who-owns-the-water.md:5:1 E-FRONT-PLACEHOLDER",
+        ]
+    );
+    let human = byline(&["check", "--root", &root], &site.root);
+    assert!(
+        human
+            .stderr
+            .contains("; 2 drafts not checked (`--drafts` checks them)"),
+        "{}",
+        human.stderr
+    );
+    let run = check(&site, &["--drafts"]);
+    run.assert_failure(1);
+    assert_eq!(
+        places(&run),
+        [
+            "content/inquiry/in-the-inquiry.md:6:1 E-FRONT-PLACEHOLDER",
+            "content/inquiry/in-the-inquiry.md:7:1 E-FRONT-PLACEHOLDER",
+            "content/inquiry/in-the-inquiry.md:9:1 E-FRONT-PLACEHOLDER",
+            "content/water-deals/_index.md:3:1 E-FRONT-PLACEHOLDER",
+            "content/water-deals/_index.md:4:1 E-FRONT-PLACEHOLDER",
+            "content/water-deals/who-owns-the-water.md:6:1 E-FRONT-PLACEHOLDER",
             "content/water-deals/who-owns-the-water.md:7:1 E-FRONT-PLACEHOLDER",
+            "content/water-deals/who-owns-the-water.md:9:1 E-FRONT-PLACEHOLDER",
         ]
     );
     // Never overwrites.

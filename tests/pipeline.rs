@@ -58,11 +58,11 @@ fn from_overlay(html: &str) -> BTreeSet<String> {
         .collect()
 }
 
-/// What each command reports for `site`: check, build (both `--format json`), and serve's
-/// overlay on the home page.
+/// What each command reports for `site`: check, build (both `--format json`, with drafts: the
+/// preview always shows and checks them), and serve's overlay on the home page.
 fn reported(site: &TestSite) -> [BTreeSet<String>; 3] {
-    let checked = from_json(&site.check(&["--now", NOW, "--format", "json"]));
-    let built = from_json(&site.build(&["--now", NOW, "--format", "json"]));
+    let checked = from_json(&site.check(&["--now", NOW, "--drafts", "--format", "json"]));
+    let built = from_json(&site.build(&["--now", NOW, "--drafts", "--format", "json"]));
     let server = Server::start(site, &["--now", NOW]);
     let page = server.get("/");
     [checked, built, from_overlay(&page.body)]
@@ -166,7 +166,7 @@ fn serve_shows_what_build_refuses_and_follows_the_fix() {
     });
     assert_eq!(
         from_overlay(&fixed.body),
-        from_json(&site.check(&["--now", NOW, "--format", "json"]))
+        from_json(&site.check(&["--now", NOW, "--drafts", "--format", "json"]))
     );
 
     // A new mistake in an edit (the fast path) is found as `check` finds it.
@@ -179,7 +179,7 @@ fn serve_shows_what_build_refuses_and_follows_the_fix() {
     });
     assert_eq!(
         from_overlay(&broken.body),
-        from_json(&site.check(&["--now", NOW, "--format", "json"]))
+        from_json(&site.check(&["--now", NOW, "--drafts", "--format", "json"]))
     );
 }
 
@@ -220,6 +220,6 @@ fn an_edit_that_breaks_another_storys_anchor_is_found_by_serve_as_by_check() {
     );
     assert_eq!(
         served,
-        from_json(&site.check(&["--now", NOW, "--format", "json"]))
+        from_json(&site.check(&["--now", NOW, "--drafts", "--format", "json"]))
     );
 }

@@ -47,9 +47,15 @@ fn serves_pages_files_and_the_sites_404_page() {
         Some("text/html; charset=utf-8")
     );
     assert_eq!(home.header("cache-control"), Some("no-store"));
+    // The preview shows drafts too (a build does not).
     assert_eq!(
         texts(&home.body, "article.card .card-title"),
-        ["A map of the lookups", TWITTER_TITLE, "A stand-alone story"]
+        [
+            "An unfinished draft",
+            "A map of the lookups",
+            TWITTER_TITLE,
+            "A stand-alone story"
+        ]
     );
     assert!(home.body.contains("data-byline-live-reload"));
 
@@ -81,8 +87,10 @@ fn serves_pages_files_and_the_sites_404_page() {
     assert_eq!(folder.status, 307);
     assert_eq!(folder.header("location"), Some("decision-machines/"));
 
-    // The draft is not shown without --drafts.
-    assert_eq!(server.get("/decision-machines/draft-story/").status, 404);
+    // The draft is shown, with its banner.
+    let draft = server.get("/decision-machines/draft-story/");
+    assert_eq!(draft.status, 200);
+    assert!(draft.body.contains("DRAFT"));
 }
 
 #[test]
@@ -181,30 +189,32 @@ fn renamed_story_moves_and_new_folders_and_files_appear() {
 }
 
 #[test]
-fn publishing_a_draft_adds_it_to_every_listing() {
+fn a_draft_is_previewed_with_its_banner_until_it_is_published() {
     let (site, server) = serve();
     let draft = "content/decision-machines/draft-story.md";
-    assert_eq!(server.get("/decision-machines/draft-story/").status, 404);
-    set_field(&site, draft, "draft", "false");
-    server.wait_for(
-        "/decision-machines/draft-story/",
-        "the published draft",
-        |r| r.status == 200,
-    );
+    let page = server.get("/decision-machines/draft-story/");
+    assert_eq!(page.status, 200, "the preview shows drafts");
+    assert!(page.body.contains("DRAFT"));
     for page in ["/", "/decision-machines/", "/people/ana-lind/"] {
         assert!(
             texts(&server.get(page).body, ".card-title").contains(&"An unfinished draft".into()),
             "{page}"
         );
     }
-    // And back: a draft again is gone from every listing.
-    set_field(&site, draft, "draft", "true");
+    set_field(&site, draft, "draft", "false");
     server.wait_for(
         "/decision-machines/draft-story/",
-        "the draft hidden again",
-        |r| r.status == 404,
+        "the published draft, without its banner",
+        |r| r.status == 200 && !r.body.contains("DRAFT"),
     );
-    assert!(!server.get("/").body.contains("An unfinished draft"));
+    // And back: a draft again has its banner again.
+    set_field(&site, draft, "draft", "true");
+    server.wait_for("/decision-machines/draft-story/", "the banner again", |r| {
+        r.status == 200 && r.body.contains("DRAFT")
+    });
+    // A build leaves it out.
+    site.build(&[]).assert_success();
+    assert!(!site.output().join("decision-machines/draft-story").exists());
 }
 
 #[test]
@@ -355,7 +365,7 @@ fn bad_yaml_shows_the_build_diagnostic_over_the_last_good_page_then_recovers() {
     let home = server.wait_for("/", "the overlay gone", |r| {
         !r.body.contains("byline-errors")
     });
-    assert_eq!(texts(&home.body, "article.card .card-title").len(), 3);
+    assert_eq!(texts(&home.body, "article.card .card-title").len(), 4);
     assert_eq!(texts(&server.get(TWITTER).body, "h1"), [TWITTER_TITLE]);
 }
 

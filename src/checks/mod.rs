@@ -12,6 +12,7 @@ mod embargo;
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
+use crate::dates::StoryDate;
 use crate::diag::{Code, Diagnostic};
 use crate::index::{LinkMap, SiteIndex};
 use crate::markdown::{BodyScan, MAX_NESTING};
@@ -111,12 +112,24 @@ impl BodyChecker {
                 Some((story.url.clone(), (story.title.clone(), reason)))
             })
             .collect();
-        let units = index
-            .stories
-            .iter()
-            .map(|&story| Unit::Story(story))
+        // The edition's stories, and the ones under embargo: they are finished work, checked in
+        // full before they go out. A draft is checked only when drafts are asked for.
+        let units = (0..site.stories.len())
+            .filter(|&story| {
+                let story = &site.stories[story];
+                edition.includes(story)
+                    || matches!(
+                        edition.withheld_reason(story),
+                        Some(WithheldReason::Embargo(_))
+                    )
+            })
+            .map(Unit::Story)
             .chain((0..site.series.len()).map(Unit::Series))
-            .chain((0..site.rejected.len()).map(Unit::Rejected))
+            .chain(
+                (0..site.rejected.len())
+                    .filter(|&story| edition.drafts || !site.rejected[story].draft)
+                    .map(Unit::Rejected),
+            )
             .collect();
         BodyChecker {
             targets,
@@ -135,18 +148,25 @@ impl BodyChecker {
     /// Checks one text of `site` (the site the checker was made for): its links, anchors,
     /// images and image credits.
     pub fn check(&self, site: &Site, unit: Unit) -> Vec<Diagnostic> {
-        let (source, url, scan) = match unit {
+        let (source, url, scan, embargo) = match unit {
             Unit::Story(i) => {
                 let story = &site.stories[i];
-                (&story.source, &story.url, &*story.body.scan)
+                let embargo = self
+                    .withheld
+                    .get(&story.url)
+                    .and_then(|(_, reason)| match reason {
+                        WithheldReason::Embargo(until) => Some(*until),
+                        WithheldReason::Draft => None,
+                    });
+                (&story.source, &story.url, &*story.body.scan, embargo)
             }
             Unit::Series(i) => {
                 let series = &site.series[i];
-                (&series.source, &series.url, &*series.description.scan)
+                (&series.source, &series.url, &*series.description.scan, None)
             }
             Unit::Rejected(i) => {
                 let story = &site.rejected[i];
-                (&story.source, &story.url, &*story.body.scan)
+                (&story.source, &story.url, &*story.body.scan, None)
             }
         };
         let mut found = Vec::new();
@@ -154,6 +174,7 @@ impl BodyChecker {
             site,
             source,
             page_url: url,
+            embargo,
         };
         self.check_text(&text, scan, &mut found);
         relax(site, found)
@@ -270,6 +291,7 @@ impl BodyChecker {
             site,
             source,
             page_url,
+            embargo,
         } = *text;
         let url = url.trim();
         if url.is_empty() || is_external(url) {
@@ -344,6 +366,12 @@ impl BodyChecker {
             .get(path)
             .or_else(|| self.withheld.get(with_slash.as_str()))
         {
+            if let (Some(own), WithheldReason::Embargo(until)) = (embargo, reason)
+                && until.instant <= own.instant
+            {
+                // Both go out together, or the other first: the link is fine by then.
+                return;
+            }
             let (code, message, hint) = match *reason {
                 WithheldReason::Embargo(until) => (
                     Code::EmbargoLink,
@@ -400,6 +428,9 @@ struct Text<'a> {
     site: &'a Site,
     source: &'a Path,
     page_url: &'a str,
+    /// When the text's own embargo lifts, for a story under embargo: it may link to stories
+    /// that go out no later than it does.
+    embargo: Option<StoryDate>,
 }
 
 /// Reports the checks the site relaxed (`checks: {warn: [...]}`) as warnings.

@@ -43,10 +43,20 @@ pub fn run(args: CheckArgs) -> ExitCode {
     let errors = count(&checked.diagnostics, Severity::Error);
     let warnings = count(&checked.diagnostics, Severity::Warning);
     if args.format == Format::Human {
+        let unchecked = checked.unchecked_drafts.len();
+        let drafts = if unchecked > 0 {
+            format!(
+                "; {} not checked (`--drafts` checks {})",
+                plural(unchecked, "draft"),
+                if unchecked == 1 { "it" } else { "them" }
+            )
+        } else {
+            String::new()
+        };
         eprintln!(
-            "checked {} and {}: {}, {}",
+            "checked {} and {}: {}, {}{drafts}",
             counted(
-                checked.site.stories.len() + checked.site.rejected.len(),
+                checked.site.stories.len() + checked.site.rejected.len() - unchecked,
                 "story",
                 "stories"
             ),

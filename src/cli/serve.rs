@@ -41,6 +41,8 @@ pub fn run(args: ServeArgs) -> ExitCode {
         Err(exit) => return exit,
     };
     settings.safe_html = args.safe_html;
+    // The preview is where drafts are written: it always shows them, with their findings.
+    settings.drafts = true;
     settings.base_url = match args::base_url(args.base_url) {
         Ok(url) => url,
         Err(exit) => return exit,

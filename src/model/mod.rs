@@ -157,6 +157,8 @@ pub struct RejectedStory {
     /// Where it would be published.
     pub url: String,
     pub body: Body,
+    /// Marked `draft: true`: its text is checked only when drafts are.
+    pub draft: bool,
 }
 
 /// The whole validated site: configuration, series and every valid story, newest first.

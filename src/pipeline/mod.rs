@@ -103,6 +103,8 @@ pub struct Checked {
     pub site: Site,
     /// Every file found in content/, as [`source::discover`] classified it.
     pub sources: Vec<SourceFile>,
+    /// Drafts not checked, drafts not being asked for.
+    pub unchecked_drafts: Vec<std::path::PathBuf>,
     /// The edition a build with these settings publishes: what was checked.
     pub edition: Edition,
     /// Its listings.
@@ -148,7 +150,12 @@ pub fn check(settings: &Settings, keep: Keep) -> Result<Checked, Failure> {
 pub fn check_with(settings: &Settings, read: &ReadSource) -> Result<Checked, Failure> {
     let mut timings = Timings::start();
     let root = settings.root.as_path();
-    let (site, sources, mut diagnostics) = read_and_validate(settings, read, &mut timings)?;
+    let ReadSite {
+        site,
+        sources,
+        mut diagnostics,
+        unchecked_drafts,
+    } = read_and_validate(settings, read, &mut timings)?;
     let (theme, found) = load_theme(root, &site.config);
     diagnostics.extend(found);
     timings.lap("load theme, compile templates");
@@ -167,6 +174,7 @@ pub fn check_with(settings: &Settings, read: &ReadSource) -> Result<Checked, Fai
     Ok(Checked {
         site,
         sources,
+        unchecked_drafts,
         edition,
         index,
         theme,
@@ -182,7 +190,7 @@ pub fn read_and_validate(
     settings: &Settings,
     read: &ReadSource,
     timings: &mut Timings,
-) -> Result<(Site, Vec<SourceFile>, Vec<Diagnostic>), Failure> {
+) -> Result<ReadSite, Failure> {
     let root = settings.root.as_path();
     let config = read_config(root, settings)?;
     let (sources, mut diagnostics) =
@@ -202,17 +210,42 @@ pub fn read_and_validate(
     }
     let (stage, found) = validate::series_stage(config, series);
     diagnostics.extend(found);
-    let (outcomes, found): (Vec<_>, Vec<_>) = parallel::map(&story_sources, |source| {
+    let read_stories = parallel::map(&story_sources, |source| {
         let (parsed, found) = read(source);
-        (stage.validate(parsed), found)
-    })
-    .into_iter()
-    .unzip();
-    diagnostics.extend(found.into_iter().flatten());
+        let draft = parsed.is_declared_draft();
+        (stage.validate(parsed), found, draft)
+    });
+    let mut outcomes = Vec::with_capacity(read_stories.len());
+    let mut unchecked_drafts = Vec::new();
+    for ((mut outcome, found, draft), source) in read_stories.into_iter().zip(&story_sources) {
+        // Work in progress does not stop the site: a draft is checked when drafts are asked for.
+        if draft && !settings.drafts {
+            outcome.set_findings_aside();
+            unchecked_drafts.push(source.path.clone());
+        } else {
+            diagnostics.extend(found);
+        }
+        outcomes.push(outcome);
+    }
     let (site, found) = validate::finish(stage, outcomes);
     diagnostics.extend(found);
     timings.lap("read, parse, scan and validate files");
-    Ok((site, sources, diagnostics))
+    Ok(ReadSite {
+        site,
+        sources,
+        diagnostics,
+        unchecked_drafts,
+    })
+}
+
+/// What the read and validate stages make of a site.
+pub struct ReadSite {
+    pub site: Site,
+    /// Every file found in content/, as [`source::discover`] classified it.
+    pub sources: Vec<SourceFile>,
+    pub diagnostics: Vec<Diagnostic>,
+    /// Drafts whose findings were set aside, drafts not being asked for.
+    pub unchecked_drafts: Vec<std::path::PathBuf>,
 }
 
 /// site.yaml, with the settings' overrides.

@@ -15,7 +15,7 @@ use crate::index::SiteIndex;
 use crate::layout::{CONFIG_FILE, CONTENT_DIR, STATIC_DIR, THEMES_DIR};
 use crate::model::{Edition, Site, Story, story_order};
 use crate::parallel;
-use crate::pipeline::{self, LoadedTheme, StaticSource, Timings};
+use crate::pipeline::{self, LoadedTheme, ReadSite, StaticSource, Timings};
 use crate::render::{BodyRenderer, MarkdownCache, SiteView};
 use crate::routes::Page;
 use crate::settings::Settings;
@@ -73,6 +73,9 @@ pub(super) struct Model {
 struct Findings {
     /// From reading and validating each content file, by file.
     files: BTreeMap<PathBuf, Vec<Diagnostic>>,
+    /// Story files that are valid stories despite errors of theirs (a draft's placeholders):
+    /// they can be shown, so their errors do not hold the preview back.
+    shown_anyway: BTreeSet<PathBuf>,
     /// From what concerns more than one file: site.yaml, the content tree, clashing addresses,
     /// the theme, the static files.
     site: Vec<Diagnostic>,
@@ -104,8 +107,9 @@ impl Findings {
     /// version of the preview (a story would go missing or show old fields).
     fn blocks(&self) -> bool {
         self.files
-            .values()
-            .flatten()
+            .iter()
+            .filter(|(path, _)| !self.shown_anyway.contains(*path))
+            .flat_map(|(_, found)| found)
             .chain(&self.site)
             .chain(&self.render)
             .any(Diagnostic::is_error)
@@ -353,7 +357,12 @@ impl Preview {
         let mut timings = Timings::start();
         let read =
             pipeline::read_and_validate(&settings, &|file| sources.read(&root, file), &mut timings);
-        let (site, files, found) = match read {
+        let ReadSite {
+            site,
+            sources: files,
+            diagnostics: found,
+            ..
+        } = match read {
             Ok(read) => read,
             Err(failure) => {
                 self.findings = Findings {
@@ -365,7 +374,14 @@ impl Preview {
             }
         };
         self.sources.retain(&files);
-        let mut findings = Findings::default();
+        let mut findings = Findings {
+            shown_anyway: site
+                .stories
+                .iter()
+                .map(|story| story.source.clone())
+                .collect(),
+            ..Findings::default()
+        };
         for finding in found {
             findings
                 .files
@@ -519,9 +535,13 @@ impl Preview {
                 found.entry(finding.path.clone()).or_default().push(finding);
             }
         }
-        // Errors of its own change what the story is: the full path works out which version
-        // to show and what every check says about it.
-        if found.values().flatten().any(Diagnostic::is_error) {
+        // Errors of its own that keep it from being a story change what the site is: the full
+        // path works out which version to show and what every check says about it. (A draft's
+        // placeholders leave it a story.)
+        let valid: BTreeSet<&Path> = checked.stories.iter().map(|s| s.source.as_path()).collect();
+        if found.iter().any(|(path, found)| {
+            !valid.contains(path.as_path()) && found.iter().any(Diagnostic::is_error)
+        }) {
             return None;
         }
 

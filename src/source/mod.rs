@@ -285,6 +285,13 @@ pub struct ParsedStory {
     pub body: Body,
 }
 
+impl ParsedSource {
+    /// Whether the file is a story whose front matter says `draft: true`.
+    pub fn is_declared_draft(&self) -> bool {
+        matches!(self, ParsedSource::Story(story) if story.front.draft.as_ref().is_some_and(|draft| draft.value))
+    }
+}
+
 /// What reading keeps of each Markdown text besides its scan.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Keep {

@@ -72,6 +72,15 @@ pub struct StoryOutcome {
     diagnostics: Vec<Diagnostic>,
 }
 
+impl Outcome {
+    /// Drops what validating the file found: for a draft when drafts are not checked.
+    pub fn set_findings_aside(&mut self) {
+        if let Outcome::Story(story) = self {
+            story.diagnostics.clear();
+        }
+    }
+}
+
 /// First step: validates the series, which every story of theirs needs (for inherited
 /// funders). Their `_index.md` files are read before the stories.
 pub fn series_stage(

@@ -247,16 +247,20 @@ pub(super) fn validate_story(
         );
     }
     let corrections = corrections.into_iter().map(|(c, _)| c).collect();
-    if diagnostics[first_finding..]
-        .iter()
-        .any(Diagnostic::is_error)
-    {
+    let draft = front.draft.is_some_and(|d| d.value);
+    // A draft's placeholders are work in progress, not a reason to hide it from the preview:
+    // it stays a story (and its placeholders stay errors, so it is never published as is).
+    let fatal = |finding: &Diagnostic| {
+        finding.is_error() && !(draft && finding.code == Code::FrontPlaceholder)
+    };
+    if diagnostics[first_finding..].iter().any(fatal) {
         // The story cannot be published, but its text is still checked (links, image
         // credits), so one run reports every mistake in it.
         rejected.push(RejectedStory {
             source: path,
             url,
             body: parsed.body,
+            draft,
         });
         return None;
     }
@@ -278,7 +282,7 @@ pub(super) fn validate_story(
             .map(|s| s.value)
             .filter(|s| !s.trim().is_empty()),
         topics,
-        draft: front.draft.is_some_and(|d| d.value),
+        draft,
         publish_at,
         sources,
         corrections,
