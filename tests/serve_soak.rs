@@ -324,9 +324,10 @@ fn a_thousand_random_edits_leave_the_preview_alive_lean_and_exact() {
         );
     }
 
-    // Every page and file of a fresh build, served the same.
+    // Every page and file of a fresh build (with drafts), served the same.
     let fresh = site.root.parent().unwrap().join("fresh");
-    site.build(&["--output", fresh.to_str().unwrap()])
+    // The preview shows drafts, as a build with --drafts publishes them.
+    site.build(&["--drafts", "--output", fresh.to_str().unwrap()])
         .assert_success();
     let built = snapshot(&fresh);
     assert!(built.contains_key("soak/final/index.html"));
