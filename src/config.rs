@@ -80,12 +80,43 @@ impl SiteConfig {
         self
     }
 
-    /// The site path of `path` under `base_url`'s own path (a site may live at `/news`).
+    /// The absolute URL of the site path `site_path` (`/topics/`), under `base_url` and its own
+    /// path (a site may live at `https://newsroom.github.io/site`).
     pub fn absolute_url(&self, site_path: &str) -> String {
         if site_path.starts_with("http://") || site_path.starts_with("https://") {
             return site_path.to_string();
         }
         format!("{}{}", self.base_url, site_path)
+    }
+
+    /// The path `base_url` has after its host: empty for a site at the root of its host,
+    /// `/site` for `https://newsroom.github.io/site`.
+    pub fn base_path(&self) -> &str {
+        let after_scheme = self.base_url.find("://").map_or(0, |at| at + 3);
+        self.base_url[after_scheme..]
+            .find('/')
+            .map_or("", |at| &self.base_url[after_scheme + at..])
+    }
+
+    /// How a page links to the site path `site_path`: under the base path (`/site/topics/` for
+    /// `/topics/` on a project site). The one place byline turns a site path into a link; other
+    /// URLs (`https://...`, `mailto:`, `#notes`, relative ones) are kept as they are.
+    pub fn href(&self, site_path: &str) -> String {
+        if site_path.starts_with('/') && !site_path.starts_with("//") {
+            format!("{}{site_path}", self.base_path())
+        } else {
+            site_path.to_string()
+        }
+    }
+
+    /// The absolute URL of `href`, a link as it stands in a page (already under the base path).
+    pub fn absolute_href(&self, href: &str) -> String {
+        if href.starts_with('/') && !href.starts_with("//") {
+            let origin = &self.base_url[..self.base_url.len() - self.base_path().len()];
+            format!("{origin}{href}")
+        } else {
+            href.to_string()
+        }
     }
 
     pub fn funder(&self, name: &str) -> Option<&Funder> {

@@ -24,7 +24,7 @@ use crate::dates::StoryDate;
 use crate::escape::{self, xml_attribute_text, xml_text};
 use crate::layout::person_url;
 use crate::model::{Correction, Story};
-use crate::outputs::{absolute_link, last_changed};
+use crate::outputs::{absolute_href, absolute_link, last_changed};
 use crate::theme::Strings;
 
 /// A person or organisation credited in a feed.
@@ -245,7 +245,7 @@ pub fn absolute_html(config: &SiteConfig, page_url: &str, html: &str) -> String 
                 .any(|attribute| name.eq_ignore_ascii_case(attribute));
             if is_url {
                 let value = &html[value_start..value_end];
-                let absolute = absolute_link(config, page_url, value);
+                let absolute = absolute_href(config, page_url, value);
                 if absolute != value {
                     out.push_str(&html[copied..value_start]);
                     out.push_str(&absolute);

@@ -48,6 +48,15 @@ pub fn last_changed(story: &Story) -> StoryDate {
     }
 }
 
+/// The absolute URL of a link as it stands in a page's HTML (site paths already under the base
+/// path), on the page at site path `page_url`.
+pub fn absolute_href(config: &SiteConfig, page_url: &str, href: &str) -> String {
+    if href.starts_with('/') && !href.starts_with("//") {
+        return config.absolute_href(href);
+    }
+    absolute_link(config, page_url, href)
+}
+
 /// The absolute URL of a link written on the page at `page_url`: site paths and relative paths
 /// get the site's address, `#fragment` the page's own; URLs with a scheme stay as they are.
 pub fn absolute_link(config: &SiteConfig, page_url: &str, target: &str) -> String {

@@ -273,7 +273,7 @@ pub fn load_theme(root: &Path, config: &SiteConfig) -> (Option<LoadedTheme>, Vec
 /// Compiles `theme`'s templates with its words for the site's language.
 pub fn compile(theme: &Theme, config: &SiteConfig) -> Result<Templates, Vec<Diagnostic>> {
     let strings = Strings::load(theme, &config.language)?;
-    Templates::compile(theme, Arc::new(strings))
+    Templates::compile(theme, Arc::new(strings), config)
 }
 
 /// The check stage: every text's links, anchors, images and credits, and the header images,

@@ -8,6 +8,7 @@ use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
+use crate::config::SiteConfig;
 use crate::images::ImageSizes;
 use crate::index::LinkMap;
 use crate::markdown::{self, MarkdownOptions, RenderContext, Words};
@@ -18,6 +19,8 @@ use crate::url::resolve_against;
 /// Renders the Markdown texts of one edition of a site.
 pub struct BodyRenderer {
     links: LinkMap,
+    /// Site paths in the HTML go under this (see [`crate::config::SiteConfig::href`]).
+    config: Arc<SiteConfig>,
     options: MarkdownOptions,
     images: Arc<ImageSizes>,
     words: OwnedWords,
@@ -73,6 +76,7 @@ impl BodyRenderer {
     ) -> BodyRenderer {
         BodyRenderer {
             links: LinkMap::new(site, edition),
+            config: Arc::new(site.config.clone()),
             options: markdown_options(site),
             images,
             words: OwnedWords::new(strings),
@@ -100,13 +104,22 @@ impl BodyRenderer {
 
     fn render(&self, source: &Path, url: &str, body: &Body) -> String {
         let rewrite = |target: &str| -> Option<String> {
-            if let Some(resolved) = self.links.resolve_markdown_link(source, target) {
-                return Some(resolved);
-            }
-            let resolved = resolve_against(url, target);
-            (resolved != target).then_some(resolved)
+            let resolved = self
+                .links
+                .resolve_markdown_link(source, target)
+                .unwrap_or_else(|| resolve_against(url, target));
+            let linked = self.config.href(&resolved);
+            (linked != target).then_some(linked)
         };
-        let image_size = |src: &str| self.images.size(src);
+        // Figures' sources arrive as links, under the base path; sizes are known by site path.
+        let base_path = self.config.base_path();
+        let image_size = |src: &str| {
+            let site_path = src
+                .strip_prefix(base_path)
+                .filter(|rest| !base_path.is_empty() && rest.starts_with('/'))
+                .unwrap_or(src);
+            self.images.size(site_path)
+        };
         let context = RenderContext {
             options: &self.options,
             first_line: body.first_line,
@@ -227,6 +240,7 @@ mod tests {
         links.insert("content/s/b.md", "/s/b/");
         let renderer = |links: &LinkMap| BodyRenderer {
             links: links.clone(),
+            config: Arc::new(crate::outputs::tests::config()),
             options: MarkdownOptions::default(),
             images: Arc::clone(&images),
             words: OwnedWords::new(&strings),

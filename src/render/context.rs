@@ -1,13 +1,26 @@
 //! The values templates receive, as plain structs serialised into template values: the names
 //! and shapes here are the theme interface that docs/themes.md documents.
 
+use std::borrow::Cow;
+
 use minijinja::Value;
 use minijinja::value::Serde;
 use serde::Serialize;
 
+use crate::config::SiteConfig;
 use crate::images::Size;
 use crate::model::Image;
 use crate::yaml::FreeValue;
+
+/// How a page links to `url`: a site path under the base path (the one rule, in
+/// [`SiteConfig::href`]), borrowed when nothing changes.
+pub(super) fn href<'u>(config: &SiteConfig, url: &'u str) -> Cow<'u, str> {
+    if config.base_path().is_empty() || !url.starts_with('/') || url.starts_with("//") {
+        Cow::Borrowed(url)
+    } else {
+        Cow::Owned(config.href(url))
+    }
+}
 
 /// `data` as a template value.
 pub(super) fn value<T: Serialize>(data: T) -> Value {
@@ -27,7 +40,7 @@ pub(super) struct SiteContext<'a> {
 pub(super) struct PublisherContext<'a> {
     pub(super) name: Option<&'a str>,
     pub(super) url: Option<&'a str>,
-    pub(super) logo: Option<&'a str>,
+    pub(super) logo: Option<Cow<'a, str>>,
     /// The logo's pixel size, when byline can read it.
     pub(super) logo_width: Option<u32>,
     pub(super) logo_height: Option<u32>,
@@ -37,7 +50,7 @@ pub(super) struct PublisherContext<'a> {
 pub(super) struct PageContext<'a> {
     pub(super) kind: &'static str,
     pub(super) title: &'a str,
-    pub(super) url: &'a str,
+    pub(super) url: Cow<'a, str>,
     pub(super) permalink: String,
     pub(super) description: &'a str,
     pub(super) feeds: Vec<FeedLink>,
@@ -54,18 +67,21 @@ pub(super) struct FeedLink {
 #[derive(Serialize)]
 pub(super) struct LinkContext<'a> {
     pub(super) name: &'a str,
-    pub(super) url: &'a str,
+    pub(super) url: Cow<'a, str>,
 }
 
 #[derive(Serialize)]
 pub(super) struct SeriesLinkContext<'a> {
     pub(super) title: &'a str,
-    pub(super) url: &'a str,
+    pub(super) url: Cow<'a, str>,
 }
 
 #[derive(Serialize)]
 pub(super) struct ImageContext<'a> {
-    pub(super) src: &'a str,
+    /// How the page links to it (under the base path when it is a file of the site).
+    pub(super) src: Cow<'a, str>,
+    /// Its absolute URL, for link previews (`og:image`).
+    pub(super) absolute: String,
     pub(super) alt: &'a str,
     pub(super) caption: Option<&'a str>,
     pub(super) credit: &'a str,
@@ -75,9 +91,10 @@ pub(super) struct ImageContext<'a> {
 }
 
 impl<'a> ImageContext<'a> {
-    pub(super) fn new(image: &'a Image, size: Option<Size>) -> Self {
+    pub(super) fn new(image: &'a Image, size: Option<Size>, config: &SiteConfig) -> Self {
         ImageContext {
-            src: &image.src,
+            src: href(config, &image.src),
+            absolute: config.absolute_url(&image.src),
             alt: &image.alt,
             caption: image.caption.as_deref(),
             credit: &image.credit,
@@ -91,7 +108,7 @@ impl<'a> ImageContext<'a> {
 #[derive(Serialize)]
 pub(super) struct SeriesNeighbourContext<'a> {
     pub(super) title: &'a str,
-    pub(super) url: &'a str,
+    pub(super) url: Cow<'a, str>,
     pub(super) date: String,
     pub(super) date_display: String,
 }
@@ -100,7 +117,7 @@ pub(super) struct SeriesNeighbourContext<'a> {
 #[derive(Serialize)]
 pub(super) struct StorySeriesContext<'a> {
     pub(super) title: &'a str,
-    pub(super) url: &'a str,
+    pub(super) url: Cow<'a, str>,
     /// The story's number in the series, the first published being 1.
     pub(super) part: usize,
     /// How many stories of the series this build publishes.
@@ -110,7 +127,7 @@ pub(super) struct StorySeriesContext<'a> {
 #[derive(Serialize)]
 pub(super) struct CardContext<'a> {
     pub(super) title: &'a str,
-    pub(super) url: &'a str,
+    pub(super) url: Cow<'a, str>,
     pub(super) date: String,
     pub(super) date_display: String,
     pub(super) summary: &'a str,
@@ -142,7 +159,7 @@ pub(super) struct FunderContext<'a> {
 #[derive(Serialize)]
 pub(super) struct SourceContext<'a> {
     pub(super) title: &'a str,
-    pub(super) url: Option<&'a str>,
+    pub(super) url: Option<Cow<'a, str>>,
     pub(super) publisher: Option<&'a str>,
 }
 
@@ -182,14 +199,14 @@ pub(super) struct ClaimContext<'a> {
     pub(super) rating: &'a str,
     pub(super) date: Option<String>,
     pub(super) date_display: Option<String>,
-    pub(super) url: Option<&'a str>,
+    pub(super) url: Option<Cow<'a, str>>,
     pub(super) anchor: String,
 }
 
 #[derive(Serialize)]
 pub(super) struct StoryContext<'a> {
     pub(super) title: &'a str,
-    pub(super) url: &'a str,
+    pub(super) url: Cow<'a, str>,
     pub(super) permalink: String,
     pub(super) date: String,
     pub(super) date_display: String,
@@ -220,7 +237,7 @@ pub(super) struct StoryContext<'a> {
 #[derive(Serialize)]
 pub(super) struct SeriesContext<'a> {
     pub(super) title: &'a str,
-    pub(super) url: &'a str,
+    pub(super) url: Cow<'a, str>,
     pub(super) permalink: String,
     pub(super) summary: &'a str,
     pub(super) description: Value,
@@ -232,14 +249,14 @@ pub(super) struct SeriesContext<'a> {
 #[derive(Serialize)]
 pub(super) struct TopicSummary<'a> {
     pub(super) name: &'a str,
-    pub(super) url: &'a str,
+    pub(super) url: Cow<'a, str>,
     pub(super) count: usize,
 }
 
 #[derive(Serialize)]
 pub(super) struct PersonContext<'a> {
     pub(super) name: &'a str,
-    pub(super) url: &'a str,
+    pub(super) url: Cow<'a, str>,
     pub(super) title: Option<&'a str>,
     pub(super) bio: Option<&'a str>,
     pub(super) link: Option<&'a str>,
@@ -248,7 +265,7 @@ pub(super) struct PersonContext<'a> {
 #[derive(Serialize)]
 pub(super) struct PersonSummary<'a> {
     pub(super) name: &'a str,
-    pub(super) url: &'a str,
+    pub(super) url: Cow<'a, str>,
     pub(super) title: Option<&'a str>,
     pub(super) count: usize,
 }
@@ -256,6 +273,6 @@ pub(super) struct PersonSummary<'a> {
 #[derive(Serialize)]
 pub(super) struct SeriesSummary<'a> {
     pub(super) title: &'a str,
-    pub(super) url: &'a str,
+    pub(super) url: Cow<'a, str>,
     pub(super) summary: &'a str,
 }

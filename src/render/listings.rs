@@ -37,7 +37,7 @@ impl<'a> SiteView<'a> {
     fn series_value(&self, series: &'a Series) -> Value {
         value(SeriesContext {
             title: &series.title,
-            url: &series.url,
+            url: self.href(&series.url),
             permalink: self.site.config.absolute_url(&series.url),
             summary: series.summary.as_deref().unwrap_or(""),
             description: Value::from_safe_string(self.bodies.html(
@@ -62,7 +62,7 @@ impl<'a> SiteView<'a> {
                 Some((&topic.name, feed_url(&topic.url))),
                 strings,
             ),
-            topic => value(LinkContext { name: &topic.name, url: &topic.url }),
+            topic => value(LinkContext { name: &topic.name, url: self.href(&topic.url) }),
             stories => self.cards_of(topic.stories.iter().copied()),
         }
     }
@@ -74,7 +74,7 @@ impl<'a> SiteView<'a> {
             .iter()
             .map(|t| TopicSummary {
                 name: &t.name,
-                url: &t.url,
+                url: self.href(&t.url),
                 count: t.stories.len(),
             })
             .collect();
@@ -110,7 +110,7 @@ impl<'a> SiteView<'a> {
             ),
             person => value(PersonContext {
                 name: &person.name,
-                url: &person.url,
+                url: self.href(&person.url),
                 title: profile.and_then(|p| p.title.as_deref()),
                 bio: profile.and_then(|p| p.bio.as_deref()),
                 link: profile.and_then(|p| p.url.as_deref()),
@@ -127,7 +127,7 @@ impl<'a> SiteView<'a> {
             .iter()
             .map(|p| PersonSummary {
                 name: &p.name,
-                url: &p.url,
+                url: self.href(&p.url),
                 title: p.profile.and_then(|i| config.people[i].title.as_deref()),
                 count: p.stories.len(),
             })
@@ -146,7 +146,7 @@ impl<'a> SiteView<'a> {
             .iter()
             .map(|s| SeriesSummary {
                 title: &s.title,
-                url: &s.url,
+                url: self.href(&s.url),
                 summary: s.summary.as_deref().unwrap_or(""),
             })
             .collect();
@@ -179,11 +179,11 @@ impl<'a> SiteView<'a> {
                     date: correction.date.iso(),
                     date_display: correction.date.display(format),
                     text: &correction.text,
-                    url: format!("{}#{anchor}", story.url),
+                    url: format!("{}#{anchor}", self.href(&story.url)),
                     anchor,
                     story: SeriesLinkContext {
                         title: &story.title,
-                        url: &story.url,
+                        url: self.href(&story.url),
                     },
                 }
             })
@@ -221,7 +221,7 @@ impl<'a> SiteView<'a> {
                         .filter(|series| series.funders.contains(&funder.name))
                         .map(|series| SeriesLinkContext {
                             title: &series.title,
-                            url: &series.url,
+                            url: self.href(&series.url),
                         })
                         .collect(),
                     stories: self.cards_of(funder.stories.iter().copied()),

@@ -15,6 +15,7 @@ mod listings;
 mod machine;
 mod story;
 
+use std::borrow::Cow;
 use std::sync::OnceLock;
 
 use jiff::Timestamp;
@@ -95,7 +96,7 @@ impl<'a> SiteView<'a> {
                 PublisherContext {
                     name: p.name.as_deref(),
                     url: p.url.as_deref(),
-                    logo: p.logo.as_deref(),
+                    logo: p.logo.as_deref().map(|logo| context::href(config, logo)),
                     logo_width: logo_size.map(|(width, _)| width),
                     logo_height: logo_size.map(|(_, height)| height),
                 }
@@ -211,6 +212,11 @@ impl<'a> SiteView<'a> {
         Value::from(stories.map(|index| self.card_at(index)).collect::<Vec<_>>())
     }
 
+    /// How a page links to `url` (see [`crate::config::SiteConfig::href`]).
+    fn href<'u>(&self, url: &'u str) -> Cow<'u, str> {
+        context::href(&self.site.config, url)
+    }
+
     fn person_url(&self, name: &str) -> &str {
         self.index
             .person_url(name)
@@ -222,7 +228,7 @@ impl<'a> SiteView<'a> {
             .iter()
             .map(|name| LinkContext {
                 name,
-                url: self.person_url(name),
+                url: self.href(self.person_url(name)),
             })
             .collect()
     }
@@ -232,7 +238,7 @@ impl<'a> SiteView<'a> {
             let series: &'a Series = &self.site.series[index];
             SeriesLinkContext {
                 title: &series.title,
-                url: &series.url,
+                url: self.href(&series.url),
             }
         })
     }
@@ -241,7 +247,7 @@ impl<'a> SiteView<'a> {
         let format = &self.site.config.date_format;
         value(CardContext {
             title: &story.title,
-            url: &story.url,
+            url: self.href(&story.url),
             date: story.date.iso(),
             date_display: story.date.display(format),
             summary: story.summary_or_first_paragraph(),
@@ -252,7 +258,13 @@ impl<'a> SiteView<'a> {
     }
 
     fn image(&self, image: Option<&'a Image>) -> Option<ImageContext<'a>> {
-        image.map(|image| ImageContext::new(image, self.bodies.images().size(&image.src)))
+        image.map(|image| {
+            ImageContext::new(
+                image,
+                self.bodies.images().size(&image.src),
+                &self.site.config,
+            )
+        })
     }
 
     fn funders(&self, names: &'a [String]) -> Vec<FunderContext<'a>> {
@@ -290,7 +302,7 @@ impl<'a> SiteView<'a> {
         value(PageContext {
             kind: page.kind(),
             title,
-            url: &url,
+            url: self.href(&url),
             permalink: config.absolute_url(&url),
             description,
             feeds,

@@ -63,7 +63,7 @@ impl<'a> SiteView<'a> {
         });
         value(StoryContext {
             title: &story.title,
-            url: &story.url,
+            url: self.href(&story.url),
             permalink: config.absolute_url(&story.url),
             date: story.date.iso(),
             date_display: story.date.display(format),
@@ -80,7 +80,7 @@ impl<'a> SiteView<'a> {
                 .iter()
                 .map(|name| LinkContext {
                     name,
-                    url: self.index.topic_url(name).unwrap_or(TOPICS_URL),
+                    url: self.href(self.index.topic_url(name).unwrap_or(TOPICS_URL)),
                 })
                 .collect(),
             image: self.image(story.image.as_ref()),
@@ -91,7 +91,7 @@ impl<'a> SiteView<'a> {
                 .iter()
                 .map(|s| SourceContext {
                     title: &s.title,
-                    url: s.url.as_deref(),
+                    url: s.url.as_deref().map(|url| self.href(url)),
                     publisher: s.publisher.as_deref(),
                 })
                 .collect(),
@@ -116,7 +116,7 @@ impl<'a> SiteView<'a> {
                     rating: &c.rating,
                     date: c.date.map(|d| d.iso()),
                     date_display: c.date.map(|d| d.display(format)),
-                    url: c.url.as_deref(),
+                    url: c.url.as_deref().map(|url| self.href(url)),
                     anchor,
                 })
                 .collect(),
@@ -152,7 +152,7 @@ impl<'a> SiteView<'a> {
                 let story: &'a Story = &self.site.stories[story];
                 SeriesNeighbourContext {
                     title: &story.title,
-                    url: &story.url,
+                    url: self.href(&story.url),
                     date: story.date.iso(),
                     date_display: story.date.display(format),
                 }
@@ -160,7 +160,7 @@ impl<'a> SiteView<'a> {
         };
         let context = StorySeriesContext {
             title: &series.title,
-            url: &series.url,
+            url: self.href(&series.url),
             part: stories.len() - position,
             parts: stories.len(),
         };

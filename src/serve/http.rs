@@ -107,6 +107,7 @@ async fn site(State(state): State<AppState>, method: Method, uri: Uri) -> Respon
         Ok(path) => path,
         Err(why) => return (StatusCode::FORBIDDEN, format!("{why}\n")).into_response(),
     };
+    let state_for_events = state.clone();
     let reply = tokio::task::spawn_blocking(move || {
         let preview = state.preview.read().unwrap_or_else(PoisonError::into_inner);
         preview.respond(&path, &state.versions)
@@ -128,6 +129,7 @@ async fn site(State(state): State<AppState>, method: Method, uri: Uri) -> Respon
             content_type,
             bytes,
         } => (StatusCode::OK, content_type, Body::from(bytes)),
+        Reply::Events => return events(State(state_for_events)).await,
         Reply::Redirect(location) => {
             return (
                 StatusCode::TEMPORARY_REDIRECT,

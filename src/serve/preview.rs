@@ -251,6 +251,14 @@ impl Preview {
         self.findings.all()
     }
 
+    /// The path the site is served under: its `base_url`'s path, as the model has it.
+    pub fn base_path(&self) -> String {
+        self.model
+            .as_ref()
+            .map(|model| model.site.config.base_path().to_string())
+            .unwrap_or_default()
+    }
+
     /// How the site is read.
     pub fn settings(&self) -> &Settings {
         &self.settings

@@ -27,13 +27,30 @@ pub enum Reply {
         content_type: String,
         bytes: Vec<u8>,
     },
-    /// To the same address with a slash at the end (relative, so proxies keep their prefix).
+    /// To the same address with a slash at the end (relative, so proxies keep their prefix),
+    /// or to the site under its base path.
     Redirect(String),
+    /// The live-reload event stream (asked for under the site's base path).
+    Events,
 }
 
 impl Preview {
     /// The reply to a GET of `path`: decoded, starting with `/`, without `.` or `..` segments.
+    /// The site is served under the path of its `base_url` (`/site/` for
+    /// `https://newsroom.github.io/site/`), as its host will serve it.
     pub fn respond(&self, path: &str, versions: &Versions) -> Reply {
+        let base = self.base_path();
+        let (path, outside) = match path.strip_prefix(base.as_str()) {
+            _ if base.is_empty() => (path, false),
+            Some("") => return Reply::Redirect(format!("{base}/")),
+            Some(inside) if inside.starts_with('/') => (inside, false),
+            // Outside the site's path: the site is elsewhere.
+            _ if path == "/" => return Reply::Redirect(format!("{base}/")),
+            _ => ("/", true),
+        };
+        if path == reload::EVENTS_PATH {
+            return Reply::Events;
+        }
         let script = reload::script(&reload::events_address(path), &versions.token(self.version));
         let findings = self.findings();
         let shown = Shown {
@@ -51,6 +68,9 @@ impl Preview {
             };
         };
         let settings = self.settings();
+        if outside {
+            return render(model, settings, Page::NotFound, 404, &shown);
+        }
         let output = output_key(path);
         if let Some(page) = model.page_at(&output) {
             return render(model, settings, page, 200, &shown);

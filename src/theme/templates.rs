@@ -9,6 +9,7 @@ use std::sync::Arc;
 use minijinja::value::Kwargs;
 use minijinja::{AutoEscape, Environment, UndefinedBehavior, Value};
 
+use crate::config::SiteConfig;
 use crate::diag::{Code, Diagnostic};
 use crate::escape;
 
@@ -26,13 +27,23 @@ pub struct Templates {
 
 impl Templates {
     /// Compiles every template of `theme`, with the reader-facing words of `strings` at hand
-    /// as `t(key, name=value, count=n)`; all syntax errors are reported together.
-    pub fn compile(theme: &Theme, strings: Arc<Strings>) -> Result<Templates, Vec<Diagnostic>> {
+    /// as `t(key, name=value, count=n)`, and links made for the site of `config` as
+    /// `url("/topics/")` (under its base path) and `absolute(href)`; all syntax errors are
+    /// reported together.
+    pub fn compile(
+        theme: &Theme,
+        strings: Arc<Strings>,
+        config: &SiteConfig,
+    ) -> Result<Templates, Vec<Diagnostic>> {
         let mut env = Environment::new();
         let words = Arc::clone(&strings);
         env.add_function("t", move |key: &str, arguments: Kwargs| {
             translate(&words, key, arguments)
         });
+        let site = Arc::new(config.clone());
+        let links = Arc::clone(&site);
+        env.add_function("url", move |site_path: &str| links.href(site_path));
+        env.add_function("absolute", move |href: &str| site.absolute_href(href));
         env.set_undefined_behavior(UndefinedBehavior::Strict);
         env.set_auto_escape_callback(|name| {
             if name.ends_with(".html") || name.ends_with(".xml") {
@@ -215,11 +226,22 @@ mod tests {
         Arc::new(Strings::english())
     }
 
+    fn config() -> SiteConfig {
+        crate::config::parse(
+            "title: T\nbase_url: https://newsroom.github.io/site/\n",
+            Path::new("site.yaml"),
+        )
+        .unwrap()
+    }
+
     #[test]
     fn escapes_html_and_refuses_undefined() {
-        let templates =
-            Templates::compile(&theme(&[("a.html", "<p>{{ x }}</p>\n{{ y }}")]), strings())
-                .unwrap();
+        let templates = Templates::compile(
+            &theme(&[("a.html", "<p>{{ x }}</p>\n{{ y }}")]),
+            strings(),
+            &config(),
+        )
+        .unwrap();
         let error = templates
             .render(
                 "a.html",
@@ -256,6 +278,7 @@ mod tests {
                 "{{ t('funding.story', funders='A') }} {{ t('count.stories', count=1) }}, {{ t('count.stories', count=3) }}",
             ), ("b.html", "{{ t('no.such.key') }}")]),
             strings(),
+            &config(),
         )
         .unwrap();
         assert_eq!(
@@ -271,10 +294,30 @@ mod tests {
     }
 
     #[test]
+    fn links_go_under_the_base_path() {
+        let templates = Templates::compile(
+            &theme(&[(
+                "a.html",
+                "{{ url('/style.css') }} {{ url('https://x.org/') }} {{ absolute(url('/topics/')) }}",
+            )]),
+            strings(),
+            &config(),
+        )
+        .unwrap();
+        assert_eq!(
+            templates
+                .render("a.html", minijinja::context! {}, None)
+                .unwrap(),
+            "/site/style.css https://x.org/ https://newsroom.github.io/site/topics/"
+        );
+    }
+
+    #[test]
     fn syntax_errors_name_template_and_line() {
         let errors = Templates::compile(
             &theme(&[("a.html", "ok"), ("b.html", "\n\n{% if %}")]),
             strings(),
+            &config(),
         )
         .unwrap_err();
         assert_eq!(errors.len(), 1);
