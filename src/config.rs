@@ -5,7 +5,7 @@ use std::path::Path;
 use crate::dates::DateFormat;
 use crate::diag::{Code, Diagnostic};
 use crate::layout::CONFIG_FILE;
-use crate::yaml::{Located, MappingReader};
+use crate::yaml::{FreeValue, Located, MappingReader};
 
 const SITE_KEYS: &[&str] = &[
     "title",
@@ -19,6 +19,7 @@ const SITE_KEYS: &[&str] = &[
     "people",
     "checks",
     "safe_html",
+    "strings",
 ];
 const CHECKS_KEYS: &[&str] = &["warn"];
 const PUBLISHER_KEYS: &[&str] = &["name", "url", "logo"];
@@ -43,6 +44,9 @@ pub struct SiteConfig {
     /// Clean the HTML of story texts and series descriptions (`safe_html: true`, or
     /// `--safe-html`): see `markdown::sanitize`.
     pub safe_html: bool,
+    /// The site's own words over the theme's (`strings:`), as the theme's strings files are
+    /// written.
+    pub strings: FreeValue,
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -296,6 +300,9 @@ pub fn parse(text: &str, path: &Path) -> Result<SiteConfig, Vec<Diagnostic>> {
     let safe_html = reader
         .typed::<bool>("safe_html", "true or false")
         .is_some_and(|safe| safe.value);
+    let strings = reader
+        .mapping("strings")
+        .map_or_else(FreeValue::empty_map, |strings| strings.value);
     let mut diagnostics = reader.finish(SITE_KEYS, "site.yaml");
     for diagnostic in &mut diagnostics {
         if diagnostic.code == Code::FrontUnknownKey {
@@ -317,6 +324,7 @@ pub fn parse(text: &str, path: &Path) -> Result<SiteConfig, Vec<Diagnostic>> {
             people: people.into_iter().flatten().collect(),
             relaxed_checks,
             safe_html,
+            strings,
         }),
         _ => Err(diagnostics),
     }

@@ -199,6 +199,11 @@ fn cases() -> Vec<Case> {
         ),
         case("W-SUMMARY-MISSING", vec![(new, "---\ntitle: T\ndate: 2022-02-09\nreporter: A\neditor: B\n---\n".into())], vec!["content/inquiry/new.md:1:1 W-SUMMARY-MISSING"]),
         case(
+            "W-STRINGS-MISSING",
+            vec![("site.yaml", "title: T\nbase_url: https://x.org\nlanguage: it\n".into())],
+            vec!["site.yaml:-:- W-STRINGS-MISSING"],
+        ),
+        case(
             "W-FRONT-LIST-AS-TEXT",
             vec![(new, "---\ntitle: T\ndate: 2022-02-09\nreporter: Alex Reporter, Jo Bloggs and Sam Lee\neditor: B\nsummary: S\n---\n".into())],
             vec!["content/inquiry/new.md:4:1 W-FRONT-LIST-AS-TEXT"],

@@ -228,7 +228,8 @@ fn render_in_process(text: &str) -> Result<BTreeMap<String, String>, TestCaseErr
         "{findings:?}"
     );
     let theme = Theme::load(&fixture, DEFAULT_THEME).expect("the default theme");
-    let templates = pipeline::compile(&theme, &site.config).expect("the default theme compiles");
+    let (templates, _) =
+        pipeline::compile(&theme, &site.config).expect("the default theme compiles");
     let now = NOW.parse().expect("a timestamp");
     let edition = Edition::published(now, false);
     let index = SiteIndex::new(&site, &edition);

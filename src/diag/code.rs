@@ -87,6 +87,7 @@ codes! {
     Theme = "E-THEME", fixed, "the theme named in site.yaml does not exist or cannot be read";
     Output = "E-OUTPUT", fixed, "the site cannot be written (disk full, no permission, unsafe output folder)";
     SummaryMissing = "W-SUMMARY-MISSING", fixed, "a story has no `summary` (the first paragraph is used)";
+    StringsMissing = "W-STRINGS-MISSING", fixed, "the theme has no words in the site's language for some strings (English ones are used)";
     FrontListAsText = "W-FRONT-LIST-AS-TEXT", fixed, "names or topics written as one text with commas or `and`, where a list was probably meant";
     SourceNoUrl = "W-SOURCE-NO-URL", fixed, "a source without a `url`";
     ImageAltIsCaption = "W-IMAGE-ALT-IS-CAPTION", fixed, "an image's alt text repeats its caption (alt should describe the picture)";

@@ -265,15 +265,20 @@ pub fn load_theme(root: &Path, config: &SiteConfig) -> (Option<LoadedTheme>, Vec
         Err(diagnostic) => return (None, vec![diagnostic]),
     };
     match compile(&theme, config) {
-        Ok(templates) => (Some(LoadedTheme { theme, templates }), Vec::new()),
+        Ok((templates, warnings)) => (Some(LoadedTheme { theme, templates }), warnings),
         Err(found) => (None, found),
     }
 }
 
-/// Compiles `theme`'s templates with its words for the site's language.
-pub fn compile(theme: &Theme, config: &SiteConfig) -> Result<Templates, Vec<Diagnostic>> {
-    let strings = Strings::load(theme, &config.language)?;
-    Templates::compile(theme, Arc::new(strings), config)
+/// Compiles `theme`'s templates with its words for the site's language (and the site's own,
+/// from site.yaml); the warnings say which words the language lacks.
+pub fn compile(
+    theme: &Theme,
+    config: &SiteConfig,
+) -> Result<(Templates, Vec<Diagnostic>), Vec<Diagnostic>> {
+    let (strings, warnings) = Strings::load(theme, &config.language, &config.strings)?;
+    let templates = Templates::compile(theme, Arc::new(strings), config)?;
+    Ok((templates, warnings))
 }
 
 /// The check stage: every text's links, anchors, images and credits, and the header images,

@@ -471,8 +471,8 @@ impl Preview {
             theme_problems(&mut self.findings, Vec::new());
             return false;
         }
-        let templates = match pipeline::compile(&theme, &model.site.config) {
-            Ok(templates) => templates,
+        let (templates, warnings) = match pipeline::compile(&theme, &model.site.config) {
+            Ok(compiled) => compiled,
             Err(mut found) => {
                 Diagnostic::sort(&mut found);
                 theme_problems(&mut self.findings, found);
@@ -491,7 +491,7 @@ impl Preview {
         model.bodies = model.body_renderer(&templates, Arc::clone(&self.markdown));
         model.theme = theme;
         model.templates = templates;
-        theme_problems(&mut self.findings, Vec::new());
+        theme_problems(&mut self.findings, warnings);
         self.findings.render.clear();
         self.update_files();
         self.check_texts();

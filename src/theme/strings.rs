@@ -4,13 +4,13 @@
 //! reach the same words through `t(...)`. English ships with the default theme; a site's own
 //! theme folder can replace any string.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use serde::Deserialize;
 
 use super::{DEFAULT_THEME_FILES, Theme};
 use crate::diag::{Code, Diagnostic};
-use crate::yaml;
+use crate::yaml::{self, FreeValue};
 
 /// The language every theme has words for, and the one missing words come from.
 pub const FALLBACK_LANGUAGE: &str = "en";
@@ -52,63 +52,194 @@ impl Strings {
             .map(|(_, contents)| *contents)
             .unwrap_or_default();
         // The built-in file is tested to parse.
-        let _ = strings.add(built_in);
+        let _ = strings.add(built_in, None);
         strings
     }
 
-    /// The words of `theme` for `language`: the default theme's English, then the default
-    /// theme's words for `language`, then the site's own strings files over them, key by key.
-    pub fn load(theme: &Theme, language: &str) -> Result<Strings, Vec<Diagnostic>> {
+    /// The words of `theme` for `language` (`de`, `de-CH`): the default theme's English, then
+    /// the default theme's words for the language, then the site's own strings files, then
+    /// site.yaml's `strings:` (`overrides`), each key by key over the ones before. A string the
+    /// language has nowhere is English, with a warning saying which.
+    pub fn load(
+        theme: &Theme,
+        language: &str,
+        overrides: &FreeValue,
+    ) -> Result<(Strings, Vec<Diagnostic>), Vec<Diagnostic>> {
         let mut strings = Strings::english();
         strings.language = language.to_string();
         let mut problems = Vec::new();
+        let mut translated: HashSet<String> = HashSet::new();
+        let base = language.split(['-', '_']).next().unwrap_or(language);
         let mut languages = vec![FALLBACK_LANGUAGE];
-        if language != FALLBACK_LANGUAGE {
-            languages.push(language);
+        for wanted in [base, language] {
+            if !languages
+                .iter()
+                .any(|known| known.eq_ignore_ascii_case(wanted))
+            {
+                languages.push(wanted);
+            }
         }
-        for language in languages {
-            let (site, built_in) = theme.strings_files(language);
-            if language != FALLBACK_LANGUAGE
+        let english = |name: &str| name.eq_ignore_ascii_case(FALLBACK_LANGUAGE);
+        let mut found_any = english(base);
+        for name in languages {
+            let (site, built_in) = theme.strings_files(name);
+            let layer = if english(name) {
+                None
+            } else {
+                Some(&mut translated)
+            };
+            if !english(name)
                 && let Some(built_in) = built_in
             {
-                let _ = strings.add(built_in);
+                found_any = true;
+                let _ = strings.add(built_in, layer);
             }
-            if let Some(file) = site
-                && let Err(message) = strings.add(&file.contents)
-            {
-                problems.push(
-                    Diagnostic::new(
-                        Code::Theme,
-                        file.origin.display_path(),
-                        format!("this strings file cannot be read: {message}"),
-                    )
-                    .with_hint("each line is `key: text`, grouped under names; a count's forms go under `one:` and `other:`"),
-                );
+            if let Some(file) = site {
+                found_any |= !english(name);
+                let layer = if english(name) {
+                    None
+                } else {
+                    Some(&mut translated)
+                };
+                if let Err(message) = strings.add(&file.contents, layer) {
+                    problems.push(
+                        Diagnostic::new(
+                            Code::Theme,
+                            file.origin.display_path(),
+                            format!("this strings file cannot be read: {message}"),
+                        )
+                        .with_hint("each line is `key: text`, grouped under names; a count's forms go under `one:` and `other:`"),
+                    );
+                }
             }
         }
-        if problems.is_empty() {
-            Ok(strings)
-        } else {
-            Err(problems)
+        if let FreeValue::Map(entries) = overrides {
+            for (key, value) in entries {
+                if let FreeValue::Text(key) = key {
+                    strings.add_override(key.clone(), value, &mut translated);
+                }
+            }
+        }
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        let warnings = strings.untranslated(found_any, &translated);
+        Ok((strings, warnings))
+    }
+
+    /// The warning for the strings the site's language has no words for, if any.
+    fn untranslated(&self, found_any: bool, translated: &HashSet<String>) -> Vec<Diagnostic> {
+        let language = &self.language;
+        let base = language.split(['-', '_']).next().unwrap_or(language);
+        if base.eq_ignore_ascii_case(FALLBACK_LANGUAGE) {
+            return Vec::new();
+        }
+        let warning = |message: String| {
+            Diagnostic::new(Code::StringsMissing, crate::layout::CONFIG_FILE, message).with_hint(
+                format!(
+                    "copy themes/default/strings/en.yaml to themes/default/strings/{base}.yaml in the site and translate it, or give the words under `strings:` in site.yaml"
+                ),
+            )
+        };
+        if !found_any {
+            return vec![warning(format!(
+                "the theme has no words in `{language}`, the site's language: readers see its English ones"
+            ))];
+        }
+        let mut missing: Vec<&String> = self
+            .entries
+            .keys()
+            .filter(|key| !translated.contains(*key))
+            .collect();
+        missing.sort();
+        if missing.is_empty() {
+            return Vec::new();
+        }
+        let shown: Vec<&str> = missing.iter().take(8).map(|key| key.as_str()).collect();
+        let more = missing.len().saturating_sub(shown.len());
+        vec![warning(format!(
+            "the theme has no `{language}` words for {} string{} ({}{}): readers see them in English",
+            missing.len(),
+            if missing.len() == 1 { "" } else { "s" },
+            shown.join(", "),
+            if more > 0 {
+                format!(" and {more} more")
+            } else {
+                String::new()
+            }
+        ))]
+    }
+
+    /// Sets `key` (dotted, as in the strings files) from site.yaml's `strings:`.
+    fn add_override(&mut self, key: String, value: &FreeValue, translated: &mut HashSet<String>) {
+        match value {
+            FreeValue::Map(entries) => {
+                let forms: Option<HashMap<String, String>> = entries
+                    .iter()
+                    .map(|(category, text)| match (category, text) {
+                        (FreeValue::Text(category), FreeValue::Text(text))
+                            if PLURAL_CATEGORIES.contains(&category.as_str()) =>
+                        {
+                            Some((category.clone(), text.clone()))
+                        }
+                        _ => None,
+                    })
+                    .collect();
+                match forms {
+                    Some(forms) if forms.contains_key("other") => {
+                        translated.insert(key.clone());
+                        self.entries.insert(key, Entry::Plural(forms));
+                    }
+                    _ => {
+                        for (name, value) in entries {
+                            if let FreeValue::Text(name) = name {
+                                self.add_override(format!("{key}.{name}"), value, translated);
+                            }
+                        }
+                    }
+                }
+            }
+            FreeValue::Text(text) => {
+                translated.insert(key.clone());
+                self.entries.insert(key, Entry::Text(text.clone()));
+            }
+            FreeValue::Integer(number) => {
+                translated.insert(key.clone());
+                self.entries.insert(key, Entry::Text(number.to_string()));
+            }
+            _ => {}
         }
     }
 
-    /// Adds the strings of one file over the ones already there.
-    fn add(&mut self, contents: &[u8]) -> Result<(), String> {
+    /// Adds the strings of one file over the ones already there, noting in `translated` the
+    /// keys it gives (for a language other than English).
+    fn add(
+        &mut self,
+        contents: &[u8],
+        mut translated: Option<&mut HashSet<String>>,
+    ) -> Result<(), String> {
         let text = std::str::from_utf8(contents).map_err(|_| "it is not UTF-8 text".to_string())?;
         let groups: HashMap<String, Node> = yaml::from_str(text)?;
         for (key, node) in groups {
-            self.add_node(key, node);
+            self.add_node(key, node, &mut translated);
         }
         Ok(())
     }
 
-    fn add_node(&mut self, key: String, node: Node) {
+    fn add_node(&mut self, key: String, node: Node, translated: &mut Option<&mut HashSet<String>>) {
+        if let Some(translated) = translated.as_deref_mut()
+            && matches!(node, Node::Text(_))
+        {
+            translated.insert(key.clone());
+        }
         match node {
             Node::Text(text) => {
                 self.entries.insert(key, Entry::Text(text));
             }
             Node::Group(group) if is_plural(&group) => {
+                if let Some(translated) = translated.as_deref_mut() {
+                    translated.insert(key.clone());
+                }
                 let forms = group
                     .into_iter()
                     .filter_map(|(category, node)| match node {
@@ -120,7 +251,7 @@ impl Strings {
             }
             Node::Group(group) => {
                 for (name, node) in group {
-                    self.add_node(format!("{key}.{name}"), node);
+                    self.add_node(format!("{key}.{name}"), node, translated);
                 }
             }
         }
@@ -311,7 +442,8 @@ mod tests {
                 contents: b"funding:\n  story: \"Paid for by {funders}.\"\n".to_vec(),
             },
         );
-        let strings = Strings::load(&theme, "en").unwrap();
+        let (strings, warnings) = Strings::load(&theme, "en", &FreeValue::empty_map()).unwrap();
+        assert!(warnings.is_empty());
         assert_eq!(
             strings.say("funding.story", &[("funders", "X")]),
             "Paid for by X."
@@ -319,7 +451,7 @@ mod tests {
         assert_eq!(strings.say("page.topics", &[]), "Topics");
 
         theme.files.get_mut("strings/en.yaml").unwrap().contents = b"funding: [1, 2]\n".to_vec();
-        let problems = Strings::load(&theme, "en").unwrap_err();
+        let problems = Strings::load(&theme, "en", &FreeValue::empty_map()).unwrap_err();
         assert_eq!(problems[0].code, Code::Theme);
     }
 }
