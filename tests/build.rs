@@ -151,11 +151,11 @@ fn story_body_markdown_features() {
 }
 
 #[test]
-fn series_funder_is_inherited_and_own_funder_wins() {
+fn own_funder_is_the_story_s_and_the_series_funder_the_series() {
     let site = built();
     assert_eq!(
         texts(&site.page(MAP), ".funding")[0],
-        "Our reporting on Decision Machines is funded by Luminate. None of our funders have any influence over our editorial decisions or output."
+        "This story was funded by Luminate, as part of our reporting on Decision Machines, which is funded by Open Society Foundations. None of our funders have any influence over our editorial decisions or output."
     );
     assert_eq!(
         texts(&site.page("standalone/index.html"), ".funding")[0],

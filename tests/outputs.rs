@@ -884,18 +884,21 @@ fn funders_page_lists_each_funder_and_what_it_funded() {
         ["A grant-making network."]
     );
     assert!(texts(&html, "#luminate .funder-description").is_empty());
-    // OSF funds the series, so the series' stories that name no funder of their own.
+    // OSF funds the series, so every published story of it, whatever else funds them; and one
+    // story on its own. The two are counted apart.
     assert_eq!(
         texts(&html, "#open-society-foundations .funder-series"),
-        ["Funds the series Decision Machines."]
+        ["Funds the series Decision Machines (2 stories)."]
+    );
+    assert_eq!(
+        texts(&html, "#open-society-foundations .page-count"),
+        ["1 story funded on its own"]
     );
     assert_eq!(
         texts(&html, "#open-society-foundations .card-title"),
-        [
-            "Twitter cuts ties to Swiss tech company after Bureau investigation",
-            "A stand-alone story"
-        ]
+        ["A stand-alone story"]
     );
+    assert!(texts(&html, "#luminate .funder-series").is_empty());
     assert_eq!(
         texts(&html, "#luminate .card-title"),
         ["A map of the lookups", "A stand-alone story"]

@@ -113,7 +113,8 @@ pub struct Story {
     pub reporters: Vec<String>,
     pub editors: Vec<String>,
     pub credits: Vec<Credit>,
-    /// The story's own funders, or its series' when it names none.
+    /// The story's own funders (its `funder:`). The funders of its series fund it too: see
+    /// [`Site::funding`].
     pub funders: Vec<String>,
     pub image: Option<Image>,
     pub summary: Option<String>,
@@ -171,6 +172,44 @@ pub struct Site {
     pub assets: Vec<BundleAsset>,
     /// Stories with errors in their front matter: never published, but their text is checked.
     pub rejected: Vec<RejectedStory>,
+}
+
+/// Who funded a story, as its disclosure says it: the funders it names itself, and the funders
+/// of its series that it does not name itself (a series' funder pays for the reporting of every
+/// story in it). Either may be empty, never both for a valid story.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Funding<'a> {
+    pub own: &'a [String],
+    /// The series and its funders other than `own`.
+    pub series: Option<(&'a Series, Vec<&'a str>)>,
+}
+
+impl Funding<'_> {
+    /// Every funder, the story's own first, each once.
+    pub fn all(&self) -> impl Iterator<Item = &str> {
+        self.own.iter().map(String::as_str).chain(
+            self.series
+                .iter()
+                .flat_map(|(_, names)| names.iter().copied()),
+        )
+    }
+}
+
+/// Who funded `story` of a site whose series are `series` (see [`Funding`]).
+pub fn funding<'a>(story: &'a Story, series: &'a [Series]) -> Funding<'a> {
+    let series = story.series.map(|index| &series[index]).and_then(|series| {
+        let names: Vec<&str> = series
+            .funders
+            .iter()
+            .map(String::as_str)
+            .filter(|name| !story.funders.iter().any(|own| own == name))
+            .collect();
+        (!names.is_empty()).then_some((series, names))
+    });
+    Funding {
+        own: &story.funders,
+        series,
+    }
 }
 
 /// Why a valid story is left out of an edition.

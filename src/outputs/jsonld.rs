@@ -161,10 +161,16 @@ fn news_article(input: &ArticleInput) -> Value {
         article.insert("about".into(), about.into());
         article.insert("keywords".into(), story.topics.join(", ").into());
     }
-    if !story.funders.is_empty() {
-        let funders: Vec<Value> = story
-            .funders
-            .iter()
+    // The story's own funders and its series', each once (see `model::Funding`).
+    let series_funders = series.iter().flat_map(|series| &series.funders);
+    let funder_names: Vec<&String> = story
+        .funders
+        .iter()
+        .chain(series_funders.filter(|name| !story.funders.contains(name)))
+        .collect();
+    if !funder_names.is_empty() {
+        let funders: Vec<Value> = funder_names
+            .into_iter()
             .map(|name| {
                 let mut funder = thing("Organization");
                 funder.insert("name".into(), name.as_str().into());

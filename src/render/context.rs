@@ -171,8 +171,17 @@ pub(super) struct FunderPageContext<'a> {
     pub(super) anchor: &'a str,
     pub(super) url: Option<&'a str>,
     pub(super) description: Option<&'a str>,
-    pub(super) series: Vec<SeriesLinkContext<'a>>,
+    /// The series it funds, each with how many stories of it this build publishes.
+    pub(super) series: Vec<FunderSeriesContext<'a>>,
+    /// The cards of the stories that name it as their own funder.
     pub(super) stories: Value,
+}
+
+#[derive(Serialize)]
+pub(super) struct FunderSeriesContext<'a> {
+    pub(super) title: &'a str,
+    pub(super) url: &'a str,
+    pub(super) stories: usize,
 }
 
 #[derive(Serialize)]

@@ -5,8 +5,8 @@ use minijinja::Value;
 
 use super::SiteView;
 use super::context::{
-    FunderPageContext, LedgerContext, LinkContext, PersonContext, PersonSummary, SeriesContext,
-    SeriesLinkContext, SeriesSummary, TopicSummary, value,
+    FunderPageContext, FunderSeriesContext, LedgerContext, LinkContext, PersonContext,
+    PersonSummary, SeriesContext, SeriesLinkContext, SeriesSummary, TopicSummary, value,
 };
 use super::story::role_name;
 use crate::config::PersonProfile;
@@ -46,7 +46,7 @@ impl<'a> SiteView<'a> {
                 &series.description,
             )),
             image: self.image(series.image.as_ref()),
-            funders: self.funders(&series.funders),
+            funders: self.funders(series.funders.iter().map(String::as_str)),
             extra: &series.extra,
         })
     }
@@ -214,14 +214,16 @@ impl<'a> SiteView<'a> {
                     anchor: &funder.anchor,
                     url: registered.and_then(|f| f.url.as_deref()),
                     description: registered.and_then(|f| f.description.as_deref()),
-                    series: self
-                        .site
+                    series: funder
                         .series
                         .iter()
-                        .filter(|series| series.funders.contains(&funder.name))
-                        .map(|series| SeriesLinkContext {
-                            title: &series.title,
-                            url: &series.url,
+                        .map(|(index, stories)| {
+                            let series = &self.site.series[*index];
+                            FunderSeriesContext {
+                                title: &series.title,
+                                url: &series.url,
+                                stories: stories.len(),
+                            }
                         })
                         .collect(),
                     stories: self.cards_of(funder.stories.iter().copied()),

@@ -182,7 +182,12 @@ impl<'a> SiteView<'a> {
 
     fn funder_stories(&self) -> &[FunderStories] {
         self.funders.get_or_init(|| {
-            ledger::funders(&self.site.config, &self.site.stories, &self.index.stories)
+            ledger::funders(
+                &self.site.config,
+                &self.site.series,
+                &self.site.stories,
+                &self.index.stories,
+            )
         })
     }
 
@@ -255,9 +260,9 @@ impl<'a> SiteView<'a> {
         image.map(|image| ImageContext::new(image, self.bodies.images().size(&image.src)))
     }
 
-    fn funders(&self, names: &'a [String]) -> Vec<FunderContext<'a>> {
+    fn funders(&self, names: impl IntoIterator<Item = &'a str>) -> Vec<FunderContext<'a>> {
         names
-            .iter()
+            .into_iter()
             .map(|name| FunderContext {
                 name,
                 url: self.site.config.funder(name).and_then(|f| f.url.as_deref()),

@@ -12,7 +12,7 @@ use super::context::{
 };
 use crate::index::{Role, story_roles};
 use crate::layout::{TOPICS_URL, feed_url};
-use crate::model::{Claim, Series, Story};
+use crate::model::{Claim, Funding, Series, Story, funding};
 use crate::outputs::{self, jsonld, ledger};
 use crate::routes::Page;
 use crate::theme::Strings;
@@ -46,10 +46,11 @@ impl<'a> SiteView<'a> {
                 people: self.people_links(names),
             })
             .collect();
-        let funding = (!story.funders.is_empty()).then(|| FundingContext {
-            text: funding_text(series.map(|s| s.title.as_str()), &story.funders, strings),
+        let funded_by = funding(story, &self.site.series);
+        let funding = (funded_by.all().next().is_some()).then(|| FundingContext {
+            text: funding_text(&funded_by, strings),
             note: config.funding_note.as_deref(),
-            funders: self.funders(&story.funders),
+            funders: self.funders(funded_by.all()),
         });
         let claim_anchors = claim_anchors(&story.claims);
         let correction_anchors = ledger::correction_anchors(&story.corrections);
@@ -203,12 +204,31 @@ fn credit_label(role: &str, count: usize) -> String {
     }
 }
 
-/// The funding disclosure's first sentence.
-fn funding_text(series_title: Option<&str>, funders: &[String], strings: &Strings) -> String {
-    let names = strings.join(funders);
-    match series_title {
-        Some(series) => strings.say("funding.series", &[("series", series), ("funders", &names)]),
-        None => strings.say("funding.story", &[("funders", &names)]),
+/// The funding disclosure's first sentence: the story's own funders as the story's, its series'
+/// as the series' ("This story was funded by A, as part of our reporting on S, which is funded
+/// by B."), each funder named once.
+pub(super) fn funding_text(funding: &Funding, strings: &Strings) -> String {
+    let own = strings.join(funding.own);
+    match &funding.series {
+        None => strings.say("funding.story", &[("funders", &own)]),
+        Some((series, names)) => {
+            let series_funders = strings.join(names);
+            if funding.own.is_empty() {
+                strings.say(
+                    "funding.series",
+                    &[("series", &series.title), ("funders", &series_funders)],
+                )
+            } else {
+                strings.say(
+                    "funding.story_in_series",
+                    &[
+                        ("funders", &own),
+                        ("series", &series.title),
+                        ("series_funders", &series_funders),
+                    ],
+                )
+            }
+        }
     }
 }
 
@@ -252,14 +272,44 @@ mod tests {
 
     #[test]
     fn funding_sentences() {
+        use crate::outputs::tests::story;
         let strings = Strings::english();
-        let funders = vec!["Open Society Foundations".to_string()];
+        let series = crate::model::Series {
+            slug: "dm".into(),
+            url: "/dm/".into(),
+            source: "content/dm/_index.md".into(),
+            title: "Decision Machines".into(),
+            summary: None,
+            funders: vec!["Open Society Foundations".into()],
+            image: None,
+            extra: crate::yaml::FreeValue::Null,
+            description: crate::source::body("", 1, crate::source::Keep::Text),
+        };
+        let all = [series];
+        let mut inherited = story("a", "2022-02-09");
+        inherited.funders.clear();
+        inherited.series = Some(0);
         assert_eq!(
-            funding_text(Some("Decision Machines"), &funders, &strings),
+            funding_text(&funding(&inherited, &all), &strings),
             "Our reporting on Decision Machines is funded by Open Society Foundations."
         );
+        let mut own = inherited.clone();
+        own.funders = vec!["Luminate".into()];
         assert_eq!(
-            funding_text(None, &["A".to_string(), "B".to_string()], &strings),
+            funding_text(&funding(&own, &all), &strings),
+            "This story was funded by Luminate, as part of our reporting on Decision Machines, which is funded by Open Society Foundations."
+        );
+        // A story naming its series' funder again: said once, as the series'.
+        let mut same = inherited.clone();
+        same.funders = vec!["Open Society Foundations".into(), "Luminate".into()];
+        assert_eq!(
+            funding_text(&funding(&same, &all), &strings),
+            "This story was funded by Open Society Foundations and Luminate."
+        );
+        let mut alone = story("b", "2022-02-09");
+        alone.funders = vec!["A".into(), "B".into()];
+        assert_eq!(
+            funding_text(&funding(&alone, &all), &strings),
             "This story was funded by A and B."
         );
     }

@@ -365,8 +365,8 @@ fn credits(
         .collect()
 }
 
-/// Who funded the story: its own `funder:` (each checked against the registry), or its
-/// series'. A story with neither is reported: its disclosure cannot be printed.
+/// The story's own funders (each checked against the registry). A story funded neither by
+/// itself nor through its series is reported: its disclosure cannot be printed.
 fn funders(
     config: &SiteConfig,
     series: &[Series],
@@ -375,8 +375,8 @@ fn funders(
     path: &Path,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<String> {
-    match (own, series_index) {
-        (Some(own), _) => {
+    let own: Vec<String> = match own {
+        Some(own) => {
             if !own.value.iter().any(|name| is_placeholder(name)) {
                 check_funders(config, own, path, diagnostics);
             }
@@ -386,27 +386,28 @@ fn funders(
                 .filter(|f| !f.is_empty())
                 .collect()
         }
-        (None, Some(index)) if !series[index].funders.is_empty() => series[index].funders.clone(),
-        (None, _) => {
-            let hint = match series_index {
-                Some(index) => format!(
-                    "add `funder:` to this story, or to its series in {}",
-                    series[index].source.display()
-                ),
-                None => "add `funder: Name of the funder` (a stand-alone story has no series to inherit from)".to_string(),
-            };
-            diagnostics.push(
-                Diagnostic::new(
-                    Code::FundingMissing,
-                    path,
-                    "this story does not say who funded it, so its funding disclosure cannot be printed",
-                )
-                .at(1, 1)
-                .with_hint(hint),
-            );
-            Vec::new()
-        }
+        None => Vec::new(),
+    };
+    let series_funded = series_index.is_some_and(|index| !series[index].funders.is_empty());
+    if own.is_empty() && !series_funded {
+        let hint = match series_index {
+            Some(index) => format!(
+                "add `funder:` to this story, or to its series in {}",
+                series[index].source.display()
+            ),
+            None => "add `funder: Name of the funder` (a stand-alone story has no series to inherit from)".to_string(),
+        };
+        diagnostics.push(
+            Diagnostic::new(
+                Code::FundingMissing,
+                path,
+                "this story does not say who funded it, so its funding disclosure cannot be printed",
+            )
+            .at(1, 1)
+            .with_hint(hint),
+        );
     }
+    own
 }
 
 /// A story is updated and corrected only after it was published.
