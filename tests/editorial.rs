@@ -109,3 +109,179 @@ fn json_ld(html: &str) -> Vec<serde_json::Value> {
         .map(|script| serde_json::from_str(&script.text().collect::<String>()).unwrap())
         .collect()
 }
+
+// ---- Dates and time zones ---------------------------------------------------------------------
+
+const CLEAN_SITE: &str = "title: Clean Bureau\nbase_url: https://clean.example.org\nfunders:\n  - name: Open Society Foundations\n  - name: Luminate\n";
+
+/// The clean fixture in the newsroom's `timezone` (none: UTC) with one more story.
+fn clean_with(timezone: Option<&str>, story: &str) -> TestSite {
+    let site = TestSite::fixture("clean");
+    let zone = timezone.map_or(String::new(), |zone| format!("timezone: {zone}\n"));
+    site.write("site.yaml", &format!("{CLEAN_SITE}{zone}"));
+    site.write("content/inquiry/late.md", story);
+    site
+}
+
+const LATE_STORY: &str = "---\ntitle: Late\ndate: 2022-02-09T23:30:00-05:00\nreporter: Ana Lind\neditor: Meirion Jones\nsummary: Filed late.\ncorrections:\n  - date: 2022-02-10\n    text: A name was misspelt.\n---\n\nText.\n";
+
+/// When each output says the late story last changed: JSON-LD `dateModified`,
+/// `article:modified_time`, the site feed's `updated` and the sitemap's `lastmod`.
+fn modified_everywhere(site: &TestSite) -> [String; 4] {
+    let page = site.page("inquiry/late/index.html");
+    let article = json_ld(&page).remove(0);
+    let feed = site.page("atom.xml");
+    let feed = roxmltree::Document::parse(&feed).unwrap();
+    let entry = feed
+        .descendants()
+        .find(|node| {
+            node.has_tag_name("entry")
+                && node.children().any(|child| {
+                    child.has_tag_name("id") && child.text().unwrap_or("").ends_with("/late/")
+                })
+        })
+        .unwrap();
+    let updated = entry
+        .children()
+        .find(|child| child.has_tag_name("updated"))
+        .unwrap()
+        .text()
+        .unwrap()
+        .to_string();
+    let sitemap = site.page("sitemap.xml");
+    let sitemap = roxmltree::Document::parse(&sitemap).unwrap();
+    let lastmod = sitemap
+        .descendants()
+        .filter(|node| node.has_tag_name("url"))
+        .find(|url| {
+            url.children()
+                .any(|c| c.has_tag_name("loc") && c.text().unwrap().ends_with("/late/"))
+        })
+        .and_then(|url| url.children().find(|c| c.has_tag_name("lastmod")))
+        .unwrap()
+        .text()
+        .unwrap()
+        .to_string();
+    [
+        article["dateModified"].as_str().unwrap().to_string(),
+        attrs(&page, "meta[property=\"article:modified_time\"]", "content").remove(0),
+        updated,
+        lastmod,
+    ]
+}
+
+#[test]
+fn a_day_without_a_time_is_that_day_in_the_newsroom_s_zone_in_every_output() {
+    // In New York the story went out on the 9th at 23:30, the correction came on the 10th.
+    let site = clean_with(Some("America/New_York"), LATE_STORY);
+    site.build(&["--now", NOW]).assert_success();
+    for said in modified_everywhere(&site) {
+        assert_eq!(said, "2022-02-10T00:00:00-05:00");
+    }
+    let page = site.page("inquiry/late/index.html");
+    assert_eq!(attrs(&page, ".correction time", "datetime"), ["2022-02-10"]);
+    assert_eq!(
+        attrs(
+            &page,
+            "meta[property=\"article:published_time\"]",
+            "content"
+        ),
+        ["2022-02-09T23:30:00-05:00"]
+    );
+    // A day alone is machine-read as its start in the zone, with the zone's offset.
+    let first = json_ld(&site.page("inquiry/first/index.html")).remove(0);
+    assert_eq!(first["datePublished"], "2022-02-09T00:00:00-05:00");
+
+    // In UTC it went out at 04:30 on the 10th, and the correction was made later that day:
+    // every output says so the same way (no output may say the 10th began after it).
+    let site = clean_with(None, LATE_STORY);
+    site.build(&["--now", NOW]).assert_success();
+    for said in modified_everywhere(&site) {
+        assert_eq!(said, "2022-02-09T23:30:00-05:00");
+    }
+    let page = site.page("inquiry/late/index.html");
+    assert_eq!(texts(&page, ".dateline time"), ["10 February 2022"]);
+}
+
+#[test]
+fn within_a_day_a_story_with_a_time_comes_before_one_with_the_day_alone() {
+    let site = built_demo();
+    let part = |page: &str| texts(&site.page(page), ".kicker .part");
+    assert_eq!(
+        part("signal-brokers/carrow-phone-locations/index.html"),
+        ["Part 1 of 4"]
+    );
+    assert_eq!(
+        part("signal-brokers/tracing-the-lookups/index.html"),
+        ["Part 2 of 4"]
+    );
+}
+
+#[test]
+fn dates_out_of_order_are_judged_on_instants() {
+    let check = |timezone: Option<&str>, front: &str| {
+        let story = format!(
+            "---\ntitle: Late\nreporter: Ana Lind\neditor: Meirion Jones\nsummary: S\n{front}---\n\nText.\n"
+        );
+        let site = clean_with(timezone, &story);
+        let run = site.check(&["--format", "json", "--now", NOW]);
+        common::findings(&run)
+            .iter()
+            .map(|finding| finding.place())
+            .collect::<Vec<_>>()
+    };
+    // The 10th at 01:00 in Paris is before the 9th at 23:30 in New York.
+    assert_eq!(
+        check(
+            None,
+            "date: 2022-02-09T23:30:00-05:00\nupdated: 2022-02-10T01:00:00+01:00\ncorrections:\n  - date: 2022-02-10T01:00:00+01:00\n    text: T\n"
+        ),
+        [
+            "content/inquiry/late.md:7:1 E-STRUCTURE-UPDATED-BEFORE-DATE",
+            "content/inquiry/late.md:9:3 E-STRUCTURE-CORRECTION-BEFORE-DATE",
+        ]
+    );
+    // A day alone is the whole day: not before a time of that day.
+    assert_eq!(
+        check(
+            None,
+            "date: 2022-02-10T15:00:00Z\nupdated: 2022-02-10\ncorrections:\n  - date: 2022-02-10\n    text: T\n"
+        ),
+        Vec::<String>::new()
+    );
+    // The newsroom's zone decides which day a time fell on.
+    assert_eq!(
+        check(
+            Some("Pacific/Auckland"),
+            "date: 2022-02-10T15:00:00Z\nupdated: 2022-02-10\n"
+        ),
+        ["content/inquiry/late.md:7:1 E-STRUCTURE-UPDATED-BEFORE-DATE"]
+    );
+    // An embargo still needs its offset; the zone does not stand in for it.
+    assert_eq!(
+        check(
+            Some("Europe/London"),
+            "date: 2022-02-10\npublish_at: 2030-01-01T06:00:00\n"
+        ),
+        ["content/inquiry/late.md:7:1 E-EMBARGO-NO-ZONE"]
+    );
+    assert_eq!(
+        check(Some("Mars/Olympus"), "date: 2022-02-10\n"),
+        ["site.yaml:6:1 E-CONFIG-VALUE"]
+    );
+}
+
+#[test]
+fn the_news_window_reads_a_day_in_the_newsroom_s_zone() {
+    // 12:00 UTC on the 2nd is already the 3rd in Auckland: a story dated the 3rd is out.
+    let story = "---\ntitle: Today\ndate: 2022-03-03\nreporter: Ana Lind\neditor: Meirion Jones\nsummary: S\n---\n\nText.\n";
+    let site = clean_with(Some("Pacific/Auckland"), story);
+    site.build(&["--now", "2022-03-02T12:00:00Z"])
+        .assert_success();
+    let news = site.page("news-sitemap.xml");
+    assert!(news.contains("/inquiry/late/"), "{news}");
+    assert!(
+        news.contains("<news:publication_date>2022-03-03T00:00:00+13:00</news:publication_date>"),
+        "{news}"
+    );
+}

@@ -188,9 +188,9 @@ fn news_article_carries_every_field() {
         article["description"],
         "Twitter has stopped using Mitto after our investigation."
     );
-    assert_eq!(article["datePublished"], "2022-02-09");
+    assert_eq!(article["datePublished"], "2022-02-09T00:00:00+00:00");
     // The latest of `updated` (2022-02-10) and the correction (2022-02-10).
-    assert_eq!(article["dateModified"], "2022-02-10");
+    assert_eq!(article["dateModified"], "2022-02-10T00:00:00+00:00");
     assert_eq!(
         article["author"],
         json!([{"@type": "Person", "name": "Meirion Jones", "url": format!("{BASE}/people/meirion-jones/")}])
@@ -289,7 +289,7 @@ fn news_article_carries_every_field() {
         json!([{
             "@type": "CorrectionComment",
             "text": "An earlier version misspelt the company's name.",
-            "datePublished": "2022-02-10",
+            "datePublished": "2022-02-10T00:00:00+00:00",
         }])
     );
     assert_eq!(
@@ -326,7 +326,7 @@ fn news_article_with_two_reporters_own_funder_and_bundle_image() {
     assert!(article["image"].get("caption").is_none());
     assert_eq!(article["datePublished"], "2022-03-01T09:30:00+01:00");
     // No `updated`: the correction is the last change.
-    assert_eq!(article["dateModified"], "2022-03-02");
+    assert_eq!(article["dateModified"], "2022-03-02T00:00:00+00:00");
     assert!(article.get("contributor").is_none(), "no further credits");
     assert!(article.get("about").is_none(), "no topics");
 
@@ -366,7 +366,7 @@ fn claim_review_for_every_claim() {
     );
     assert_eq!(review["author"]["@type"], "NewsMediaOrganization");
     assert_eq!(review["author"]["name"], "Fixture Bureau");
-    assert_eq!(review["datePublished"], "2022-02-09");
+    assert_eq!(review["datePublished"], "2022-02-09T00:00:00+00:00");
     assert_eq!(
         review["itemReviewed"],
         json!({"@type": "Claim", "author": {"@type": "Person", "name": "Mitto spokesperson"}})
@@ -388,7 +388,7 @@ fn claim_review_for_every_claim() {
         json!({
             "@type": "Claim",
             "author": {"@type": "Person", "name": "Carrow Telecom"},
-            "datePublished": "2022-02-20",
+            "datePublished": "2022-02-20T00:00:00+00:00",
             "appearance": {"@type": "CreativeWork", "url": "https://example.org/carrow-statement"},
         })
     );
@@ -572,8 +572,8 @@ fn story_head_has_social_tags_once_each() {
         one("og:url"),
         format!("{BASE}/decision-machines/twitter-cuts-ties/")
     );
-    assert_eq!(one("article:published_time"), "2022-02-09");
-    assert_eq!(one("article:modified_time"), "2022-02-10");
+    assert_eq!(one("article:published_time"), "2022-02-09T00:00:00+00:00");
+    assert_eq!(one("article:modified_time"), "2022-02-10T00:00:00+00:00");
     assert_eq!(
         one("article:author"),
         format!("{BASE}/people/meirion-jones/")
@@ -606,7 +606,10 @@ fn story_head_has_social_tags_once_each() {
             format!("{BASE}/people/tom-byrne/")
         ]
     );
-    assert_eq!(meta(&map, "article:modified_time"), ["2022-03-02"]);
+    assert_eq!(
+        meta(&map, "article:modified_time"),
+        ["2022-03-02T00:00:00+00:00"]
+    );
 
     // Other pages are websites, with a plain card and the feeds they follow.
     let topic = site.page("topics/big-tech/index.html");
@@ -953,24 +956,33 @@ fn sitemap_lists_every_published_page() {
     };
     assert_eq!(
         lastmod("/decision-machines/twitter-cuts-ties/").as_deref(),
-        Some("2022-02-10")
+        Some("2022-02-10T00:00:00+00:00")
     );
     assert_eq!(
         lastmod("/decision-machines/map-of-lookups/").as_deref(),
-        Some("2022-03-02")
+        Some("2022-03-02T00:00:00+00:00")
     );
-    assert_eq!(lastmod("/standalone/").as_deref(), Some("2021-12-02"));
+    assert_eq!(
+        lastmod("/standalone/").as_deref(),
+        Some("2021-12-02T00:00:00+00:00")
+    );
     assert_eq!(
         lastmod("/decision-machines/").as_deref(),
-        Some("2022-03-02")
+        Some("2022-03-02T00:00:00+00:00")
     );
-    assert_eq!(lastmod("/topics/big-tech/").as_deref(), Some("2022-02-10"));
+    assert_eq!(
+        lastmod("/topics/big-tech/").as_deref(),
+        Some("2022-02-10T00:00:00+00:00")
+    );
     assert_eq!(
         lastmod("/people/james-ball/").as_deref(),
-        Some("2022-02-10")
+        Some("2022-02-10T00:00:00+00:00")
     );
-    assert_eq!(lastmod("/").as_deref(), Some("2022-03-02"));
-    assert_eq!(lastmod("/corrections/").as_deref(), Some("2022-03-02"));
+    assert_eq!(lastmod("/").as_deref(), Some("2022-03-02T00:00:00+00:00"));
+    assert_eq!(
+        lastmod("/corrections/").as_deref(),
+        Some("2022-03-02T00:00:00+00:00")
+    );
     for (loc, lastmod) in &urls {
         assert_absolute(loc);
         let lastmod = lastmod.as_deref().unwrap();
@@ -1026,7 +1038,7 @@ fn news_sitemap_holds_the_two_days_before_the_build() {
     let site = built(&["--now", "2022-02-10T12:00:00Z"]);
     let stories = news_sitemap(&site);
     assert_eq!(stories.len(), 1);
-    assert_eq!(stories[0].2, "2022-02-09");
+    assert_eq!(stories[0].2, "2022-02-09T00:00:00+00:00");
     // The draft (5 March) is news only when drafts are built.
     let site = built(&["--now", "2022-03-06T00:00:00Z"]);
     assert_eq!(news_sitemap(&site), []);

@@ -149,7 +149,9 @@ mod tests {
     }
 
     fn audit_of(stories: &[Story]) -> EmbargoAudit {
-        let until = crate::dates::StoryDate::parse("2030-01-01T06:00:00Z").unwrap();
+        let until =
+            crate::dates::StoryDate::parse("2030-01-01T06:00:00Z", &jiff::tz::TimeZone::UTC)
+                .unwrap();
         EmbargoAudit::of(stories.iter().map(|story| (story, until)))
     }
 

@@ -265,12 +265,13 @@ impl Edition {
     }
 }
 
-/// The order of stories in a site and in every listing: newest first, then by title, then by
-/// URL (unique), so the order never depends on the order files were read in.
+/// The order of stories in a site and in every listing: newest first (by day in the newsroom's
+/// zone; on one day, a story with only the day counts as later than those with a time, see
+/// [`StoryDate::chronological`]), then by title, then by URL (unique), so the order never
+/// depends on the order files were read in.
 pub fn story_order(a: &Story, b: &Story) -> std::cmp::Ordering {
     b.date
-        .instant
-        .cmp(&a.date.instant)
+        .chronological(&a.date)
         .then_with(|| a.title.cmp(&b.title))
         .then_with(|| a.url.cmp(&b.url))
 }

@@ -311,7 +311,7 @@ mod tests {
     #[test]
     fn feed_updated_is_latest_entry_or_epoch() {
         let config = config();
-        let date = StoryDate::parse("2022-02-10").unwrap();
+        let date = StoryDate::parse("2022-02-10", &jiff::tz::TimeZone::UTC).unwrap();
         let with_entries = feed(&config, "T", "", "/atom.xml", "/", Some(date));
         assert_eq!(with_entries.updated, "2022-02-10T00:00:00+00:00");
         assert_eq!(with_entries.url, "https://news.example.org/atom.xml");

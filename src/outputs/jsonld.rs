@@ -8,8 +8,9 @@
 //! characters only ever occur inside JSON strings, where the escapes mean the same text.
 //! Objects are serde_json maps, so keys are sorted and the output is the same on every build.
 //!
-//! Choices where schema.org leaves room: dates are written as in the front matter (a day stays a
-//! day); credit roles other than reporter and editor are `contributor`s in a schema.org `Role`
+//! Choices where schema.org leaves room: dates are RFC 3339 instants with their offset (a day
+//! alone is its start in the newsroom's zone, as in every machine output, see `dates`), so no
+//! reader takes a day in its own zone; credit roles other than reporter and editor are `contributor`s in a schema.org `Role`
 //! that keeps the role's name ("Fact checker"); a claimant is typed `Person`, as schema.org has
 //! no neutral "agent" and `author` expects a Person or an Organization.
 
@@ -102,8 +103,8 @@ fn news_article(input: &ArticleInput) -> Value {
         json!({ "@type": "WebPage", "@id": permalink }),
     );
     article.insert("inLanguage".into(), config.language.as_str().into());
-    article.insert("datePublished".into(), story.date.iso().into());
-    article.insert("dateModified".into(), last_changed(story).iso().into());
+    article.insert("datePublished".into(), story.date.rfc3339().into());
+    article.insert("dateModified".into(), last_changed(story).rfc3339().into());
     let people =
         |names: &[String]| -> Value { names.iter().map(|name| person(config, name)).collect() };
     article.insert("author".into(), people(&story.reporters));
@@ -211,7 +212,7 @@ fn news_article(input: &ArticleInput) -> Value {
                 json!({
                     "@type": "CorrectionComment",
                     "text": correction.text,
-                    "datePublished": correction.date.iso(),
+                    "datePublished": correction.date.rfc3339(),
                 })
             })
             .collect();
@@ -234,7 +235,7 @@ fn claim_reviews(input: &ArticleInput) -> Vec<Value> {
                 json!({ "@type": "Person", "name": claim.claimant }),
             );
             if let Some(date) = &claim.date {
-                item.insert("datePublished".into(), date.iso().into());
+                item.insert("datePublished".into(), date.rfc3339().into());
             }
             if let Some(url) = &claim.url {
                 item.insert(
@@ -254,7 +255,7 @@ fn claim_reviews(input: &ArticleInput) -> Vec<Value> {
                 json!({ "@type": "Rating", "alternateName": claim.rating }),
             );
             review.insert("author".into(), publisher(config));
-            review.insert("datePublished".into(), story.date.iso().into());
+            review.insert("datePublished".into(), story.date.rfc3339().into());
             review.insert("inLanguage".into(), config.language.as_str().into());
             review.insert("itemReviewed".into(), item.into());
             review.into()

@@ -25,9 +25,9 @@ pub fn corrections_newest_first(stories: &[Story], shown: &[usize]) -> Vec<Ledge
         })
         .collect();
     entries.sort_by(|a, b| {
-        let date = |e: &LedgerEntry| stories[e.story].corrections[e.correction].date.instant;
+        let date = |e: &LedgerEntry| &stories[e.story].corrections[e.correction].date;
         date(b)
-            .cmp(&date(a))
+            .chronological(date(a))
             .then(a.story.cmp(&b.story))
             .then(a.correction.cmp(&b.correction))
     });
@@ -166,7 +166,7 @@ mod tests {
 
     fn correction(date: &str) -> Correction {
         Correction {
-            date: StoryDate::parse(date).unwrap(),
+            date: StoryDate::parse(date, &jiff::tz::TimeZone::UTC).unwrap(),
             text: "t".into(),
         }
     }
@@ -224,13 +224,14 @@ mod tests {
         d.funders.clear();
         d.series = Some(0);
         let list = funders(&config, &series, &[a, b, c, d], &[0, 1, 2, 3]);
-        let summary: Vec<(
-            &str,
-            &str,
+        type Summary<'a> = (
+            &'a str,
+            &'a str,
             Option<usize>,
             Vec<(usize, Vec<usize>)>,
-            &[usize],
-        )> = list
+            &'a [usize],
+        );
+        let summary: Vec<Summary> = list
             .iter()
             .map(|f| {
                 (

@@ -204,7 +204,10 @@ pub(super) struct StoryContext<'a> {
     pub(super) date_display: String,
     pub(super) updated: Option<String>,
     pub(super) updated_display: Option<String>,
-    pub(super) modified: Option<String>,
+    /// RFC 3339, as machines read it (a day alone: its start in the newsroom's zone).
+    pub(super) published_time: String,
+    /// RFC 3339: when the story last changed after publication (see `outputs::modified`).
+    pub(super) modified_time: Option<String>,
     pub(super) summary: &'a str,
     pub(super) reporters: Vec<LinkContext<'a>>,
     pub(super) series: Option<StorySeriesContext<'a>>,

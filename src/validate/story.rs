@@ -3,6 +3,8 @@
 
 use std::path::Path;
 
+use jiff::tz::TimeZone;
+
 use crate::config::SiteConfig;
 use crate::dates::{DateError, StoryDate};
 use crate::diag::{Code, Diagnostic, Position};
@@ -118,6 +120,7 @@ pub(super) fn validate_story(
 ) -> Option<Story> {
     let path = parsed.path;
     let front = parsed.front;
+    let zone = &config.timezone;
     // Only this story's findings are looked at below (the list holds the whole site's).
     let first_finding = diagnostics.len();
     report_placeholders(&front, &path, diagnostics);
@@ -135,7 +138,7 @@ pub(super) fn validate_story(
         &path,
         diagnostics,
     )
-    .and_then(|date| parse_date(&date, "date", &path, diagnostics));
+    .and_then(|date| parse_date(&date, "date", zone, &path, diagnostics));
     let reporters = required(
         front.reporter,
         "reporter",
@@ -155,11 +158,11 @@ pub(super) fn validate_story(
     let updated = front
         .updated
         .as_ref()
-        .and_then(|date| parse_date(date, "updated", &path, diagnostics));
+        .and_then(|date| parse_date(date, "updated", zone, &path, diagnostics));
     let publish_at = front
         .publish_at
         .as_ref()
-        .and_then(|written| embargo_time(written, &path, diagnostics));
+        .and_then(|written| embargo_time(written, zone, &path, diagnostics));
 
     let credits = credits(front.credits, &path, diagnostics);
 
@@ -185,13 +188,13 @@ pub(super) fn validate_story(
         .into_iter()
         .filter_map(|correction| {
             let position = correction.position;
-            validate_correction(correction, &path, diagnostics).map(|c| (c, position))
+            validate_correction(correction, zone, &path, diagnostics).map(|c| (c, position))
         })
         .collect();
     let claims = front
         .claims
         .into_iter()
-        .filter_map(|claim| validate_claim(claim, &path, diagnostics))
+        .filter_map(|claim| validate_claim(claim, zone, &path, diagnostics))
         .collect();
     let topics = front
         .topics
@@ -307,6 +310,7 @@ fn slug_of(
 /// `publish_at`: a time with its zone, so the embargo lifts at one moment everywhere.
 fn embargo_time(
     written: &Located<String>,
+    zone: &TimeZone,
     path: &Path,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<StoryDate> {
@@ -319,8 +323,8 @@ fn embargo_time(
         .at_position(written.position)
         .with_hint(format!("write e.g. `publish_at: {day}T06:00:00+00:00`"))
     };
-    match StoryDate::parse(&written.value) {
-        Ok(time) if time.offset.is_some() => Some(time),
+    match StoryDate::parse(&written.value, zone) {
+        Ok(time) if time.timed => Some(time),
         Ok(time) => {
             diagnostics.push(zone_error(&time.day.to_string()));
             None
@@ -330,7 +334,7 @@ fn embargo_time(
             diagnostics.push(zone_error(day));
             None
         }
-        Err(_) => parse_date(written, "publish_at", path, diagnostics),
+        Err(_) => parse_date(written, "publish_at", zone, path, diagnostics),
     }
 }
 
@@ -410,7 +414,9 @@ fn funders(
     own
 }
 
-/// A story is updated and corrected only after it was published.
+/// A story is updated and corrected only after it was published, judged on instants (a day
+/// alone is that whole day in the newsroom's zone, see [`StoryDate::is_before`]), not on the
+/// days as written.
 fn check_dates_in_order(
     date: &StoryDate,
     updated: Option<&StoryDate>,
@@ -420,7 +426,7 @@ fn check_dates_in_order(
     diagnostics: &mut Vec<Diagnostic>,
 ) {
     if let (Some(updated), Some(written)) = (updated, updated_written)
-        && updated.instant < date.instant
+        && updated.is_before(date)
     {
         diagnostics.push(
             Diagnostic::new(
@@ -437,7 +443,7 @@ fn check_dates_in_order(
         );
     }
     for (correction, position) in corrections {
-        if correction.date.day < date.day {
+        if correction.date.is_before(date) {
             diagnostics.push(
                 Diagnostic::new(
                     Code::StructureCorrectionBeforeDate,
@@ -547,11 +553,12 @@ fn validate_source(
 
 fn validate_correction(
     correction: CorrectionFields,
+    zone: &TimeZone,
     path: &Path,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<Correction> {
     let date = match &correction.date {
-        Some(date) => parse_date(date, "corrections: date", path, diagnostics),
+        Some(date) => parse_date(date, "corrections: date", zone, path, diagnostics),
         None => {
             diagnostics.push(missing_in_entry(
                 "corrections",
@@ -578,6 +585,7 @@ fn validate_correction(
 
 fn validate_claim(
     claim: ClaimFields,
+    zone: &TimeZone,
     path: &Path,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<Claim> {
@@ -590,7 +598,7 @@ fn validate_claim(
     let date = claim
         .date
         .as_ref()
-        .and_then(|date| parse_date(date, "claims: date", path, diagnostics));
+        .and_then(|date| parse_date(date, "claims: date", zone, path, diagnostics));
     Some(Claim {
         claim: text?,
         claimant: claimant?,
