@@ -204,6 +204,16 @@ fn cases() -> Vec<Case> {
             vec!["content/inquiry/new.md:8:3 W-SOURCE-NO-URL"],
         ),
         case(
+            "W-CLAIM-NO-APPEARANCE",
+            vec![(new, story("claims:\n  - claim: X\n    claimant: {name: Y, type: organization}\n    rating: False\n    claim_date: 2022-02-01\n", ""))],
+            vec!["content/inquiry/new.md:8:3 W-CLAIM-NO-APPEARANCE"],
+        ),
+        case(
+            "W-CLAIM-NO-DATE",
+            vec![(new, story("claims:\n  - claim: X\n    claimant: Y\n    rating: False\n    appeared_in: https://example.org/said\n", ""))],
+            vec!["content/inquiry/new.md:8:3 W-CLAIM-NO-DATE"],
+        ),
+        case(
             "W-IMAGE-ALT-IS-CAPTION",
             vec![(new, story("image:\n  src: /images/zug.png\n  alt: The lake\n  caption: The lake\n  credit: C\n", ""))],
             vec!["content/inquiry/new.md:10:3 W-IMAGE-ALT-IS-CAPTION"],

@@ -285,3 +285,113 @@ fn the_news_window_reads_a_day_in_the_newsroom_s_zone() {
         "{news}"
     );
 }
+
+// ---- Claims -----------------------------------------------------------------------------------
+
+#[test]
+fn demo_claim_names_an_organisation_with_where_and_when() {
+    let site = built_demo();
+    let page = site.page("signal-brokers/carrow-phone-locations/index.html");
+    let documents = json_ld(&page);
+    let reviews: Vec<&serde_json::Value> = documents
+        .iter()
+        .filter(|d| d["@type"] == "ClaimReview")
+        .collect();
+    assert_eq!(reviews.len(), 2);
+    let claim = &reviews[0]["itemReviewed"];
+    assert_eq!(claim["@type"], "Claim");
+    assert_eq!(
+        claim["author"],
+        serde_json::json!({
+            "@type": "Organization",
+            "name": "Carrow Signal Systems",
+            "url": "https://example.org/carrow/",
+        })
+    );
+    // September in Oslo is two hours ahead of UTC.
+    assert_eq!(claim["datePublished"], "2022-09-30T00:00:00+02:00");
+    assert_eq!(
+        claim["appearance"]["url"],
+        "https://example.org/carrow/shareholder-letter-2022"
+    );
+    assert_eq!(
+        claim["appearance"]["name"],
+        "Carrow's letter to shareholders, September 2022"
+    );
+    assert_eq!(
+        attrs(&page, ".claim .claimant a", "href")[0],
+        "https://example.org/carrow/"
+    );
+    assert_eq!(
+        attrs(&page, ".claim .claim-source", "href")[0],
+        "https://example.org/carrow/shareholder-letter-2022"
+    );
+    // The demo says where and when for every claim: no warnings at all.
+    let run = site.check(&["--format", "json", "--now", NOW]);
+    assert_eq!(common::findings(&run).len(), 0, "{}", run.stdout);
+}
+
+#[test]
+fn claimants_known_to_site_yaml_are_recognised_by_name() {
+    let site = TestSite::fixture("clean");
+    site.write(
+        "site.yaml",
+        &format!(
+            "{CLEAN_SITE}publisher: {{name: Clean Bureau, url: https://clean.example.org/about/}}\npeople:\n  - name: Ana Lind\n    url: https://analind.example\n"
+        ),
+    );
+    let claims = "claims:\n  - claim: A\n    claimant: Ana Lind\n    rating: True\n    claim_date: 2022-01-01\n    appeared_in: https://example.org/a\n  - claim: B\n    claimant: Luminate\n    rating: True\n    date: 2022-01-02\n    url: https://example.org/b\n  - claim: C\n    claimant: {name: Ana Lind, type: organization, url: https://x.example}\n    rating: True\n    claim_date: 2022-01-03\n    appeared_in: {url: https://example.org/c, title: A post}\n";
+    site.write(
+        "content/inquiry/claims.md",
+        &format!("---\ntitle: Claims\ndate: 2022-02-09\nreporter: Ana Lind\neditor: Meirion Jones\nsummary: S\n{claims}---\n\nText.\n"),
+    );
+    site.build(&["--now", NOW]).assert_success();
+    let documents = json_ld(&site.page("inquiry/claims/index.html"));
+    let authors: Vec<(String, String, Option<String>)> = documents[1..]
+        .iter()
+        .map(|review| {
+            let author = &review["itemReviewed"]["author"];
+            (
+                author["@type"].as_str().unwrap().to_string(),
+                author["name"].as_str().unwrap().to_string(),
+                author["url"].as_str().map(str::to_string),
+            )
+        })
+        .collect();
+    assert_eq!(
+        authors,
+        [
+            (
+                "Person".into(),
+                "Ana Lind".into(),
+                Some("https://analind.example".into())
+            ),
+            ("Organization".into(), "Luminate".into(), None),
+            (
+                "Organization".into(),
+                "Ana Lind".into(),
+                Some("https://x.example".into())
+            ),
+        ]
+    );
+    // The older `date` and `url` still say when and where.
+    assert_eq!(
+        documents[2]["itemReviewed"]["datePublished"],
+        "2022-01-02T00:00:00+00:00"
+    );
+    assert_eq!(
+        documents[2]["itemReviewed"]["appearance"]["url"],
+        "https://example.org/b"
+    );
+    // A claimant's type is a person or an organisation, nothing else.
+    site.write(
+        "content/inquiry/claims.md",
+        "---\ntitle: Claims\ndate: 2022-02-09\nreporter: Ana Lind\neditor: Meirion Jones\nsummary: S\nclaims:\n  - claim: A\n    claimant: {name: X, type: company}\n    rating: True\n---\n\nText.\n",
+    );
+    let run = site.check(&["--format", "json", "--now", NOW]);
+    let places: Vec<String> = common::findings(&run).iter().map(|f| f.place()).collect();
+    assert!(
+        places.contains(&"content/inquiry/claims.md:9:5 E-FRONT-TYPE".to_string()),
+        "{places:?}"
+    );
+}

@@ -55,10 +55,35 @@ pub struct Correction {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Claim {
     pub claim: String,
-    pub claimant: String,
+    pub claimant: Claimant,
     pub rating: String,
+    /// When the claim was made (`claim_date`).
     pub date: Option<StoryDate>,
+    /// Where the claim was made (`appeared_in`).
+    pub appeared_in: Option<Appearance>,
+}
+
+/// Who made a claim.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Claimant {
+    pub name: String,
+    pub kind: AgentKind,
+    /// Their website: as written, or a person's or funder's from site.yaml.
     pub url: Option<String>,
+}
+
+/// A person or an organisation (schema.org `Person` or `Organization`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AgentKind {
+    Person,
+    Organization,
+}
+
+/// Where a claim was made: a page and, when given, its title.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Appearance {
+    pub url: String,
+    pub title: Option<String>,
 }
 
 /// A Markdown text (a story's body, a series' description) as reading left it: what the checks

@@ -188,11 +188,21 @@ pub(super) struct FunderSeriesContext<'a> {
 pub(super) struct ClaimContext<'a> {
     pub(super) claim: &'a str,
     pub(super) claimant: &'a str,
+    pub(super) claimant_url: Option<&'a str>,
+    /// `person` or `organization`.
+    pub(super) claimant_type: &'static str,
     pub(super) rating: &'a str,
     pub(super) date: Option<String>,
     pub(super) date_display: Option<String>,
-    pub(super) url: Option<&'a str>,
+    pub(super) appeared_in: Option<AppearanceContext<'a>>,
     pub(super) anchor: String,
+}
+
+/// Where a claim was made.
+#[derive(Serialize)]
+pub(super) struct AppearanceContext<'a> {
+    pub(super) url: &'a str,
+    pub(super) title: Option<&'a str>,
 }
 
 #[derive(Serialize)]

@@ -7,12 +7,12 @@ use minijinja::Value;
 
 use super::SiteView;
 use super::context::{
-    ClaimContext, CorrectionContext, FundingContext, LinkContext, RoleContext,
+    AppearanceContext, ClaimContext, CorrectionContext, FundingContext, LinkContext, RoleContext,
     SeriesNeighbourContext, SourceContext, StoryContext, StorySeriesContext, value,
 };
 use crate::index::{Role, story_roles};
 use crate::layout::{TOPICS_URL, feed_url};
-use crate::model::{Claim, Funding, Series, Story, funding};
+use crate::model::{AgentKind, Claim, Funding, Series, Story, funding};
 use crate::outputs::{self, jsonld, ledger};
 use crate::routes::Page;
 use crate::theme::Strings;
@@ -114,11 +114,19 @@ impl<'a> SiteView<'a> {
                 .zip(claim_anchors)
                 .map(|(c, anchor)| ClaimContext {
                     claim: &c.claim,
-                    claimant: &c.claimant,
+                    claimant: &c.claimant.name,
+                    claimant_url: c.claimant.url.as_deref(),
+                    claimant_type: match c.claimant.kind {
+                        AgentKind::Person => "person",
+                        AgentKind::Organization => "organization",
+                    },
                     rating: &c.rating,
                     date: c.date.map(|d| d.iso()),
                     date_display: c.date.map(|d| d.display(format)),
-                    url: c.url.as_deref(),
+                    appeared_in: c.appeared_in.as_ref().map(|place| AppearanceContext {
+                        url: &place.url,
+                        title: place.title.as_deref(),
+                    }),
                     anchor,
                 })
                 .collect(),

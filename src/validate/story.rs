@@ -9,8 +9,13 @@ use crate::config::SiteConfig;
 use crate::dates::{DateError, StoryDate};
 use crate::diag::{Code, Diagnostic, Position};
 use crate::layout::{series_url, story_url};
-use crate::model::{Claim, Correction, Credit, RejectedStory, Series, Source, Story};
-use crate::source::front_matter::{ClaimFields, CorrectionFields, SourceFields, StoryFrontMatter};
+use crate::model::{
+    AgentKind, Appearance, Claim, Claimant, Correction, Credit, RejectedStory, Series, Source,
+    Story,
+};
+use crate::source::front_matter::{
+    ClaimFields, ClaimantFields, CorrectionFields, SourceFields, StoryFrontMatter,
+};
 use crate::source::{ParsedSeries, ParsedStory};
 use crate::url::slugify;
 use crate::yaml::{FreeValue, Located};
@@ -194,7 +199,7 @@ pub(super) fn validate_story(
     let claims = front
         .claims
         .into_iter()
-        .filter_map(|claim| validate_claim(claim, zone, &path, diagnostics))
+        .filter_map(|claim| validate_claim(config, claim, zone, &path, diagnostics))
         .collect();
     let topics = front
         .topics
@@ -584,26 +589,132 @@ fn validate_correction(
 }
 
 fn validate_claim(
+    config: &SiteConfig,
     claim: ClaimFields,
     zone: &TimeZone,
     path: &Path,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<Claim> {
-    let mut field = |value: Option<Located<String>>, key: &str| {
-        required_in_entry(value, "claims", key, claim.position, path, diagnostics)
+    let position = claim.position;
+    let text = required_in_entry(claim.claim, "claims", "claim", position, path, diagnostics);
+    let claimant = match claim.claimant {
+        Some(claimant) => claimant_of(config, claimant, path, diagnostics),
+        None => {
+            diagnostics.push(missing_in_entry("claims", "claimant", position, path));
+            None
+        }
     };
-    let text = field(claim.claim, "claim");
-    let claimant = field(claim.claimant, "claimant");
-    let rating = field(claim.rating, "rating");
+    let rating = required_in_entry(
+        claim.rating,
+        "claims",
+        "rating",
+        position,
+        path,
+        diagnostics,
+    );
     let date = claim
-        .date
+        .claim_date
         .as_ref()
-        .and_then(|date| parse_date(date, "claims: date", zone, path, diagnostics));
+        .and_then(|date| parse_date(date, "claims: claim_date", zone, path, diagnostics));
+    let appeared_in = claim.appeared_in.and_then(|place| {
+        let at = place.position;
+        let url = required_in_entry(place.value.url, "appeared_in", "url", at, path, diagnostics)?;
+        Some(Appearance {
+            url,
+            title: place
+                .value
+                .title
+                .map(|t| t.value)
+                .filter(|t| !t.trim().is_empty()),
+        })
+    });
+    let text = text?;
+    let what = |missing: &str| {
+        format!(
+            "the claim \"{text}\" does not say {missing}, which fact-check readers (and Google's ClaimReview guidelines) expect"
+        )
+    };
+    if appeared_in.is_none() {
+        diagnostics.push(
+            Diagnostic::new(Code::ClaimNoAppearance, path, what("where it was made"))
+                .at_position(position)
+                .with_hint("add `appeared_in: {url: https://..., title: ...}`, the page, post or document that carries the claim"),
+        );
+    }
+    if claim.claim_date.is_none() {
+        diagnostics.push(
+            Diagnostic::new(Code::ClaimNoDate, path, what("when it was made"))
+                .at_position(position)
+                .with_hint("add `claim_date: 2022-02-01`, the day the claim was made"),
+        );
+    }
     Some(Claim {
-        claim: text?,
+        claim: text,
         claimant: claimant?,
         rating: rating?,
         date,
-        url: claim.url.map(|u| u.value),
+        appeared_in,
     })
+}
+
+/// Who made a claim: a name (a person of site.yaml, a funder or the publisher is recognised by
+/// it, anyone else is taken to be a person) or a name with its `type` and `url`.
+fn claimant_of(
+    config: &SiteConfig,
+    written: Located<ClaimantFields>,
+    path: &Path,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<Claimant> {
+    let fields = written.value;
+    let name = required_in_entry(
+        fields.name,
+        "claimant",
+        "name",
+        written.position,
+        path,
+        diagnostics,
+    )?;
+    let name = name.trim().to_string();
+    let person = config.people.iter().find(|person| person.name == name);
+    let funder = config.funder(&name);
+    let publisher = config
+        .publisher
+        .as_ref()
+        .filter(|publisher| publisher.name.as_deref() == Some(name.as_str()));
+    let known_kind = if person.is_some() {
+        Some(AgentKind::Person)
+    } else if funder.is_some() || publisher.is_some() || name == config.title {
+        Some(AgentKind::Organization)
+    } else {
+        None
+    };
+    let kind = match &fields.kind {
+        None => known_kind.unwrap_or(AgentKind::Person),
+        Some(kind) => match kind.value.trim().to_lowercase().as_str() {
+            "person" => AgentKind::Person,
+            "organization" | "organisation" => AgentKind::Organization,
+            _ => {
+                diagnostics.push(
+                    Diagnostic::new(
+                        Code::FrontType,
+                        path,
+                        format!(
+                            "a claimant's `type` is `person` or `organization`, not \"{}\"",
+                            kind.value
+                        ),
+                    )
+                    .at_position(kind.position)
+                    .with_hint("write `type: person` or `type: organization`"),
+                );
+                return None;
+            }
+        },
+    };
+    let url = fields.url.map(|url| url.value).or_else(|| {
+        person
+            .and_then(|p| p.url.clone())
+            .or_else(|| funder.and_then(|f| f.url.clone()))
+            .or_else(|| publisher.and_then(|p| p.url.clone()))
+    });
+    Some(Claimant { name, kind, url })
 }
