@@ -565,7 +565,7 @@ fn drafts_and_embargoed_stories_are_in_no_output_file() {
     );
     assert!(
         site.page("inquiry/index.html")
-            .contains("Minister&#39;s secret deal")
+            .contains("Minister’s secret deal")
     );
     assert!(
         site.page("topics/courts/index.html")

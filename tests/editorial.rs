@@ -395,3 +395,133 @@ fn claimants_known_to_site_yaml_are_recognised_by_name() {
         "{places:?}"
     );
 }
+
+// ---- Typography -------------------------------------------------------------------------------
+
+/// Every text a reader sees in an HTML document: its text outside code, scripts and styles, and
+/// the attributes that are read out or shown (`alt`, `title`, `aria-label`, the descriptive
+/// `<meta>` contents).
+fn reader_texts(html: &str) -> Vec<String> {
+    let document = Html::parse_document(html);
+    let mut texts = Vec::new();
+    for node in document.tree.nodes() {
+        if let scraper::Node::Text(text) = node.value() {
+            let in_code = node.ancestors().any(|ancestor| {
+                ancestor.value().as_element().is_some_and(|element| {
+                    matches!(element.name(), "code" | "pre" | "script" | "style")
+                })
+            });
+            if !in_code && !text.trim().is_empty() {
+                texts.push(text.to_string());
+            }
+        }
+        if let scraper::Node::Element(element) = node.value() {
+            for attribute in ["alt", "title", "aria-label"] {
+                if let Some(value) = element.attr(attribute) {
+                    texts.push(value.to_string());
+                }
+            }
+            let descriptive = element
+                .attr("name")
+                .or(element.attr("property"))
+                .is_some_and(|name| {
+                    [
+                        "description",
+                        "og:title",
+                        "og:description",
+                        "og:image:alt",
+                        "og:site_name",
+                    ]
+                    .contains(&name)
+                        || name.starts_with("article:section")
+                        || name.starts_with("article:tag")
+                });
+            if element.name() == "meta" && descriptive {
+                texts.push(element.attr("content").unwrap_or("").to_string());
+            }
+        }
+    }
+    texts
+}
+
+fn straight_quotes(texts: &[String]) -> Vec<&String> {
+    texts
+        .iter()
+        .filter(|text| text.contains('\'') || text.contains('"'))
+        .collect()
+}
+
+#[test]
+fn every_text_a_reader_sees_has_smart_punctuation() {
+    let site = built_demo();
+    let mut pages = 0;
+    for (path, bytes) in common::snapshot(&site.output()) {
+        let text = String::from_utf8_lossy(&bytes);
+        if path.ends_with(".html") {
+            pages += 1;
+            let texts = reader_texts(&text);
+            assert_eq!(straight_quotes(&texts), Vec::<&String>::new(), "{path}");
+        } else if path.ends_with("atom.xml") {
+            let feed = roxmltree::Document::parse(&text).unwrap();
+            for node in feed.descendants().filter(|n| n.is_element()) {
+                let name = node.tag_name().name();
+                let shown = match name {
+                    "title" | "subtitle" | "summary" | "name" => node.text().map(str::to_string),
+                    "category" => node.attribute("term").map(str::to_string),
+                    "content" => Some(
+                        reader_texts(&format!(
+                            "<!doctype html><body>{}",
+                            node.text().unwrap_or("")
+                        ))
+                        .join("\n"),
+                    ),
+                    _ => None,
+                };
+                if let Some(shown) = shown {
+                    assert!(
+                        !shown.contains('\'') && !shown.contains('"'),
+                        "{path} <{name}>: {shown}"
+                    );
+                }
+            }
+        }
+    }
+    assert!(pages > 20, "{pages} pages");
+    let regulator = site.page("signal-brokers/the-regulator-that-looked-away/index.html");
+    assert_eq!(
+        texts(&regulator, "h1"),
+        ["Warned twice, the regulator renewed Carrow’s licence anyway"]
+    );
+    // The structured data quotes the front matter as typed, and URLs are left alone.
+    assert_eq!(
+        json_ld(&regulator)[0]["headline"],
+        "Warned twice, the regulator renewed Carrow's licence anyway"
+    );
+    assert!(
+        attrs(&regulator, "a", "href")
+            .iter()
+            .all(|href| !href.contains('’') && !href.contains('“'))
+    );
+}
+
+#[test]
+fn an_embargoed_title_is_audited_as_pages_show_it() {
+    let site = TestSite::fixture("clean");
+    site.write(
+        "content/inquiry/scoop.md",
+        "---\ntitle: \"The minister's secret deal\"\ndate: 2022-02-09\nreporter: Ana Lind\neditor: Meirion Jones\nsummary: S\npublish_at: 2030-01-01T06:00:00+00:00\n---\n\nText.\n",
+    );
+    site.write(
+        "themes/default/templates/404.html",
+        "{% extends \"base.html\" %}{% block content %}<p>Soon: The minister’s secret deal</p>{% endblock %}",
+    );
+    let run = site.build(&["--now", NOW, "--format", "json"]);
+    run.assert_failure(1);
+    assert!(
+        common::findings(&run)
+            .iter()
+            .any(|finding| finding.code == "E-EMBARGO-LEAK"),
+        "{}",
+        run.stdout
+    );
+}

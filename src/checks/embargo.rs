@@ -50,6 +50,10 @@ impl EmbargoAudit {
             add(story.url.clone(), "address", false);
             add(story.title.clone(), "title", false);
             add(escape::html(&story.title), "title", false);
+            // Pages and feeds show titles with smart punctuation.
+            let typeset = crate::typography::smart(&story.title);
+            add(typeset.to_string(), "title", false);
+            add(escape::html(&typeset), "title", false);
             if let Ok(json) = serde_json::to_string(&story.title) {
                 add(json.trim_matches('"').to_string(), "title", false);
             }

@@ -12,6 +12,9 @@
 //! breaks as spaces, so [`escape::xml_attribute_text`] writes them as spaces. The tests parse every
 //! feed with an XML parser.
 //!
+//! Every text a reader sees (titles, summaries, names, correction texts) gets the same smart
+//! punctuation as the pages ([`crate::typography`]); URLs and ids stay as written.
+//!
 //! Entries carry the story's full body as `type="html"` content with every link and image made
 //! absolute ([`absolute_html`]), because a feed reader shows it away from the site. An entry's
 //! `updated` is the latest of the story's date, `updated` and correction dates, so a correction
@@ -26,6 +29,7 @@ use crate::layout::person_url;
 use crate::model::{Correction, Story};
 use crate::outputs::{absolute_link, last_changed};
 use crate::theme::Strings;
+use crate::typography::smart;
 
 /// A person or organisation credited in a feed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -78,11 +82,11 @@ pub struct Feed {
 pub fn publisher_agent(config: &SiteConfig) -> Agent {
     let publisher = config.publisher.as_ref();
     Agent {
-        name: xml_text(
+        name: xml_text(&smart(
             publisher
                 .and_then(|p| p.name.as_deref())
                 .unwrap_or(&config.title),
-        ),
+        )),
         uri: Some(
             publisher
                 .and_then(|p| p.url.as_deref())
@@ -109,8 +113,8 @@ pub fn feed(
     );
     let absolute = config.absolute_url(url);
     Feed {
-        title: xml_text(title),
-        subtitle: xml_text(subtitle),
+        title: xml_text(&smart(title)),
+        subtitle: xml_text(&smart(subtitle)),
         id: absolute.clone(),
         url: absolute,
         alternate: config.absolute_url(page),
@@ -131,7 +135,7 @@ pub fn story_entry(config: &SiteConfig, story: &Story, summary: &str, body_html:
     let link = config.absolute_url(&story.url);
     let changed = last_changed(story);
     Entry {
-        title: xml_text(&story.title),
+        title: xml_text(&smart(&story.title)),
         id: link.clone(),
         link,
         published: story.date.rfc3339(),
@@ -140,12 +144,16 @@ pub fn story_entry(config: &SiteConfig, story: &Story, summary: &str, body_html:
             .reporters
             .iter()
             .map(|name| Agent {
-                name: xml_text(name),
+                name: xml_text(&smart(name)),
                 uri: Some(config.absolute_url(&person_url(name))),
             })
             .collect(),
-        categories: story.topics.iter().map(|t| xml_attribute_text(t)).collect(),
-        summary: xml_text(summary),
+        categories: story
+            .topics
+            .iter()
+            .map(|t| xml_attribute_text(&smart(t)))
+            .collect(),
+        summary: xml_text(&smart(summary)),
         content: xml_text(&absolute_html(config, &story.url, body_html)),
     }
 }
@@ -165,20 +173,22 @@ pub fn correction_entry(
     let content = format!(
         "<p><strong>{}</strong> {}</p>\n<p>{} <a href=\"{}\">{}</a></p>",
         escape::html(&strings.say("feed.correction_heading", &[("date", date_display)])),
-        escape::html(&correction.text),
+        escape::html(&smart(&correction.text)),
         escape::html(&strings.say("feed.correction_story", &[])),
         escape::html(&story_link),
-        escape::html(&story.title),
+        escape::html(&smart(&story.title)),
     );
     Entry {
-        title: xml_text(&strings.say("feed.correction_title", &[("title", &story.title)])),
+        title: xml_text(&smart(
+            &strings.say("feed.correction_title", &[("title", &story.title)]),
+        )),
         id: link.clone(),
         link,
         published: date.rfc3339(),
         updated: date.rfc3339(),
         authors: vec![publisher_agent(config)],
         categories: Vec::new(),
-        summary: xml_text(&correction.text),
+        summary: xml_text(&smart(&correction.text)),
         content: xml_text(&content),
     }
 }

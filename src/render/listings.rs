@@ -15,6 +15,7 @@ use crate::model::{Correction, Series};
 use crate::outputs::ledger::{self, LedgerEntry};
 use crate::routes::Page;
 use crate::theme::Strings;
+use crate::typography::smart;
 
 impl<'a> SiteView<'a> {
     pub(super) fn series_page(&self, index: usize, strings: &Strings) -> Value {
@@ -36,10 +37,10 @@ impl<'a> SiteView<'a> {
 
     fn series_value(&self, series: &'a Series) -> Value {
         value(SeriesContext {
-            title: &series.title,
+            title: smart(&series.title),
             url: &series.url,
             permalink: self.site.config.absolute_url(&series.url),
-            summary: series.summary.as_deref().unwrap_or(""),
+            summary: smart(series.summary.as_deref().unwrap_or("")),
             description: Value::from_safe_string(self.bodies.html(
                 &series.source,
                 &series.url,
@@ -62,7 +63,7 @@ impl<'a> SiteView<'a> {
                 Some((&topic.name, feed_url(&topic.url))),
                 strings,
             ),
-            topic => value(LinkContext { name: &topic.name, url: &topic.url }),
+            topic => value(LinkContext { name: smart(&topic.name), url: &topic.url }),
             stories => self.cards_of(topic.stories.iter().copied()),
         }
     }
@@ -73,7 +74,7 @@ impl<'a> SiteView<'a> {
             .topics
             .iter()
             .map(|t| TopicSummary {
-                name: &t.name,
+                name: smart(&t.name),
                 url: &t.url,
                 count: t.stories.len(),
             })
@@ -109,10 +110,10 @@ impl<'a> SiteView<'a> {
                 strings,
             ),
             person => value(PersonContext {
-                name: &person.name,
+                name: smart(&person.name),
                 url: &person.url,
-                title: profile.and_then(|p| p.title.as_deref()),
-                bio: profile.and_then(|p| p.bio.as_deref()),
+                title: profile.and_then(|p| p.title.as_deref()).map(smart),
+                bio: profile.and_then(|p| p.bio.as_deref()).map(smart),
                 link: profile.and_then(|p| p.url.as_deref()),
             }),
             entries,
@@ -126,9 +127,12 @@ impl<'a> SiteView<'a> {
             .people
             .iter()
             .map(|p| PersonSummary {
-                name: &p.name,
+                name: smart(&p.name),
                 url: &p.url,
-                title: p.profile.and_then(|i| config.people[i].title.as_deref()),
+                title: p
+                    .profile
+                    .and_then(|i| config.people[i].title.as_deref())
+                    .map(smart),
                 count: p.stories.len(),
             })
             .collect();
@@ -145,9 +149,9 @@ impl<'a> SiteView<'a> {
             .series
             .iter()
             .map(|s| SeriesSummary {
-                title: &s.title,
+                title: smart(&s.title),
                 url: &s.url,
-                summary: s.summary.as_deref().unwrap_or(""),
+                summary: smart(s.summary.as_deref().unwrap_or("")),
             })
             .collect();
         let latest = self.routes.listed_stories(Page::Home).unwrap_or_default();
@@ -178,11 +182,11 @@ impl<'a> SiteView<'a> {
                 LedgerContext {
                     date: correction.date.iso(),
                     date_display: correction.date.display(format),
-                    text: &correction.text,
+                    text: smart(&correction.text),
                     url: format!("{}#{anchor}", story.url),
                     anchor,
                     story: SeriesLinkContext {
-                        title: &story.title,
+                        title: smart(&story.title),
                         url: &story.url,
                     },
                 }
@@ -210,17 +214,17 @@ impl<'a> SiteView<'a> {
             .map(|funder| {
                 let registered = funder.registry.map(|index| &config.funders[index]);
                 FunderPageContext {
-                    name: &funder.name,
+                    name: smart(&funder.name),
                     anchor: &funder.anchor,
                     url: registered.and_then(|f| f.url.as_deref()),
-                    description: registered.and_then(|f| f.description.as_deref()),
+                    description: registered.and_then(|f| f.description.as_deref()).map(smart),
                     series: funder
                         .series
                         .iter()
                         .map(|(index, stories)| {
                             let series = &self.site.series[*index];
                             FunderSeriesContext {
-                                title: &series.title,
+                                title: smart(&series.title),
                                 url: &series.url,
                                 stories: stories.len(),
                             }

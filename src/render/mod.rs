@@ -28,6 +28,7 @@ use crate::outputs::ledger::{self, FunderStories, LedgerEntry};
 use crate::outputs::{self};
 use crate::routes::{Page, Routes};
 use crate::theme::{Strings, Templates};
+use crate::typography::{smart, smart_owned};
 use crate::url::output_path;
 
 pub use bodies::{BodyRenderer, MarkdownCache, markdown_options};
@@ -86,14 +87,14 @@ impl<'a> SiteView<'a> {
         let config = &site.config;
         let images = bodies.images();
         let site_value = value(SiteContext {
-            title: &config.title,
+            title: smart(&config.title),
             base_url: &config.base_url,
             language: &config.language,
-            funding_note: config.funding_note.as_deref(),
+            funding_note: config.funding_note.as_deref().map(smart),
             publisher: config.publisher.as_ref().map(|p| {
                 let logo_size = p.logo.as_deref().and_then(|logo| images.size(logo));
                 PublisherContext {
-                    name: p.name.as_deref(),
+                    name: p.name.as_deref().map(smart),
                     url: p.url.as_deref(),
                     logo: p.logo.as_deref(),
                     logo_width: logo_size.map(|(width, _)| width),
@@ -226,7 +227,7 @@ impl<'a> SiteView<'a> {
         names
             .iter()
             .map(|name| LinkContext {
-                name,
+                name: smart(name),
                 url: self.person_url(name),
             })
             .collect()
@@ -236,7 +237,7 @@ impl<'a> SiteView<'a> {
         story.series.map(|index| {
             let series: &'a Series = &self.site.series[index];
             SeriesLinkContext {
-                title: &series.title,
+                title: smart(&series.title),
                 url: &series.url,
             }
         })
@@ -245,11 +246,11 @@ impl<'a> SiteView<'a> {
     fn card(&self, story: &Story) -> Value {
         let format = &self.site.config.date_format;
         value(CardContext {
-            title: &story.title,
+            title: smart(&story.title),
             url: &story.url,
             date: story.date.iso(),
             date_display: story.date.display(format),
-            summary: story.summary_or_first_paragraph(),
+            summary: smart(story.summary_or_first_paragraph()),
             reporters: self.people_links(&story.reporters),
             series: self.series_link(story),
             image: self.image(story.image.as_ref()),
@@ -264,7 +265,7 @@ impl<'a> SiteView<'a> {
         names
             .into_iter()
             .map(|name| FunderContext {
-                name,
+                name: smart(name),
                 url: self.site.config.funder(name).and_then(|f| f.url.as_deref()),
             })
             .collect()
@@ -283,21 +284,23 @@ impl<'a> SiteView<'a> {
         let config = &self.site.config;
         let url = self.routes.url(page);
         let mut feeds = vec![FeedLink {
-            title: config.title.clone(),
+            title: smart_owned(&config.title),
             url: config.absolute_url(crate::layout::SITE_FEED_URL),
         }];
         if let Some((title, feed)) = own_feed {
             feeds.push(FeedLink {
-                title: strings.say("feed.title", &[("title", title), ("site", &config.title)]),
+                title: smart_owned(
+                    &strings.say("feed.title", &[("title", title), ("site", &config.title)]),
+                ),
                 url: config.absolute_url(&feed),
             });
         }
         value(PageContext {
             kind: page.kind(),
-            title,
+            title: smart(title),
             url: &url,
             permalink: config.absolute_url(&url),
-            description,
+            description: smart(description),
             feeds,
         })
     }

@@ -16,6 +16,7 @@ use crate::model::{AgentKind, Claim, Funding, Series, Story, funding};
 use crate::outputs::{self, jsonld, ledger};
 use crate::routes::Page;
 use crate::theme::Strings;
+use crate::typography::{smart, smart_owned};
 use crate::url::slugify;
 
 impl<'a> SiteView<'a> {
@@ -41,15 +42,15 @@ impl<'a> SiteView<'a> {
         let series = story.series.map(|index| &self.site.series[index]);
         let byline: Vec<RoleContext> = story_roles(story)
             .map(|(role, names)| RoleContext {
-                role: role_name(&role, strings),
-                label: role_label(&role, names.len(), strings),
+                role: smart_owned(&role_name(&role, strings)),
+                label: smart_owned(&role_label(&role, names.len(), strings)),
                 people: self.people_links(names),
             })
             .collect();
         let funded_by = funding(story, &self.site.series);
         let funding = (funded_by.all().next().is_some()).then(|| FundingContext {
-            text: funding_text(&funded_by, strings),
-            note: config.funding_note.as_deref(),
+            text: smart_owned(&funding_text(&funded_by, strings)),
+            note: config.funding_note.as_deref().map(smart),
             funders: self.funders(funded_by.all()),
         });
         let claim_anchors = claim_anchors(&story.claims);
@@ -63,7 +64,7 @@ impl<'a> SiteView<'a> {
             claim_anchors: &claim_anchors,
         });
         value(StoryContext {
-            title: &story.title,
+            title: smart(&story.title),
             url: &story.url,
             permalink: config.absolute_url(&story.url),
             date: story.date.iso(),
@@ -72,7 +73,7 @@ impl<'a> SiteView<'a> {
             updated_display: story.updated.map(|d| d.display(format)),
             published_time: story.date.rfc3339(),
             modified_time: outputs::modified(story).map(|d| d.rfc3339()),
-            summary: description,
+            summary: smart(description),
             reporters: self.people_links(&story.reporters),
             series: series_context,
             previous,
@@ -81,7 +82,7 @@ impl<'a> SiteView<'a> {
                 .topics
                 .iter()
                 .map(|name| LinkContext {
-                    name,
+                    name: smart(name),
                     url: self.index.topic_url(name).unwrap_or(TOPICS_URL),
                 })
                 .collect(),
@@ -92,9 +93,9 @@ impl<'a> SiteView<'a> {
                 .sources
                 .iter()
                 .map(|s| SourceContext {
-                    title: &s.title,
+                    title: smart(&s.title),
                     url: s.url.as_deref(),
-                    publisher: s.publisher.as_deref(),
+                    publisher: s.publisher.as_deref().map(smart),
                 })
                 .collect(),
             corrections: story
@@ -104,7 +105,7 @@ impl<'a> SiteView<'a> {
                 .map(|(c, anchor)| CorrectionContext {
                     date: c.date.iso(),
                     date_display: c.date.display(format),
-                    text: &c.text,
+                    text: smart(&c.text),
                     anchor,
                 })
                 .collect(),
@@ -113,19 +114,19 @@ impl<'a> SiteView<'a> {
                 .iter()
                 .zip(claim_anchors)
                 .map(|(c, anchor)| ClaimContext {
-                    claim: &c.claim,
-                    claimant: &c.claimant.name,
+                    claim: smart(&c.claim),
+                    claimant: smart(&c.claimant.name),
                     claimant_url: c.claimant.url.as_deref(),
                     claimant_type: match c.claimant.kind {
                         AgentKind::Person => "person",
                         AgentKind::Organization => "organization",
                     },
-                    rating: &c.rating,
+                    rating: smart(&c.rating),
                     date: c.date.map(|d| d.iso()),
                     date_display: c.date.map(|d| d.display(format)),
                     appeared_in: c.appeared_in.as_ref().map(|place| AppearanceContext {
                         url: &place.url,
-                        title: place.title.as_deref(),
+                        title: place.title.as_deref().map(smart),
                     }),
                     anchor,
                 })
@@ -161,7 +162,7 @@ impl<'a> SiteView<'a> {
             story.map(|&story| {
                 let story: &'a Story = &self.site.stories[story];
                 SeriesNeighbourContext {
-                    title: &story.title,
+                    title: smart(&story.title),
                     url: &story.url,
                     date: story.date.iso(),
                     date_display: story.date.display(format),
@@ -169,7 +170,7 @@ impl<'a> SiteView<'a> {
             })
         };
         let context = StorySeriesContext {
-            title: &series.title,
+            title: smart(&series.title),
             url: &series.url,
             part: stories.len() - position,
             parts: stories.len(),
