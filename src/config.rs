@@ -16,6 +16,9 @@ const SITE_KEYS: &[&str] = &[
     "theme",
     "date_format",
     "timezone",
+    "description",
+    "image",
+    "icon",
     "funding_note",
     "publisher",
     "funders",
@@ -40,6 +43,14 @@ pub struct SiteConfig {
     /// The newsroom's time zone (`timezone`, an IANA name; UTC when not given): a date written
     /// without a time is that day there.
     pub timezone: TimeZone,
+    /// What the site is, for the home page's and other listings' meta description.
+    pub description: Option<String>,
+    /// The site's default picture for link previews (`og:image`) of pages without their own: a
+    /// site path or a URL.
+    pub image: Option<String>,
+    /// The site's icon (`<link rel="icon">`): a site path or a URL; the theme's
+    /// `/favicon.svg` when not given.
+    pub icon: Option<String>,
     pub funding_note: Option<String>,
     pub publisher: Option<Publisher>,
     pub funders: Vec<Funder>,
@@ -180,6 +191,15 @@ pub fn parse(text: &str, path: &Path) -> Result<SiteConfig, Vec<Diagnostic>> {
             TimeZone::UTC
         }),
     };
+    let mut optional_text = |key: &str| {
+        reader
+            .text(key)
+            .map(|value| value.value.trim().to_string())
+            .filter(|value| !value.is_empty())
+    };
+    let description = optional_text("description");
+    let image = optional_text("image");
+    let icon = optional_text("icon");
     let funding_note = reader.text("funding_note").map(|note| note.value);
     let publisher = reader
         .object("publisher", PUBLISHER_KEYS, |publisher| Publisher {
@@ -298,6 +318,9 @@ pub fn parse(text: &str, path: &Path) -> Result<SiteConfig, Vec<Diagnostic>> {
             theme,
             date_format,
             timezone,
+            description,
+            image,
+            icon,
             funding_note,
             publisher,
             funders: funders.into_iter().flatten().collect(),

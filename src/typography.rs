@@ -152,7 +152,7 @@ fn can_close(previous: Option<char>, next: Option<char>) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::markdown::{self, MarkdownOptions, RenderContext, Words};
+    use crate::markdown::{self, MarkdownOptions, RenderContext};
 
     #[test]
     fn quotes_apostrophes_dashes_and_ellipses() {
@@ -193,18 +193,7 @@ mod tests {
     /// What pulldown-cmark does to a paragraph of the same text, as plain text.
     fn as_markdown_body(text: &str) -> String {
         let options = MarkdownOptions::default();
-        let context = RenderContext {
-            options: &options,
-            first_line: 1,
-            rewrite_url: None,
-            image_size: None,
-            words: Words {
-                credit: "Credit:",
-                done: "Done",
-                not_done: "Not done",
-                too_deep: "Too deep",
-            },
-        };
+        let context = RenderContext::new(&options);
         let html = markdown::render(text, &context).html;
         html.trim()
             .trim_start_matches("<p>")

@@ -525,3 +525,264 @@ fn an_embargoed_title_is_audited_as_pages_show_it() {
         run.stdout
     );
 }
+
+// ---- Feeds and sitemaps -----------------------------------------------------------------------
+
+/// The Atom entry of the story at `url_end` in the feed `xml`: (its HTML content, its summary).
+fn feed_entry_content(xml: &str, url_end: &str) -> String {
+    let feed = roxmltree::Document::parse(xml).unwrap();
+    let entry = feed
+        .descendants()
+        .find(|node| {
+            node.has_tag_name("entry")
+                && node.children().any(|child| {
+                    child.has_tag_name("id") && child.text().unwrap_or("").ends_with(url_end)
+                })
+        })
+        .unwrap_or_else(|| panic!("no entry for {url_end}"));
+    entry
+        .children()
+        .find(|child| child.has_tag_name("content"))
+        .and_then(|content| content.text())
+        .unwrap_or("")
+        .to_string()
+}
+
+#[test]
+fn a_feed_entry_carries_the_correction_notice_and_funding_disclosure_of_its_page() {
+    let site = built_demo();
+    for feed in [
+        "atom.xml",
+        "signal-brokers/atom.xml",
+        "people/ana-lind/atom.xml",
+    ] {
+        let content = feed_entry_content(&site.page(feed), "/carrow-phone-locations/");
+        let entry = Html::parse_fragment(&content);
+        let paragraphs: Vec<String> = entry
+            .select(&Selector::parse("p").unwrap())
+            .map(|p| p.text().collect::<String>())
+            .collect();
+        assert_eq!(
+            paragraphs.first().map(String::as_str),
+            Some(
+                "Correction, 16 March 2023: An earlier version of this article said Carrow Signal Systems was founded in 2012. It was founded in 2013."
+            ),
+            "{feed}"
+        );
+        assert_eq!(
+            paragraphs.last().map(String::as_str),
+            Some(
+                "Our reporting on Signal Brokers is funded by Halvorsen Trust. None of our funders have any influence over our editorial decisions or output."
+            ),
+            "{feed}"
+        );
+    }
+    // The story with a funder of its own says so in its entry as on its page.
+    let content = feed_entry_content(&site.page("atom.xml"), "/the-regulator-that-looked-away/");
+    assert!(
+        content.contains("This story was funded by Ostrander Foundation, as part of our reporting on Signal Brokers, which is funded by Halvorsen Trust."),
+        "{content}"
+    );
+    assert!(!content.contains("Correction,"), "no correction: no notice");
+}
+
+/// `xmllint` and the sitemaps.org schema (from the npm package `sitemap`, pinned in
+/// tests/browser/package.json), or why they are missing. In CI (`CI` or
+/// `BYLINE_BROWSER_TESTS=1`, as `.ci/run` sets) a missing tool fails the test.
+fn sitemap_schema() -> Option<(std::path::PathBuf, std::path::PathBuf)> {
+    let schema = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/browser/node_modules/sitemap/schema/sitemap.xsd");
+    let xmllint = std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths)
+            .map(|dir| dir.join("xmllint"))
+            .find(|path| path.is_file())
+    });
+    let required = std::env::var_os("CI").is_some_and(|v| !v.is_empty())
+        || std::env::var("BYLINE_BROWSER_TESTS").is_ok_and(|v| v == "1");
+    match (xmllint, schema.is_file()) {
+        (Some(xmllint), true) => Some((xmllint, schema)),
+        (xmllint, has_schema) => {
+            let missing = if xmllint.is_none() {
+                "xmllint (apt-get install libxml2-utils)"
+            } else {
+                "the sitemaps.org schema ((cd tests/browser && npm ci --ignore-scripts))"
+            };
+            assert!(!required, "the sitemap schema check needs {missing}");
+            let _ = has_schema;
+            eprintln!("SKIPPED: validating sitemaps against the sitemaps.org XSD needs {missing}");
+            None
+        }
+    }
+}
+
+/// Validates `xml` (a file) with xmllint against the sitemaps.org schema and the Google News
+/// extension; Err with xmllint's report when it is not valid.
+fn validate_sitemap(
+    xmllint: &std::path::Path,
+    sitemap_xsd: &std::path::Path,
+    xml: &std::path::Path,
+) -> Result<(), String> {
+    let dir = tempfile::tempdir().unwrap();
+    let news_xsd =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/schemas/sitemap-news.xsd");
+    let both = dir.path().join("both.xsd");
+    std::fs::write(
+        &both,
+        format!(
+            "<?xml version=\"1.0\"?>\n<xsd:schema xmlns:xsd=\"http://www.w3.org/2001/XMLSchema\">\n\
+             <xsd:import namespace=\"http://www.sitemaps.org/schemas/sitemap/0.9\" schemaLocation=\"{}\"/>\n\
+             <xsd:import namespace=\"http://www.google.com/schemas/sitemap-news/0.9\" schemaLocation=\"{}\"/>\n\
+             </xsd:schema>\n",
+            sitemap_xsd.display(),
+            news_xsd.display()
+        ),
+    )
+    .unwrap();
+    let output = std::process::Command::new(xmllint)
+        .args(["--noout", "--nonet", "--schema"])
+        .arg(&both)
+        .arg(xml)
+        .output()
+        .expect("xmllint runs");
+    if output.status.success() {
+        Ok(())
+    } else {
+        Err(String::from_utf8_lossy(&output.stderr).into_owned())
+    }
+}
+
+#[test]
+fn news_sitemap_is_written_and_named_only_with_news_and_every_sitemap_validates() {
+    let site = demo();
+    // Years after the demo's last story: no news.
+    site.build(&["--now", NOW]).assert_success();
+    assert!(!site.output().join("news-sitemap.xml").exists());
+    assert_eq!(
+        site.page("robots.txt"),
+        "User-agent: *\nAllow: /\n\nSitemap: https://demo.byline.example/sitemap.xml\n"
+    );
+    let schema = sitemap_schema();
+    if let Some((xmllint, xsd)) = &schema {
+        validate_sitemap(xmllint, xsd, &site.output().join("sitemap.xml")).unwrap();
+        // The schema refuses the empty news sitemap byline used to write.
+        let empty = site.path("empty-news-sitemap.xml");
+        std::fs::write(
+            &empty,
+            "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:news=\"http://www.google.com/schemas/sitemap-news/0.9\">\n</urlset>\n",
+        )
+        .unwrap();
+        assert!(validate_sitemap(xmllint, xsd, &empty).is_err());
+    }
+    // The day after the banks story: it is news.
+    site.build(&["--now", "2023-06-22T12:00:00Z"])
+        .assert_success();
+    let news = site.page("news-sitemap.xml");
+    assert!(
+        news.contains("/signal-brokers/banks-drop-carrow/"),
+        "{news}"
+    );
+    assert!(
+        site.page("robots.txt")
+            .ends_with("Sitemap: https://demo.byline.example/news-sitemap.xml\n")
+    );
+    if let Some((xmllint, xsd)) = &schema {
+        validate_sitemap(xmllint, xsd, &site.output().join("sitemap.xml")).unwrap();
+        validate_sitemap(xmllint, xsd, &site.output().join("news-sitemap.xml")).unwrap();
+    }
+}
+
+#[test]
+fn listing_pages_are_described_and_have_a_preview_image() {
+    let site = built_demo();
+    let description = "An invented newsroom that investigates the companies and regulators that move our data around. Every story carries its full byline, its sources and who paid for it.";
+    for page in [
+        "index.html",
+        "topics/index.html",
+        "people/index.html",
+        "topics/telecoms/index.html",
+    ] {
+        let html = site.page(page);
+        assert_eq!(
+            attrs(&html, "meta[name=\"description\"]", "content"),
+            [description],
+            "{page}"
+        );
+        assert_eq!(
+            attrs(&html, "meta[property=\"og:description\"]", "content"),
+            [description],
+            "{page}"
+        );
+        assert_eq!(
+            attrs(&html, "meta[property=\"og:image\"]", "content"),
+            ["https://demo.byline.example/images/signal-brokers.png"],
+            "{page}"
+        );
+        assert_eq!(
+            attrs(&html, "meta[property=\"og:image:width\"]", "content"),
+            ["1200"],
+            "{page}"
+        );
+    }
+    // A page with words of its own keeps them: a series' summary, a person's bio.
+    let series = site.page("signal-brokers/index.html");
+    assert!(
+        attrs(&series, "meta[name=\"description\"]", "content")[0]
+            .starts_with("How a little-known")
+    );
+    let person = site.page("people/ana-lind/index.html");
+    assert!(
+        attrs(&person, "meta[name=\"description\"]", "content")[0].starts_with("Ana reports on")
+    );
+    // A story keeps its own picture, once.
+    let story = site.page("signal-brokers/the-regulator-that-looked-away/index.html");
+    assert_eq!(
+        attrs(&story, "meta[property=\"og:image\"]", "content"),
+        ["https://demo.byline.example/images/regulator.png"]
+    );
+}
+
+#[test]
+fn footnotes_link_back_to_where_they_are_cited() {
+    let site = built_demo();
+    let html = site.page("signal-brokers/carrow-phone-locations/index.html");
+    let references = attrs(&html, ".footnote-reference", "id");
+    assert!(!references.is_empty());
+    let back = attrs(&html, ".footnote-definition .footnote-backref", "href");
+    let mut expected: Vec<String> = references.iter().map(|id| format!("#{id}")).collect();
+    let mut back_sorted = back.clone();
+    expected.sort();
+    back_sorted.sort();
+    assert_eq!(back_sorted, expected);
+    assert_eq!(
+        attrs(&html, ".footnote-backref", "aria-label")[0],
+        "Back to the text of note 1"
+    );
+}
+
+#[test]
+fn every_page_names_an_icon_that_is_published() {
+    let site = built_demo();
+    for page in [
+        "index.html",
+        "404.html",
+        "signal-brokers/carrow-phone-locations/index.html",
+    ] {
+        assert_eq!(
+            attrs(&site.page(page), "link[rel=\"icon\"]", "href"),
+            ["/favicon.svg"],
+            "{page}"
+        );
+    }
+    assert!(site.page("favicon.svg").starts_with("<svg"));
+    // A site's own icon replaces the theme's.
+    let site = demo();
+    let yaml = std::fs::read_to_string(site.path("site.yaml")).unwrap();
+    site.write("site.yaml", &format!("{yaml}icon: /images/logo.png\n"));
+    site.build(&["--now", NOW]).assert_success();
+    let html = site.page("index.html");
+    assert_eq!(
+        attrs(&html, "link[rel=\"icon\"]", "href"),
+        ["/images/logo.png"]
+    );
+    assert_eq!(attrs(&html, "link[rel=\"icon\"]", "type"), ["image/png"]);
+}

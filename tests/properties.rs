@@ -256,7 +256,7 @@ fn render_in_process(text: &str) -> Result<BTreeMap<String, String>, TestCaseErr
         templates.strings(),
         None,
     );
-    let view = SiteView::new(&site, &index, &bodies, now);
+    let view = SiteView::new(&site, &index, &bodies);
     let mut files = BTreeMap::new();
     for page in view.pages() {
         let file = view

@@ -15,7 +15,8 @@
 //! Every text a reader sees (titles, summaries, names, correction texts) gets the same smart
 //! punctuation as the pages ([`crate::typography`]); URLs and ids stay as written.
 //!
-//! Entries carry the story's full body as `type="html"` content with every link and image made
+//! Entries carry the story's full body as `type="html"` content, with its corrections notice
+//! before it and its funding disclosure after it, as its page has them, with every link and image made
 //! absolute ([`absolute_html`]), because a feed reader shows it away from the site. An entry's
 //! `updated` is the latest of the story's date, `updated` and correction dates, so a correction
 //! brings the story back to readers' attention. Ids are the entries' permanent URLs.
@@ -129,9 +130,44 @@ pub fn feed(
     }
 }
 
+/// What a story's page says around its text, which its feed entry says too: each correction
+/// (the date as the page shows it, and the text) and the funding disclosure (with the site's
+/// funding note).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EntryNotes {
+    pub corrections: Vec<(String, String)>,
+    pub funding: Option<String>,
+}
+
+/// The entry's HTML: the corrections notice, the body, the funding disclosure, as on the page.
+fn entry_html(notes: &EntryNotes, body_html: &str, strings: &Strings) -> String {
+    let mut html = String::with_capacity(body_html.len() + 256);
+    for (date, text) in &notes.corrections {
+        html.push_str(&format!(
+            "<p><strong>{}</strong> {}</p>\n",
+            escape::html(&smart(
+                &strings.say("feed.correction_heading", &[("date", date.as_str())])
+            )),
+            escape::html(&smart(text)),
+        ));
+    }
+    html.push_str(body_html);
+    if let Some(funding) = &notes.funding {
+        html.push_str(&format!("\n<p>{}</p>", escape::html(&smart(funding))));
+    }
+    html
+}
+
 /// The entry of a story. `summary` is its summary or first paragraph, `body_html` its rendered
-/// body.
-pub fn story_entry(config: &SiteConfig, story: &Story, summary: &str, body_html: &str) -> Entry {
+/// body, `notes` what its page says around the body.
+pub fn story_entry(
+    config: &SiteConfig,
+    story: &Story,
+    summary: &str,
+    body_html: &str,
+    notes: &EntryNotes,
+    strings: &Strings,
+) -> Entry {
     let link = config.absolute_url(&story.url);
     let changed = last_changed(story);
     Entry {
@@ -154,7 +190,11 @@ pub fn story_entry(config: &SiteConfig, story: &Story, summary: &str, body_html:
             .map(|t| xml_attribute_text(&smart(t)))
             .collect(),
         summary: xml_text(&smart(summary)),
-        content: xml_text(&absolute_html(config, &story.url, body_html)),
+        content: xml_text(&absolute_html(
+            config,
+            &story.url,
+            &entry_html(notes, body_html, strings),
+        )),
     }
 }
 

@@ -25,6 +25,21 @@ pub(super) struct SiteContext<'a> {
     pub(super) language: &'a str,
     pub(super) funding_note: Option<Cow<'a, str>>,
     pub(super) publisher: Option<PublisherContext<'a>>,
+    /// `description` of site.yaml, or none.
+    pub(super) description: Option<Cow<'a, str>>,
+    /// The site's default picture for link previews, or none.
+    pub(super) image: Option<SiteImageContext>,
+    /// The site's icon (site path or URL) and its media type when known.
+    pub(super) icon: &'a str,
+    pub(super) icon_type: Option<&'static str>,
+}
+
+/// The site's default picture: its absolute URL and pixel size when byline can read it.
+#[derive(Serialize)]
+pub(super) struct SiteImageContext {
+    pub(super) url: String,
+    pub(super) width: Option<u32>,
+    pub(super) height: Option<u32>,
 }
 
 #[derive(Serialize)]

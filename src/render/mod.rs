@@ -17,7 +17,6 @@ mod story;
 
 use std::sync::OnceLock;
 
-use jiff::Timestamp;
 use minijinja::Value;
 
 use crate::dates::StoryDate;
@@ -34,8 +33,11 @@ use crate::url::output_path;
 pub use bodies::{BodyRenderer, MarkdownCache, markdown_options};
 use context::{
     CardContext, FeedLink, FunderContext, ImageContext, LinkContext, PageContext, PublisherContext,
-    SeriesLinkContext, SiteContext, value,
+    SeriesLinkContext, SiteContext, SiteImageContext, value,
 };
+
+/// The theme's own icon, for a site whose `site.yaml` names none.
+const DEFAULT_ICON: &str = "/favicon.svg";
 
 /// A file of the finished site, before it is written.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -51,8 +53,6 @@ pub struct SiteView<'a> {
     index: &'a SiteIndex,
     routes: Routes<'a>,
     bodies: &'a BodyRenderer,
-    /// The moment of this build, for the news sitemap's window.
-    now: Timestamp,
     site_value: Value,
     /// Each story's listing card, made the first time a listing needs it: `serve` makes a view
     /// per request and renders one page, which needs only a few cards.
@@ -76,14 +76,9 @@ pub struct SiteView<'a> {
 }
 
 impl<'a> SiteView<'a> {
-    /// Prepares the edition of `site` that `index` lists, its texts rendered by `bodies`, as
-    /// of `now`.
-    pub fn new(
-        site: &'a Site,
-        index: &'a SiteIndex,
-        bodies: &'a BodyRenderer,
-        now: Timestamp,
-    ) -> SiteView<'a> {
+    /// Prepares the edition of `site` that `index` lists (as of the edition's moment), its
+    /// texts rendered by `bodies`.
+    pub fn new(site: &'a Site, index: &'a SiteIndex, bodies: &'a BodyRenderer) -> SiteView<'a> {
         let config = &site.config;
         let images = bodies.images();
         let site_value = value(SiteContext {
@@ -101,6 +96,18 @@ impl<'a> SiteView<'a> {
                     logo_height: logo_size.map(|(_, height)| height),
                 }
             }),
+            description: config.description.as_deref().map(smart),
+            image: config.image.as_deref().map(|image| {
+                let size = images.size(image);
+                SiteImageContext {
+                    url: outputs::absolute_link(config, "/", image),
+                    width: size.map(|(width, _)| width),
+                    height: size.map(|(_, height)| height),
+                }
+            }),
+            icon: config.icon.as_deref().unwrap_or(DEFAULT_ICON),
+            icon_type: mime_guess::from_path(config.icon.as_deref().unwrap_or(DEFAULT_ICON))
+                .first_raw(),
         });
         let stories = site.stories.len();
         SiteView {
@@ -108,7 +115,6 @@ impl<'a> SiteView<'a> {
             index,
             routes: Routes::new(site, index),
             bodies,
-            now,
             site_value,
             cards: (0..stories).map(|_| OnceLock::new()).collect(),
             last_changed: site.stories.iter().map(outputs::last_changed).collect(),
@@ -295,6 +301,11 @@ impl<'a> SiteView<'a> {
                 url: config.absolute_url(&feed),
             });
         }
+        // A page without words of its own about it is described by the site's description.
+        let description = match (description.trim().is_empty(), &config.description) {
+            (true, Some(site)) => site.as_str(),
+            _ => description,
+        };
         value(PageContext {
             kind: page.kind(),
             title: smart(title),

@@ -138,6 +138,19 @@ impl<'a> SiteView<'a> {
         })
     }
 
+    /// The funding disclosure of `story` as its page ends with it: the funding sentence and the
+    /// site's funding note, or None for a story without a funder.
+    pub(super) fn funding_disclosure(&self, story: &Story, strings: &Strings) -> Option<String> {
+        let funded_by = funding(story, &self.site.series);
+        funded_by.all().next()?;
+        let mut text = funding_text(&funded_by, strings);
+        if let Some(note) = &self.site.config.funding_note {
+            text.push(' ');
+            text.push_str(note);
+        }
+        Some(text)
+    }
+
     /// The story page's series, with the story's part number, and the stories published just
     /// before and after it in the same series (by date; the series listing's order).
     fn series_neighbours(

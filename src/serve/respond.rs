@@ -91,7 +91,7 @@ fn render(model: &Model, settings: &Settings, page: Page, status: u16, shown: &S
         _ => Vec::new(),
     };
     let fragment = overlay::fragment(&banners, shown);
-    let view = model.view(settings);
+    let view = model.view();
     match view.render_with(
         &model.templates,
         page,
