@@ -786,3 +786,84 @@ fn every_page_names_an_icon_that_is_published() {
     );
     assert_eq!(attrs(&html, "link[rel=\"icon\"]", "type"), ["image/png"]);
 }
+
+// ---- Pictures ---------------------------------------------------------------------------------
+
+/// The header of a PNG file of `width` x `height` pixels: all byline reads of a picture.
+fn png_header(width: u32, height: u32) -> Vec<u8> {
+    let mut bytes = b"\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR".to_vec();
+    bytes.extend(width.to_be_bytes());
+    bytes.extend(height.to_be_bytes());
+    bytes.extend([8, 2, 0, 0, 0, 0, 0, 0, 0]);
+    bytes
+}
+
+#[test]
+fn small_header_pictures_and_misnamed_files_are_reported() {
+    let site = TestSite::fixture("clean");
+    let picture = |name: &str, bytes: &[u8]| {
+        let path = site.path(&format!("static/images/{name}"));
+        std::fs::write(path, bytes).unwrap();
+    };
+    picture("placeholder.png", &png_header(8, 8));
+    picture("almost.png", &png_header(1_100, 619));
+    picture("wide.png", &png_header(1_600, 900));
+    picture("photo.jpg", &png_header(1_600, 900));
+    picture("chart.png", b"<!doctype html><title>404 Not Found</title>");
+    let story = |name: &str, src: &str| {
+        site.write(
+            &format!("content/inquiry/{name}.md"),
+            &format!(
+                "---\ntitle: {name}\ndate: 2022-02-09\nreporter: Ana Lind\neditor: Meirion Jones\nsummary: S\nimage:\n  src: {src}\n  alt: A picture\n  credit: C\n---\n\n![A chart](/images/chart.png \"The chart. Credit: C\")\n"
+            ),
+        );
+    };
+    story("placeholder", "/images/placeholder.png");
+    story("almost", "/images/almost.png");
+    story("wide", "/images/wide.png");
+    story("misnamed", "/images/photo.jpg");
+    let run = site.check(&["--format", "json", "--now", NOW]);
+    run.assert_success();
+    let findings: Vec<(String, String)> = common::findings(&run)
+        .into_iter()
+        .filter(|f| f.code.starts_with("W-IMAGE"))
+        .map(|f| (f.place(), f.message))
+        .collect();
+    let places: Vec<&str> = findings.iter().map(|(place, _)| place.as_str()).collect();
+    assert_eq!(
+        places,
+        [
+            "content/inquiry/almost.md:7:1 W-IMAGE-TOO-SMALL",
+            "content/inquiry/almost.md:13:1 W-IMAGE-TYPE-MISMATCH",
+            "content/inquiry/misnamed.md:7:1 W-IMAGE-TYPE-MISMATCH",
+            "content/inquiry/misnamed.md:13:1 W-IMAGE-TYPE-MISMATCH",
+            "content/inquiry/placeholder.md:7:1 W-IMAGE-TOO-SMALL",
+            "content/inquiry/placeholder.md:13:1 W-IMAGE-TYPE-MISMATCH",
+            "content/inquiry/wide.md:13:1 W-IMAGE-TYPE-MISMATCH",
+        ]
+    );
+    let message = |place: &str| {
+        findings
+            .iter()
+            .find(|(p, _)| p == place)
+            .map(|(_, m)| m.clone())
+            .unwrap()
+    };
+    assert!(
+        message("content/inquiry/placeholder.md:7:1 W-IMAGE-TOO-SMALL")
+            .contains("8×8 px, but the theme shows it up to 1088 px wide"),
+    );
+    assert!(
+        message("content/inquiry/almost.md:7:1 W-IMAGE-TOO-SMALL").contains(
+            "wide enough for the page, but Google Discover and large link previews want 1200 px"
+        ),
+    );
+    assert_eq!(
+        message("content/inquiry/misnamed.md:7:1 W-IMAGE-TYPE-MISMATCH"),
+        "/images/photo.jpg is named as a JPEG image, but it is a PNG file"
+    );
+    assert_eq!(
+        message("content/inquiry/wide.md:13:1 W-IMAGE-TYPE-MISMATCH"),
+        "/images/chart.png is named as a PNG image, but it is not an image byline recognises"
+    );
+}

@@ -89,6 +89,8 @@ codes! {
     SourceNoUrl = "W-SOURCE-NO-URL", fixed, "a source without a `url`";
     ClaimNoAppearance = "W-CLAIM-NO-APPEARANCE", fixed, "a checked claim does not say where it was made (`appeared_in`)";
     ClaimNoDate = "W-CLAIM-NO-DATE", fixed, "a checked claim does not say when it was made (`claim_date`)";
+    ImageTooSmall = "W-IMAGE-TOO-SMALL", fixed, "a header image narrower than the theme shows it (stretched and blurry) or than the 1,200 px link previews want";
+    ImageTypeMismatch = "W-IMAGE-TYPE-MISMATCH", fixed, "an image file whose bytes are not the type its name says (a PNG named .jpg, a page saved as .png)";
     ImageAltIsCaption = "W-IMAGE-ALT-IS-CAPTION", fixed, "an image's alt text repeats its caption (alt should describe the picture)";
     StructureUnpublishedFile = "W-STRUCTURE-UNPUBLISHED-FILE", fixed, "a file in content/ that is not published (static files belong in static/)";
 }

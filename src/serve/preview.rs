@@ -743,7 +743,7 @@ impl Model {
                 self.text_findings.insert(unit, findings);
             }
         }
-        self.image_findings = checker.check_site(site);
+        self.image_findings = checker.check_site(site, &self.images);
     }
 
     /// Everything the check stage found in this version.
