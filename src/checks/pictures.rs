@@ -93,9 +93,12 @@ fn header_width(source: &Path, image: &Image, images: &ImageSizes, out: &mut Vec
     );
 }
 
-/// The image types a file name's extension says, by name for messages; None for an extension
-/// byline does not judge (`.svg`, which is text, or no extension).
-fn expected_type(src: &str) -> Option<(&'static str, fn(&ImageType) -> bool)> {
+/// An image type's name, for messages, and whether a type read from a file is it.
+type Expected = (&'static str, fn(&ImageType) -> bool);
+
+/// The image types a file name's extension says; None for an extension byline does not judge
+/// (`.svg`, which is text, or no extension).
+fn expected_type(src: &str) -> Option<Expected> {
     let path = src.split(['?', '#']).next().unwrap_or(src);
     let name = path.rsplit('/').next().unwrap_or(path);
     let extension = name.rsplit_once('.')?.1.to_ascii_lowercase();
