@@ -2,7 +2,9 @@
 
 use std::path::Path;
 
-use crate::dates::DateFormat;
+use jiff::tz::TimeZone;
+
+use crate::dates::{DateFormat, time_zone};
 use crate::diag::{Code, Diagnostic};
 use crate::layout::CONFIG_FILE;
 use crate::yaml::{FreeValue, Located, MappingReader};
@@ -13,6 +15,10 @@ const SITE_KEYS: &[&str] = &[
     "language",
     "theme",
     "date_format",
+    "timezone",
+    "description",
+    "image",
+    "icon",
     "funding_note",
     "publisher",
     "funders",
@@ -35,6 +41,17 @@ pub struct SiteConfig {
     pub language: String,
     pub theme: String,
     pub date_format: DateFormat,
+    /// The newsroom's time zone (`timezone`, an IANA name; UTC when not given): a date written
+    /// without a time is that day there.
+    pub timezone: TimeZone,
+    /// What the site is, for the home page's and other listings' meta description.
+    pub description: Option<String>,
+    /// The site's default picture for link previews (`og:image`) of pages without their own: a
+    /// site path or a URL.
+    pub image: Option<String>,
+    /// The site's icon (`<link rel="icon">`): a site path or a URL; the theme's
+    /// `/favicon.svg` when not given.
+    pub icon: Option<String>,
     pub funding_note: Option<String>,
     pub publisher: Option<Publisher>,
     pub funders: Vec<Funder>,
@@ -198,6 +215,26 @@ pub fn parse(text: &str, path: &Path) -> Result<SiteConfig, Vec<Diagnostic>> {
             DateFormat::default()
         }),
     };
+    let timezone = match reader.text("timezone") {
+        None => TimeZone::UTC,
+        Some(name) => time_zone(&name.value).unwrap_or_else(|message| {
+            reader.report(
+                Diagnostic::new(Code::ConfigValue, path, message)
+                    .at_position(name.position)
+                    .with_hint("the newsroom's zone, e.g. `timezone: Europe/London`"),
+            );
+            TimeZone::UTC
+        }),
+    };
+    let mut optional_text = |key: &str| {
+        reader
+            .text(key)
+            .map(|value| value.value.trim().to_string())
+            .filter(|value| !value.is_empty())
+    };
+    let description = optional_text("description");
+    let image = optional_text("image");
+    let icon = optional_text("icon");
     let funding_note = reader.text("funding_note").map(|note| note.value);
     let publisher = reader
         .object("publisher", PUBLISHER_KEYS, |publisher| Publisher {
@@ -318,6 +355,10 @@ pub fn parse(text: &str, path: &Path) -> Result<SiteConfig, Vec<Diagnostic>> {
             language,
             theme,
             date_format,
+            timezone,
+            description,
+            image,
+            icon,
             funding_note,
             publisher,
             funders: funders.into_iter().flatten().collect(),
@@ -407,6 +448,7 @@ mod tests {
         assert_eq!(config.language, "en");
         assert_eq!(config.theme, "default");
         assert_eq!(config.date_format, DateFormat::default());
+        assert_eq!(config.timezone, TimeZone::UTC);
         assert_eq!(config.absolute_url("/a/"), "https://example.org/a/");
     }
 
@@ -469,6 +511,19 @@ mod tests {
         .unwrap();
         let titles: Vec<_> = config.people.iter().map(|p| p.title.as_deref()).collect();
         assert_eq!(titles, [Some("Editor"), Some("Reporter")]);
+    }
+
+    #[test]
+    fn timezone_is_an_iana_name() {
+        let config =
+            parse_str("title: T\nbase_url: https://x.org\ntimezone: Europe/Oslo\n").unwrap();
+        assert_eq!(config.timezone.iana_name(), Some("Europe/Oslo"));
+        let errors =
+            parse_str("title: T\nbase_url: https://x.org\ntimezone: Oslo time\n").unwrap_err();
+        assert_eq!(
+            errors.iter().map(|d| (d.code, d.line)).collect::<Vec<_>>(),
+            [(Code::ConfigValue, Some(3))]
+        );
     }
 
     #[test]

@@ -1,21 +1,50 @@
 //! Dates as newsrooms write them: `2022-02-09` or an RFC 3339 time with its offset, parsed
-//! strictly (2022-02-31 is an error, not 3 March) and formatted with strftime-style patterns.
+//! strictly (2022-02-31 is an error, not 3 March) in the newsroom's time zone (`timezone` in
+//! site.yaml), and formatted with strftime-style patterns.
+//!
+//! One rule for every output: a date without a time is that whole day in the newsroom's zone.
+//! Machine formats that need an instant (JSON-LD, Atom, sitemaps, OpenGraph) get the start of
+//! that day in the zone, with the zone's offset; pages show the day. A day is never *before* a
+//! time on that same day (a correction dated the day a story went out at 23:30 was made after
+//! it), and when stories are ordered, those of one day with a time come first, in time order,
+//! then those with only the day: a day-only date sorts after every time of its day.
+
+use std::cmp::Ordering;
+use std::sync::LazyLock;
 
 use jiff::Timestamp;
 use jiff::civil::Date;
 use jiff::fmt::temporal::Pieces;
-use jiff::tz::{Offset, TimeZone};
+use jiff::tz::{Offset, TimeZone, TimeZoneDatabase};
 
-/// A publication date: either a calendar day or an exact instant with the offset it was written
-/// with (kept so pages show the day the newsroom meant, not the day in UTC).
+/// The IANA time zone database compiled into byline (not the computer's), so a site gives the
+/// same dates on every machine, one without `/usr/share/zoneinfo` included.
+static ZONES: LazyLock<TimeZoneDatabase> = LazyLock::new(TimeZoneDatabase::bundled);
+
+/// The time zone named `name` (`Europe/Oslo`, `UTC`), from byline's own copy of the IANA time
+/// zone database.
+pub fn time_zone(name: &str) -> Result<TimeZone, String> {
+    ZONES.get(name.trim()).map_err(|_| {
+        format!("\"{name}\" is not a time zone byline knows; use an IANA name such as Europe/London, America/New_York or UTC")
+    })
+}
+
+/// A publication date: a calendar day in the newsroom's zone, or an exact instant with the
+/// offset it was written with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct StoryDate {
-    /// The calendar day as written.
+    /// The day in the newsroom's time zone (for a time written with another offset, the day it
+    /// was in the newsroom then).
     pub day: Date,
-    /// The instant: for a day alone, its start in UTC.
+    /// The instant: for a day alone, its start in the newsroom's zone.
     pub instant: Timestamp,
-    /// The written offset, when a time was given.
-    pub offset: Option<Offset>,
+    /// Where the date ends: the start of the next day for a day alone, else `instant`.
+    pub until: Timestamp,
+    /// The offset machine formats write the instant with: as written, or the newsroom zone's at
+    /// the start of the day.
+    pub offset: Offset,
+    /// Whether a time of day was written.
+    pub timed: bool,
 }
 
 /// Why a date cannot be used.
@@ -58,22 +87,26 @@ impl std::fmt::Display for DateError {
 }
 
 impl StoryDate {
-    /// Parses `2022-02-09` or `2022-02-09T10:30:00+01:00` (also `Z`). A time without an offset
-    /// is refused: it would mean different instants on different machines.
-    pub fn parse(text: &str) -> Result<StoryDate, DateError> {
+    /// Parses `2022-02-09` (that day in `zone`, the newsroom's) or `2022-02-09T10:30:00+01:00`
+    /// (also `Z`). A time without an offset is refused: it would mean different instants on
+    /// different machines.
+    pub fn parse(text: &str, zone: &TimeZone) -> Result<StoryDate, DateError> {
         let text = text.trim();
         let not_a_date = || DateError::NotADate(text.to_string());
         let out_of_range = |error: jiff::Error| DateError::OutOfRange(error.to_string());
         if !text.contains('T') && !text.contains(' ') {
             let day: Date = text.parse().map_err(|_| not_a_date())?;
-            let instant = day
-                .to_zoned_datetime(TimeZone::UTC)
-                .map_err(out_of_range)?
-                .timestamp();
+            let start = day.to_zoned_datetime(zone.clone()).map_err(out_of_range)?;
+            let next = day
+                .tomorrow()
+                .and_then(|next| next.to_zoned_datetime(zone.clone()))
+                .map_err(out_of_range)?;
             return Ok(StoryDate {
                 day,
-                instant,
-                offset: None,
+                instant: start.timestamp(),
+                until: next.timestamp(),
+                offset: start.offset(),
+                timed: false,
             });
         }
         let pieces = Pieces::parse(text).map_err(|_| not_a_date())?;
@@ -81,36 +114,36 @@ impl StoryDate {
             return Err(DateError::NoTimeZone(text.to_string()));
         };
         let time = pieces.time().unwrap_or_default();
-        let day = pieces.date();
-        let instant = day
+        let instant = pieces
+            .date()
             .to_datetime(time)
             .to_zoned_datetime(TimeZone::fixed(offset))
             .map_err(out_of_range)?
             .timestamp();
         Ok(StoryDate {
-            day,
+            day: instant.to_zoned_datetime(zone.clone()).date(),
             instant,
-            offset: Some(offset),
+            until: instant,
+            offset,
+            timed: true,
         })
     }
 
-    /// The date as machines read it: `2022-02-09`, or RFC 3339 with the written offset.
+    /// The date for HTML's `<time datetime>`: the day alone (`2022-02-09`) when no time was
+    /// written, else RFC 3339 with the written offset.
     pub fn iso(&self) -> String {
-        match self.offset {
-            None => self.day.to_string(),
-            Some(offset) => self
-                .instant
-                .to_zoned_datetime(TimeZone::fixed(offset))
-                .strftime("%Y-%m-%dT%H:%M:%S%:z")
-                .to_string(),
+        if self.timed {
+            self.rfc3339()
+        } else {
+            self.day.to_string()
         }
     }
 
-    /// RFC 3339 always with a time (feeds and structured data need one).
+    /// RFC 3339 always with a time, as feeds, sitemaps and structured data need: a day alone is
+    /// its start in the newsroom's zone, with that zone's offset.
     pub fn rfc3339(&self) -> String {
-        let offset = self.offset.unwrap_or(Offset::UTC);
         self.instant
-            .to_zoned_datetime(TimeZone::fixed(offset))
+            .to_zoned_datetime(TimeZone::fixed(self.offset))
             .strftime("%Y-%m-%dT%H:%M:%S%:z")
             .to_string()
     }
@@ -118,23 +151,54 @@ impl StoryDate {
     /// The moment as people read it in a message: `2031-01-15 06:00 UTC`, or with the offset
     /// it was written with (`+01:00`); a day alone as the day.
     pub fn moment_for_people(&self) -> String {
-        match self.offset {
-            None => self.day.to_string(),
-            Some(offset) => {
-                let local = self.instant.to_zoned_datetime(TimeZone::fixed(offset));
-                let zone = if offset == Offset::UTC {
-                    "UTC".to_string()
-                } else {
-                    local.strftime("%:z").to_string()
-                };
-                format!("{} {zone}", local.strftime("%Y-%m-%d %H:%M"))
-            }
+        if !self.timed {
+            return self.day.to_string();
         }
+        let local = self.instant.to_zoned_datetime(TimeZone::fixed(self.offset));
+        let zone = if self.offset == Offset::UTC {
+            "UTC".to_string()
+        } else {
+            local.strftime("%:z").to_string()
+        };
+        format!("{} {zone}", local.strftime("%Y-%m-%d %H:%M"))
     }
 
     /// The day in the site's `date_format`.
     pub fn display(&self, format: &DateFormat) -> String {
         format.format(self.day)
+    }
+
+    /// Whether this date is certainly before `other`: a day alone is the whole day, so it is
+    /// before a time only when the day has ended by then, and a time is before a day only when
+    /// the day has not yet begun.
+    pub fn is_before(&self, other: &StoryDate) -> bool {
+        if self.timed {
+            self.instant < other.instant
+        } else {
+            self.until <= other.instant
+        }
+    }
+
+    /// The order of dates in listings: by day in the newsroom's zone, then the dates of one day
+    /// with a time in time order, then those with the day alone (equal among themselves).
+    pub fn chronological(&self, other: &StoryDate) -> Ordering {
+        self.day
+            .cmp(&other.day)
+            .then_with(|| match (self.timed, other.timed) {
+                (true, true) => self.instant.cmp(&other.instant),
+                (true, false) => Ordering::Less,
+                (false, true) => Ordering::Greater,
+                (false, false) => Ordering::Equal,
+            })
+    }
+
+    /// Whether this date, the day alone or with its time, overlaps the instants `from..=to`.
+    pub fn overlaps(&self, from: Timestamp, to: Timestamp) -> bool {
+        if self.timed {
+            from <= self.instant && self.instant <= to
+        } else {
+            self.instant <= to && from < self.until
+        }
     }
 }
 
@@ -273,32 +337,88 @@ impl DateFormat {
 mod tests {
     use super::*;
 
+    fn utc(text: &str) -> StoryDate {
+        StoryDate::parse(text, &TimeZone::UTC).unwrap()
+    }
+
+    fn zoned(text: &str, zone: &str) -> StoryDate {
+        StoryDate::parse(text, &time_zone(zone).unwrap()).unwrap()
+    }
+
     #[test]
     fn parses_day_and_formats_it() {
-        let date = StoryDate::parse("2022-02-09").unwrap();
+        let date = utc("2022-02-09");
         assert_eq!(date.iso(), "2022-02-09");
         assert_eq!(date.rfc3339(), "2022-02-09T00:00:00+00:00");
         assert_eq!(date.display(&DateFormat::default()), "9 February 2022");
     }
 
     #[test]
-    fn keeps_written_offset() {
-        let date = StoryDate::parse("2023-03-14T23:30:00+01:00").unwrap();
-        assert_eq!(date.iso(), "2023-03-14T23:30:00+01:00");
-        assert_eq!(date.day, Date::constant(2023, 3, 14));
-        assert_eq!(date.instant.to_string(), "2023-03-14T22:30:00Z");
-        assert!(StoryDate::parse("2023-03-14T22:30:00Z").is_ok());
+    fn a_day_is_that_day_in_the_newsroom_s_zone() {
+        let winter = zoned("2022-02-10", "America/New_York");
+        assert_eq!(winter.rfc3339(), "2022-02-10T00:00:00-05:00");
+        assert_eq!(winter.iso(), "2022-02-10");
+        assert_eq!(winter.instant.to_string(), "2022-02-10T05:00:00Z");
+        assert_eq!(winter.until.to_string(), "2022-02-11T05:00:00Z");
+        let summer = zoned("2023-06-21", "Europe/Oslo");
+        assert_eq!(summer.rfc3339(), "2023-06-21T00:00:00+02:00");
+        // The day the clocks go forward is 23 hours long.
+        let spring = zoned("2023-03-26", "Europe/Oslo");
+        assert_eq!(spring.until.duration_since(spring.instant).as_hours(), 23);
     }
 
     #[test]
-    fn refuses_impossible_dates_and_missing_zones() {
-        let impossible = StoryDate::parse("2022-02-31").unwrap_err();
+    fn keeps_written_offset_and_takes_the_newsroom_s_day() {
+        let date = utc("2023-03-14T23:30:00+01:00");
+        assert_eq!(date.iso(), "2023-03-14T23:30:00+01:00");
+        assert_eq!(date.day, Date::constant(2023, 3, 14));
+        assert_eq!(date.instant.to_string(), "2023-03-14T22:30:00Z");
+        let late = zoned("2022-02-09T23:30:00-05:00", "Europe/London");
+        assert_eq!(late.day, Date::constant(2022, 2, 10), "04:30 in London");
+        assert_eq!(late.iso(), "2022-02-09T23:30:00-05:00");
+        assert!(StoryDate::parse("2023-03-14T22:30:00Z", &TimeZone::UTC).is_ok());
+    }
+
+    #[test]
+    fn a_day_is_before_a_time_only_once_it_has_ended() {
+        let zone = "America/New_York";
+        let story = zoned("2022-02-09T23:30:00-05:00", zone);
+        let next_day = zoned("2022-02-10", zone);
+        assert!(story.is_before(&next_day) && !next_day.is_before(&story));
+        // In UTC the story went out on the 10th at 04:30: a correction dated the 10th is not
+        // before it, nor the story before it.
+        let story = utc("2022-02-09T23:30:00-05:00");
+        let same_day = utc("2022-02-10");
+        assert!(!same_day.is_before(&story) && !story.is_before(&same_day));
+        assert!(utc("2022-02-09").is_before(&story));
+        // Instants, not the days written: 01:00 +01:00 on the 10th is before 23:30 -05:00 on the 9th.
+        assert!(utc("2022-02-10T01:00:00+01:00").is_before(&story));
+    }
+
+    #[test]
+    fn within_a_day_times_come_first() {
+        let method = zoned("2023-03-14", "Europe/Oslo");
+        let investigation = zoned("2023-03-14T09:30:00+01:00", "Europe/Oslo");
+        assert_eq!(investigation.chronological(&method), Ordering::Less);
+        assert_eq!(method.chronological(&method), Ordering::Equal);
+        assert_eq!(
+            zoned("2023-03-13", "Europe/Oslo").chronological(&investigation),
+            Ordering::Less
+        );
+    }
+
+    #[test]
+    fn refuses_impossible_dates_missing_zones_and_unknown_zones() {
+        let impossible = StoryDate::parse("2022-02-31", &TimeZone::UTC).unwrap_err();
         assert!(matches!(impossible, DateError::NotADate(_)));
         assert!(impossible.to_string().contains("not a real date"));
-        assert!(StoryDate::parse("09.02.22").is_err());
-        let zoneless = StoryDate::parse("2022-02-09T10:00:00").unwrap_err();
+        assert!(StoryDate::parse("09.02.22", &TimeZone::UTC).is_err());
+        let zoneless = StoryDate::parse("2022-02-09T10:00:00", &TimeZone::UTC).unwrap_err();
         assert!(matches!(zoneless, DateError::NoTimeZone(_)));
         assert!(zoneless.to_string().contains("no time zone"));
+        assert!(time_zone("Europe/Atlantis").is_err());
+        assert!(time_zone("+01:00").is_err());
+        assert_eq!(time_zone("UTC").unwrap(), TimeZone::UTC);
     }
 
     #[test]
@@ -316,7 +436,10 @@ mod tests {
             "2022/02/09",
         ] {
             assert_eq!(meant(text), ["2022-02-09"], "{text}");
-            assert!(StoryDate::parse(text).is_err(), "{text} is not accepted");
+            assert!(
+                StoryDate::parse(text, &TimeZone::UTC).is_err(),
+                "{text} is not accepted"
+            );
         }
         assert_eq!(meant("02/03/2022"), ["2022-03-02", "2022-02-03"]);
         assert_eq!(meant("13/02/2022"), ["2022-02-13"]);
@@ -324,12 +447,16 @@ mod tests {
         assert!(meant("2022-02-31").is_empty());
         assert!(meant("soon").is_empty());
         assert!(meant("31 Feb 2022").is_empty());
-        let message = StoryDate::parse("9 Feb 2022").unwrap_err().to_string();
+        let message = StoryDate::parse("9 Feb 2022", &TimeZone::UTC)
+            .unwrap_err()
+            .to_string();
         assert_eq!(
             message,
             "\"9 Feb 2022\" is not written the way byline reads dates; write it as 2022-02-09"
         );
-        let message = StoryDate::parse("02/03/2022").unwrap_err().to_string();
+        let message = StoryDate::parse("02/03/2022", &TimeZone::UTC)
+            .unwrap_err()
+            .to_string();
         assert!(
             message.contains("could mean 2 March 2022 or 3 February 2022"),
             "{message}"

@@ -25,6 +25,8 @@ pub struct ImageSizes {
     /// Site path of each page-bundle file and the file itself.
     bundle_files: HashMap<String, PathBuf>,
     known: Mutex<HashMap<String, Option<Size>>>,
+    /// What each file is, once read (see [`ImageSizes::file_type`]).
+    types: Mutex<HashMap<String, Option<Option<imagesize::ImageType>>>>,
 }
 
 impl ImageSizes {
@@ -38,6 +40,7 @@ impl ImageSizes {
                 .map(|asset| (asset.url.clone(), root.join(&asset.source)))
                 .collect(),
             known: Mutex::default(),
+            types: Mutex::default(),
         }
     }
 
@@ -61,9 +64,17 @@ impl ImageSizes {
     }
 
     fn read(&self, path: &str) -> Option<Size> {
+        let size = imagesize::size(self.file(path)?).ok()?;
+        let width = u32::try_from(size.width).ok()?;
+        let height = u32::try_from(size.height).ok()?;
+        (width > 0 && height > 0).then_some((width, height))
+    }
+
+    /// The file of the site behind the site path `path` (a page-bundle file or one of
+    /// `static/`), or None.
+    fn file(&self, path: &str) -> Option<PathBuf> {
         let decoded = percent_decoded(path);
-        let file = self
-            .bundle_files
+        self.bundle_files
             .get(path)
             .or_else(|| self.bundle_files.get(&decoded))
             .cloned()
@@ -71,11 +82,36 @@ impl ImageSizes {
                 let inside = Path::new(decoded.trim_start_matches('/'));
                 stays_inside(inside)
                     .then(|| self.static_dir.as_ref().map(|dir| dir.join(inside)))?
-            })?;
-        let size = imagesize::size(file).ok()?;
-        let width = u32::try_from(size.width).ok()?;
-        let height = u32::try_from(size.height).ok()?;
-        (width > 0 && height > 0).then_some((width, height))
+            })
+    }
+
+    /// What the file behind the site path `src` is, by its first bytes: None when it is not a
+    /// file of the site (a remote image, a missing file), `Some(None)` when its bytes are no
+    /// image format byline knows.
+    pub fn file_type(&self, src: &str) -> Option<Option<imagesize::ImageType>> {
+        let path = src.split(['?', '#']).next().unwrap_or(src);
+        if !path.starts_with('/') || path.starts_with("//") {
+            return None;
+        }
+        let mut types = self
+            .types
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some(known) = types.get(path) {
+            return *known;
+        }
+        let found = self.read_type(path);
+        types.insert(path.to_string(), found);
+        found
+    }
+
+    fn read_type(&self, path: &str) -> Option<Option<imagesize::ImageType>> {
+        use std::io::Read;
+        let file = std::fs::File::open(self.file(path)?).ok()?;
+        // Every format's signature is within its first bytes.
+        let mut header = Vec::with_capacity(1024);
+        file.take(1024).read_to_end(&mut header).ok()?;
+        Some(imagesize::image_type(&header).ok())
     }
 }
 
@@ -110,6 +146,7 @@ mod tests {
             )]
             .into(),
             known: Mutex::default(),
+            types: Mutex::default(),
         };
         assert_eq!(sizes.size("/images/a%20b.png"), Some((1200, 800)));
         assert_eq!(sizes.size("/images/a b.png?v=2"), Some((1200, 800)));
@@ -123,6 +160,26 @@ mod tests {
         // Asked again, the answer comes from memory even when the file is gone.
         std::fs::remove_file(root.join("static/images/a b.png")).unwrap();
         assert_eq!(sizes.size("/images/a%20b.png"), Some((1200, 800)));
+    }
+
+    #[test]
+    fn tells_an_image_s_type_by_its_bytes() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("static")).unwrap();
+        std::fs::write(root.join("static/a.jpg"), png(2, 2)).unwrap();
+        std::fs::write(root.join("static/b.png"), b"<html>not an image</html>").unwrap();
+        let sizes = ImageSizes {
+            static_dir: Some(root.join("static")),
+            ..ImageSizes::default()
+        };
+        assert_eq!(
+            sizes.file_type("/a.jpg"),
+            Some(Some(imagesize::ImageType::Png))
+        );
+        assert_eq!(sizes.file_type("/b.png"), Some(None));
+        assert_eq!(sizes.file_type("/missing.png"), None);
+        assert_eq!(sizes.file_type("https://example.org/a.png"), None);
     }
 
     #[test]

@@ -53,6 +53,10 @@ pub struct SiteIndex {
     pub topics: Vec<TopicEntry>,
     /// In the order of their slugs.
     pub people: Vec<PersonEntry>,
+    /// The stories of the news sitemap: those published in the two days before the edition's
+    /// moment (see [`crate::outputs::sitemaps::news_window`]), newest first. The news sitemap
+    /// is published only when there is one.
+    pub news: Vec<usize>,
     person_urls: HashMap<String, String>,
     topic_urls: HashMap<String, String>,
 }
@@ -111,7 +115,9 @@ impl SiteIndex {
             .iter()
             .map(|entry| (entry.name.clone(), entry.url.clone()))
             .collect();
+        let news = crate::outputs::sitemaps::news_window(&site.stories, &stories, edition.now);
         SiteIndex {
+            news,
             stories,
             series_stories,
             topics,

@@ -59,6 +59,7 @@ pub mod settings;
 mod site_files;
 pub mod source;
 pub mod theme;
+pub mod typography;
 pub mod url;
 pub mod validate;
 mod yaml;

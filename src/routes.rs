@@ -47,7 +47,7 @@ pub enum Page {
     CorrectionsFeed,
     /// `/sitemap.xml`.
     Sitemap,
-    /// `/news-sitemap.xml`.
+    /// `/news-sitemap.xml`, only when a story is inside its window.
     NewsSitemap,
     /// `/robots.txt`.
     Robots,
@@ -152,7 +152,10 @@ impl<'a> Routes<'a> {
         pages.extend((0..index.people.len()).map(Page::PersonFeed));
         pages.push(Page::CorrectionsFeed);
         pages.push(Page::Sitemap);
-        pages.push(Page::NewsSitemap);
+        // An empty news sitemap would not be a valid sitemap (one needs a URL at least).
+        if !index.news.is_empty() {
+            pages.push(Page::NewsSitemap);
+        }
         pages.push(Page::Robots);
         pages
     }

@@ -54,6 +54,9 @@ fn case(
     }
 }
 
+/// Stands for a 4 by 4 pixel PNG among a case's files.
+const SMALL_PNG: &str = "a 4 by 4 pixel PNG";
+
 fn cases() -> Vec<Case> {
     let new = "content/inquiry/new.md";
     vec![
@@ -219,6 +222,32 @@ fn cases() -> Vec<Case> {
             vec!["content/inquiry/new.md:8:3 W-SOURCE-NO-URL"],
         ),
         case(
+            "W-CLAIM-NO-APPEARANCE",
+            vec![(new, story("claims:\n  - claim: X\n    claimant: {name: Y, type: organization}\n    rating: False\n    claim_date: 2022-02-01\n", ""))],
+            vec!["content/inquiry/new.md:8:3 W-CLAIM-NO-APPEARANCE"],
+        ),
+        case(
+            "W-CLAIM-NO-DATE",
+            vec![(new, story("claims:\n  - claim: X\n    claimant: Y\n    rating: False\n    appeared_in: https://example.org/said\n", ""))],
+            vec!["content/inquiry/new.md:8:3 W-CLAIM-NO-DATE"],
+        ),
+        case(
+            "W-IMAGE-TOO-SMALL",
+            vec![
+                ("static/images/thumb.png", SMALL_PNG.into()),
+                (new, story("image:\n  src: /images/thumb.png\n  alt: A lake\n  credit: C\n", "")),
+            ],
+            vec!["content/inquiry/new.md:7:1 W-IMAGE-TOO-SMALL"],
+        ),
+        case(
+            "W-IMAGE-TYPE-MISMATCH",
+            vec![
+                ("static/images/photo.jpg", SMALL_PNG.into()),
+                (new, story("", "![A lake](/images/photo.jpg \"The lake. Credit: C\")")),
+            ],
+            vec!["content/inquiry/new.md:9:1 W-IMAGE-TYPE-MISMATCH"],
+        ),
+        case(
             "W-IMAGE-ALT-IS-CAPTION",
             vec![(new, story("image:\n  src: /images/zug.png\n  alt: The lake\n  caption: The lake\n  credit: C\n", ""))],
             vec!["content/inquiry/new.md:10:3 W-IMAGE-ALT-IS-CAPTION"],
@@ -241,7 +270,14 @@ fn each_check_is_triggered_alone_with_file_and_line() {
     for case in cases() {
         let site = TestSite::fixture("clean");
         for (path, contents) in &case.files {
-            site.write(path, contents);
+            if contents == SMALL_PNG {
+                // A real picture, 4 by 4 pixels (files are written as text otherwise).
+                let picture = common::fixture_path("newsroom").join("static/images/phone.png");
+                site.write(path, "");
+                std::fs::copy(picture, site.path(path)).unwrap();
+            } else {
+                site.write(path, contents);
+            }
         }
         for path in &case.removes {
             site.remove(path);
@@ -570,7 +606,7 @@ fn drafts_and_embargoed_stories_are_in_no_output_file() {
     );
     assert!(
         site.page("inquiry/index.html")
-            .contains("Minister&#39;s secret deal")
+            .contains("Minister’s secret deal")
     );
     assert!(
         site.page("topics/courts/index.html")

@@ -2,9 +2,10 @@
 //! more cases, beside the code: `escape`, `jsonld`, `url::slugify`).
 //!
 //! - Any text in a story's title, summary, image caption and credit, topic, correction, claim
-//!   and claimant comes out of every output as the same text: in the HTML page as a parser reads
-//!   it, in the JSON-LD (which nothing in the text can end early) exactly, and in the Atom feeds
-//!   and the news sitemap, which always parse as XML, exactly as `xml_text` documents it (the
+//!   and claimant comes out of every output as the same text (with smart punctuation in pages
+//!   and feeds, `typography::smart`): in the HTML page as a parser reads it, in the JSON-LD
+//!   (which nothing in the text can end early) exactly as typed, and in the Atom feeds and the
+//!   news sitemap, which always parse as XML, exactly as `xml_text` documents it (the
 //!   characters XML 1.0 cannot carry dropped, line breaks as `\n`). Many cases run in process
 //!   from the front matter on; a few run the `byline` binary on a site on disk.
 //! - The same site gives byte-identical output whatever order its files and folders were
@@ -27,6 +28,7 @@ use byline::render::{BodyRenderer, SiteView};
 use byline::source::front_matter;
 use byline::source::{self, Keep, ParsedSource, ParsedStory};
 use byline::theme::{DEFAULT_THEME, Theme};
+use byline::typography::smart;
 use byline::validate;
 use common::{TestSite, fixture_path, snapshot};
 use proptest::prelude::*;
@@ -76,7 +78,8 @@ fn story_source(text: &str) -> String {
          funder: Open Society Foundations\nsummary: {text}\ntopics: [{text}]\nimage:\n  \
          src: /images/zug.png\n  alt: Office buildings by a lake\n  caption: {text}\n  \
          credit: {text}\ncorrections:\n  - date: 2024-01-31\n    text: {text}\nclaims:\n  \
-         - claim: {text}\n    claimant: {text}\n    rating: \"False\"\n---\n\nThe story.\n"
+         - claim: {text}\n    claimant: {text}\n    rating: \"False\"\n    \
+         claim_date: 2024-01-29\n    appeared_in: https://example.org/said\n---\n\nThe story.\n"
     )
 }
 
@@ -145,7 +148,10 @@ fn has_summary(feed: &str, text: &str) -> Result<(), TestCaseError> {
 fn check_outputs(text: &str, file: impl Fn(&str) -> String) -> Result<(), TestCaseError> {
     let topic = text.trim();
     let page = file("probe/index.html");
-    let html_text = as_html_text(text);
+    // Pages and feeds show every text with smart punctuation; the JSON-LD and the news
+    // sitemap carry it as typed.
+    let typeset = smart(text);
+    let html_text = as_html_text(&typeset);
     prop_assert_eq!(texts(&page, "h1.story-title"), vec![html_text.clone()]);
     prop_assert_eq!(texts(&page, "p.standfirst"), vec![html_text.clone()]);
     prop_assert_eq!(
@@ -153,8 +159,14 @@ fn check_outputs(text: &str, file: impl Fn(&str) -> String) -> Result<(), TestCa
         vec![format!("Credit: {html_text}")]
     );
     prop_assert_eq!(texts(&page, ".claim-text p"), vec![html_text.clone()]);
-    prop_assert_eq!(texts(&page, ".claimant"), vec![html_text.clone()]);
-    prop_assert_eq!(texts(&page, "ul.topics a"), vec![as_html_text(topic)]);
+    prop_assert_eq!(
+        texts(&page, ".claimant"),
+        vec![as_html_text(&smart(text.trim()))]
+    );
+    prop_assert_eq!(
+        texts(&page, "ul.topics a"),
+        vec![as_html_text(&smart(topic))]
+    );
     let correction = texts(&page, "p.correction");
     prop_assert!(
         correction.len() == 1 && correction[0].ends_with(&html_text),
@@ -171,27 +183,36 @@ fn check_outputs(text: &str, file: impl Fn(&str) -> String) -> Result<(), TestCa
         &article["image"]["creditText"],
         &article["correction"][0]["text"],
         &review["claimReviewed"],
-        &review["itemReviewed"]["author"]["name"],
     ] {
         prop_assert_eq!(value.as_str(), Some(text));
     }
+    prop_assert_eq!(
+        review["itemReviewed"]["author"]["name"].as_str(),
+        Some(text.trim())
+    );
     prop_assert_eq!(article["about"][0]["name"].as_str(), Some(topic));
 
     // Entries of the site feed: the fixture's three stories and this one, newest first.
     let feed = file("atom.xml");
     let entry_titles = xml_texts(&feed, "title")?;
-    prop_assert!(entry_titles.contains(&xml_text(text)), "{entry_titles:?}");
-    has_summary(&feed, text)?;
+    prop_assert!(
+        entry_titles.contains(&xml_text(&typeset)),
+        "{entry_titles:?}"
+    );
+    has_summary(&feed, &typeset)?;
     let terms: Vec<String> = roxmltree::Document::parse(&feed)
         .map_err(|error| TestCaseError::fail(error.to_string()))?
         .descendants()
         .filter_map(|node| node.attribute("term").map(str::to_string))
         .collect();
-    prop_assert!(terms.contains(&xml_attribute_text(topic)), "{terms:?}");
+    prop_assert!(
+        terms.contains(&xml_attribute_text(&smart(topic))),
+        "{terms:?}"
+    );
 
     let corrections = file("corrections/atom.xml");
-    has_summary(&corrections, text)?;
-    let correction_title = xml_text(&format!("Correction: {text}"));
+    has_summary(&corrections, &typeset)?;
+    let correction_title = xml_text(&smart(&format!("Correction: {text}")));
     let titles = xml_texts(&corrections, "title")?;
     prop_assert!(titles.contains(&correction_title), "{titles:?}");
     prop_assert_eq!(
@@ -240,7 +261,7 @@ fn render_in_process(text: &str) -> Result<BTreeMap<String, String>, TestCaseErr
         templates.strings(),
         None,
     );
-    let view = SiteView::new(&site, &index, &bodies, now);
+    let view = SiteView::new(&site, &index, &bodies);
     let mut files = BTreeMap::new();
     for page in view.pages() {
         let file = view

@@ -205,7 +205,15 @@ fn a_thousand_random_edits_leave_the_preview_alive_lean_and_exact() {
         twitter: std::fs::read_to_string(site.path(TWITTER_MD)).unwrap(),
         series_index: std::fs::read_to_string(site.path(SERIES_INDEX)).unwrap(),
     };
-    let server = Server::start(&site, &[]);
+    // glibc gives each thread that allocates an arena of its own and keeps freed pages in them,
+    // so which threads happened to render shifts the resident size by megabytes from run to
+    // run. Two arenas keep that noise below what a leak would add.
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_byline"));
+    command
+        .args(["serve", "--port", "0", "--root"])
+        .arg(&site.root)
+        .env("MALLOC_ARENA_MAX", "2");
+    let server = Server::spawn(command);
     let (host, port) = (server.host.clone(), server.port);
 
     // A reader keeps loading pages the whole time; every answer must be a page, a redirect or
@@ -311,11 +319,10 @@ fn a_thousand_random_edits_leave_the_preview_alive_lean_and_exact() {
     eprintln!("soak: the preview updated {updates} times");
 
     // Its memory did not grow with the edits. The site is tiny, so the preview's memory is
-    // mostly the program, the syntax definitions and the allocator's arenas (about 30 MB);
-    // every cache it keeps is per file and pruned when files go, so after the warm-up it stays
-    // flat (about 1 MB of growth over the run when this was written). 16 MB over 900 edits is
-    // 18 KB an edit: anything that kept a page, a story body or a version of the site for each
-    // edit would pass that.
+    // mostly the program, the syntax definitions and the allocator's arenas; every cache it
+    // keeps is per file and pruned when files go, so after the warm-up it stays flat. 16 MB
+    // over 900 edits is 18 KB an edit: anything that kept a page, a story body or a version of
+    // the site for each edit would pass that.
     if let (Some(warm), Some(now)) = (rss_after_warm_up, resident_kib(server.pid())) {
         eprintln!("soak: resident memory {warm} KiB after warm-up, {now} KiB after the run");
         assert!(

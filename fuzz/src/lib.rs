@@ -229,7 +229,7 @@ impl StorySite {
             return;
         };
 
-        let view = SiteView::new(&checked.site, &checked.index, &bodies, settings.now);
+        let view = SiteView::new(&checked.site, &checked.index, &bodies);
         let audit = EmbargoAudit::new(&checked.site, &checked.edition);
         for page in view.pages() {
             let file = view

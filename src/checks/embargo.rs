@@ -50,6 +50,10 @@ impl EmbargoAudit {
             add(story.url.clone(), "address", false);
             add(story.title.clone(), "title", false);
             add(escape::html(&story.title), "title", false);
+            // Pages and feeds show titles with smart punctuation.
+            let typeset = crate::typography::smart(&story.title);
+            add(typeset.to_string(), "title", false);
+            add(escape::html(&typeset), "title", false);
             if let Ok(json) = serde_json::to_string(&story.title) {
                 add(json.trim_matches('"').to_string(), "title", false);
             }
@@ -149,7 +153,9 @@ mod tests {
     }
 
     fn audit_of(stories: &[Story]) -> EmbargoAudit {
-        let until = crate::dates::StoryDate::parse("2030-01-01T06:00:00Z").unwrap();
+        let until =
+            crate::dates::StoryDate::parse("2030-01-01T06:00:00Z", &jiff::tz::TimeZone::UTC)
+                .unwrap();
         EmbargoAudit::of(stories.iter().map(|story| (story, until)))
     }
 

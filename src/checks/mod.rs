@@ -8,12 +8,14 @@
 //! so `check`, `build` and `serve` report the same findings from the same scans.
 
 mod embargo;
+mod pictures;
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use crate::dates::StoryDate;
 use crate::diag::{Code, Diagnostic};
+use crate::images::ImageSizes;
 use crate::index::{LinkMap, SiteIndex};
 use crate::markdown::{BodyScan, MAX_NESTING};
 use crate::model::{Edition, Site, WithheldReason};
@@ -21,6 +23,7 @@ use crate::routes::Routes;
 use crate::url::{is_external, resolve_against, split_url};
 
 pub use embargo::{EmbargoAudit, is_text_file};
+pub use pictures::{PREVIEW_WIDTH, THEME_HEADER_WIDTH};
 
 /// Everything a link inside the site may point at.
 #[derive(Debug, Default)]
@@ -180,9 +183,10 @@ impl BodyChecker {
         relax(site, found)
     }
 
-    /// Checks what belongs to no text: the header images of the stories and series of `site`.
-    pub fn check_site(&self, site: &Site) -> Vec<Diagnostic> {
-        let mut found = Vec::new();
+    /// Checks what belongs to no text: the header images of the stories and series of `site`;
+    /// and the pictures (`images`: their sizes and types) of every text and header.
+    pub fn check_site(&self, site: &Site, images: &ImageSizes) -> Vec<Diagnostic> {
+        let mut found = pictures::check(site, &self.units, images);
         let header_images = self
             .units
             .iter()

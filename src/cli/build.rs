@@ -115,7 +115,9 @@ mod tests {
 
     #[test]
     fn summary_says_what_was_held_back() {
-        let embargo = |text: &str| WithheldReason::Embargo(StoryDate::parse(text).unwrap());
+        let embargo = |text: &str| {
+            WithheldReason::Embargo(StoryDate::parse(text, &jiff::tz::TimeZone::UTC).unwrap())
+        };
         assert_eq!(held_back(&[]), "");
         assert_eq!(held_back(&[WithheldReason::Draft]), "; 1 draft held back");
         assert_eq!(

@@ -36,11 +36,25 @@ pub enum NewCommand {
     },
 }
 
+/// Today's date on this computer: a new site has no newsroom zone yet.
 fn today() -> String {
+    today_in(&jiff::tz::TimeZone::system())
+}
+
+fn today_in(zone: &jiff::tz::TimeZone) -> String {
     Timestamp::now()
-        .to_zoned_datetime(jiff::tz::TimeZone::system())
+        .to_zoned_datetime(zone.clone())
         .date()
         .to_string()
+}
+
+/// Today's date in the newsroom's zone (site.yaml's `timezone`), so a story started late in the
+/// evening is dated the newsroom's day; this computer's when site.yaml cannot be read.
+fn newsroom_today(root: &std::path::Path) -> String {
+    match crate::config::load(root) {
+        Ok(config) => today_in(&config.timezone),
+        Err(_) => today(),
+    }
 }
 
 pub fn run_init(args: InitArgs) -> ExitCode {
@@ -65,7 +79,7 @@ pub fn run_new(command: NewCommand) -> ExitCode {
             title,
             series,
             root,
-        } => scaffold::new_story(root, title, series.as_deref(), &today()),
+        } => scaffold::new_story(root, title, series.as_deref(), &newsroom_today(root)),
         NewCommand::Series { name, root } => scaffold::new_series(root, name),
     };
     match result {

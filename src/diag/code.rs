@@ -47,7 +47,7 @@ codes! {
     SiteRead = "E-SITE-READ", fixed, "the site cannot be read: no site.yaml or no content folder";
     ConfigSyntax = "E-CONFIG-SYNTAX", fixed, "site.yaml is not valid YAML";
     ConfigUnknownKey = "E-CONFIG-UNKNOWN-KEY", fixed, "a key in site.yaml that byline does not know (with the nearest known key)";
-    ConfigValue = "E-CONFIG-VALUE", fixed, "a value in site.yaml of the wrong kind (base_url, date_format, ...)";
+    ConfigValue = "E-CONFIG-VALUE", fixed, "a value in site.yaml of the wrong kind (base_url, date_format, a timezone that is not an IANA name, ...)";
     ConfigMissing = "E-CONFIG-MISSING", fixed, "a required key of site.yaml is missing, or a name in it is blank";
     FileRead = "E-FILE-READ", fixed, "a content file cannot be read or is not UTF-8";
     FileTooLarge = "E-FILE-TOO-LARGE", fixed, "a story or series file larger than byline reads (10 MB)";
@@ -63,7 +63,7 @@ codes! {
     FrontDate = "E-FRONT-DATE", fixed, "a date that does not exist (2022-02-31) or is not written as YYYY-MM-DD";
     FrontPlaceholder = "E-FRONT-PLACEHOLDER", fixed, "a field still holds a TODO placeholder from `byline new`";
     FrontComment = "E-FRONT-COMMENT", fixed, "a value starting with # (read as a comment in YAML) left a field empty";
-    EmbargoNoZone = "E-EMBARGO-NO-ZONE", fixed, "`publish_at` without a time and time zone";
+    EmbargoNoZone = "E-EMBARGO-NO-ZONE", fixed, "`publish_at` without a time and offset (the site's `timezone` does not stand in for it)";
     EmbargoLink = "E-EMBARGO-LINK", fixed, "a published story links to a story still under embargo";
     EmbargoLeak = "E-EMBARGO-LEAK", fixed, "the built site mentions an embargoed story (URL, slug or title); the build is refused";
     CreditImageAlt = "E-CREDIT-IMAGE-ALT", fixed, "the header image has no alt text";
@@ -90,6 +90,10 @@ codes! {
     StringsMissing = "W-STRINGS-MISSING", fixed, "the theme has no words in the site's language for some strings (English ones are used)";
     FrontListAsText = "W-FRONT-LIST-AS-TEXT", fixed, "names or topics written as one text with commas or `and`, where a list was probably meant";
     SourceNoUrl = "W-SOURCE-NO-URL", fixed, "a source without a `url`";
+    ClaimNoAppearance = "W-CLAIM-NO-APPEARANCE", fixed, "a checked claim does not say where it was made (`appeared_in`)";
+    ClaimNoDate = "W-CLAIM-NO-DATE", fixed, "a checked claim does not say when it was made (`claim_date`)";
+    ImageTooSmall = "W-IMAGE-TOO-SMALL", fixed, "a header image narrower than the theme shows it (stretched and blurry) or than the 1,200 px link previews want";
+    ImageTypeMismatch = "W-IMAGE-TYPE-MISMATCH", fixed, "an image file whose bytes are not the type its name says (a PNG named .jpg, a page saved as .png)";
     ImageAltIsCaption = "W-IMAGE-ALT-IS-CAPTION", fixed, "an image's alt text repeats its caption (alt should describe the picture)";
     StructureUnpublishedFile = "W-STRUCTURE-UNPUBLISHED-FILE", fixed, "a file in content/ that is not published (static files belong in static/)";
 }

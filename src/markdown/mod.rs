@@ -32,6 +32,10 @@
 //!    scroll sideways on a phone, and a keyboard can then scroll it), and a task list's
 //!    checkboxes get a label (the theme's words for "Done" or "Not done", [`Words`]). Code blocks, which scroll
 //!    too, get `tabindex="0"` on their `<pre>` for the same reason.
+//! 6. `FootnoteBackLinks` writes footnotes as pulldown-cmark does (same numbers, classes and
+//!    ids) and adds what it does not: each reference gets an id (`fnref-<label>`, then
+//!    `fnref-<label>-2`, ... for further references to the same note) and each note ends with a
+//!    link back to every place it is cited (`↩︎`, labelled with the theme's words, [`Words`]).
 //!
 //! A stage holds back at most one heading, one figure candidate or one code block; the rest of
 //! the stream flows through without being collected, which keeps rendering cheap on sites with
@@ -71,7 +75,7 @@ use std::collections::{HashSet, VecDeque};
 use std::fmt;
 use std::ops::Range;
 
-use pulldown_cmark::{Event, LinkType, Options, Parser, Tag, TagEnd, html};
+use pulldown_cmark::{CowStr, Event, LinkType, Options, Parser, Tag, TagEnd, html};
 
 use crate::escape;
 
@@ -205,6 +209,9 @@ pub struct Words<'a> {
     pub not_done: &'a str,
     /// Shown instead of a text too deeply nested to clean for safe HTML.
     pub too_deep: &'a str,
+    /// The label of a footnote's link back to where it is cited; `{number}` is the note's
+    /// number.
+    pub footnote_back: &'a str,
 }
 
 impl Words<'static> {
@@ -214,6 +221,7 @@ impl Words<'static> {
         done: "Done",
         not_done: "Not done",
         too_deep: "This text nests quotes or lists too deeply to be shown.",
+        footnote_back: "Back to the text of note {number}",
     };
 }
 
@@ -315,6 +323,7 @@ fn process(markdown: &str, context: &RenderContext, write_html: bool) -> Rendere
         let events = Figures::new(events, options.figures, context);
         let events = highlight::HighlightCode::new(events, options.highlight);
         let events = AccessibleMarkup::new(events, options.accessible_markup, &context.words);
+        let events = FootnoteBackLinks::new(events, options.extensions, &context.words);
         // HTML is usually somewhat longer than its Markdown; reserving that avoids most regrowth.
         html.reserve(markdown.len() + markdown.len() / 2);
         html::push_html(&mut html, events);
@@ -893,6 +902,106 @@ impl<'a, I: Iterator<Item = Event<'a>>> Iterator for AccessibleMarkup<'a, I> {
             Event::TaskListMarker(done) => Some(Event::InlineHtml(
                 self.checkboxes[usize::from(!done)].clone().into(),
             )),
+            other => Some(other),
+        }
+    }
+}
+
+/// Adapter: footnote references with ids, and notes that link back to them (see the module
+/// documentation). Numbers follow pulldown-cmark's: in the order each note is first referred to
+/// or defined.
+struct FootnoteBackLinks<'a, 'w, I> {
+    events: I,
+    enabled: bool,
+    words: &'w Words<'w>,
+    /// Each note's label and number, in the order numbered.
+    numbers: Vec<(CowStr<'a>, usize)>,
+    /// How many times each note (by number) has been referred to so far.
+    references: Vec<usize>,
+    /// The note being written (its label), between its start and end.
+    open_note: Option<CowStr<'a>>,
+}
+
+impl<'a, 'w, I: Iterator<Item = Event<'a>>> FootnoteBackLinks<'a, 'w, I> {
+    fn new(events: I, enabled: bool, words: &'w Words<'w>) -> Self {
+        Self {
+            events,
+            enabled,
+            words,
+            numbers: Vec::new(),
+            references: Vec::new(),
+            open_note: None,
+        }
+    }
+
+    fn number(&mut self, label: &CowStr<'a>) -> usize {
+        if let Some((_, number)) = self.numbers.iter().find(|(known, _)| known == label) {
+            return *number;
+        }
+        let number = self.numbers.len() + 1;
+        self.numbers.push((label.clone(), number));
+        self.references.push(0);
+        number
+    }
+
+    fn reference_id(label: &str, nth: usize) -> String {
+        if nth == 1 {
+            format!("fnref-{label}")
+        } else {
+            format!("fnref-{label}-{nth}")
+        }
+    }
+}
+
+impl<'a, I: Iterator<Item = Event<'a>>> Iterator for FootnoteBackLinks<'a, '_, I> {
+    type Item = Event<'a>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let event = self.events.next()?;
+        if !self.enabled {
+            return Some(event);
+        }
+        match event {
+            Event::FootnoteReference(label) => {
+                let number = self.number(&label);
+                self.references[number - 1] += 1;
+                let id = Self::reference_id(&label, self.references[number - 1]);
+                let mut html = String::from("<sup class=\"footnote-reference\" id=\"");
+                escape::push_html_attribute(&mut html, &id);
+                html.push_str("\"><a href=\"#");
+                escape::push_html_attribute(&mut html, &label);
+                html.push_str(&format!("\">{number}</a></sup>"));
+                Some(Event::InlineHtml(html.into()))
+            }
+            Event::Start(Tag::FootnoteDefinition(label)) => {
+                let number = self.number(&label);
+                let mut html = String::from("<div class=\"footnote-definition\" id=\"");
+                escape::push_html_attribute(&mut html, &label);
+                html.push_str(&format!(
+                    "\"><sup class=\"footnote-definition-label\">{number}</sup>\n"
+                ));
+                self.open_note = Some(label);
+                Some(Event::Html(html.into()))
+            }
+            Event::End(TagEnd::FootnoteDefinition) => {
+                let mut html = String::new();
+                if let Some(label) = self.open_note.take() {
+                    let number = self.number(&label);
+                    let label_text = self
+                        .words
+                        .footnote_back
+                        .replace("{number}", &number.to_string());
+                    for nth in 1..=self.references[number - 1] {
+                        html.push_str("<a class=\"footnote-backref\" href=\"#");
+                        escape::push_html_attribute(&mut html, &Self::reference_id(&label, nth));
+                        html.push_str("\" aria-label=\"");
+                        escape::push_html_attribute(&mut html, &label_text);
+                        html.push_str("\">↩\u{FE0E}</a>\n");
+                    }
+                }
+                html.push_str("</div>\n");
+                Some(Event::Html(html.into()))
+            }
             other => Some(other),
         }
     }
@@ -1544,9 +1653,11 @@ mod tests {
         );
         assert_eq!(
             html("Claim.[^1]\n\n[^1]: Source.\n"),
-            "<p>Claim.<sup class=\"footnote-reference\"><a href=\"#1\">1</a></sup></p>\n\
+            "<p>Claim.<sup class=\"footnote-reference\" id=\"fnref-1\"><a href=\"#1\">1</a></sup></p>\n\
              <div class=\"footnote-definition\" id=\"1\"><sup class=\"footnote-definition-label\">1</sup>\n\
-             <p>Source.</p>\n</div>\n"
+             <p>Source.</p>\n\
+             <a class=\"footnote-backref\" href=\"#fnref-1\" aria-label=\"Back to the text of note 1\">↩\u{FE0E}</a>\n\
+             </div>\n"
         );
     }
 
@@ -1617,5 +1728,37 @@ mod tests {
             (rendered.scan.links[0].line, rendered.scan.links[0].column),
             (1, 13)
         );
+    }
+
+    #[test]
+    fn footnotes_link_back_to_every_reference() {
+        let html = html("One[^a], two[^b], again[^a].\n\n[^b]: Bee.\n[^a]: Ay.\n");
+        assert_eq!(
+            html,
+            "<p>One<sup class=\"footnote-reference\" id=\"fnref-a\"><a href=\"#a\">1</a></sup>, \
+             two<sup class=\"footnote-reference\" id=\"fnref-b\"><a href=\"#b\">2</a></sup>, \
+             again<sup class=\"footnote-reference\" id=\"fnref-a-2\"><a href=\"#a\">1</a></sup>.</p>\n\
+             <div class=\"footnote-definition\" id=\"b\"><sup class=\"footnote-definition-label\">2</sup>\n\
+             <p>Bee.</p>\n\
+             <a class=\"footnote-backref\" href=\"#fnref-b\" aria-label=\"Back to the text of note 2\">↩\u{FE0E}</a>\n\
+             </div>\n\
+             <div class=\"footnote-definition\" id=\"a\"><sup class=\"footnote-definition-label\">1</sup>\n\
+             <p>Ay.</p>\n\
+             <a class=\"footnote-backref\" href=\"#fnref-a\" aria-label=\"Back to the text of note 1\">↩\u{FE0E}</a>\n\
+             <a class=\"footnote-backref\" href=\"#fnref-a-2\" aria-label=\"Back to the text of note 1\">↩\u{FE0E}</a>\n\
+             </div>\n"
+        );
+        // A note nobody refers to has nothing to link back to; numbers, classes and ids stay
+        // pulldown-cmark's.
+        let plain = render_with(
+            "Text.\n\n[^x]: Unused.\n",
+            &MarkdownOptions {
+                extensions: true,
+                ..MarkdownOptions::default()
+            },
+        )
+        .html;
+        assert!(plain.contains("<div class=\"footnote-definition\" id=\"x\"><sup class=\"footnote-definition-label\">1</sup>"), "{plain}");
+        assert!(!plain.contains("footnote-backref"), "{plain}");
     }
 }

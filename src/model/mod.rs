@@ -55,10 +55,35 @@ pub struct Correction {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Claim {
     pub claim: String,
-    pub claimant: String,
+    pub claimant: Claimant,
     pub rating: String,
+    /// When the claim was made (`claim_date`).
     pub date: Option<StoryDate>,
+    /// Where the claim was made (`appeared_in`).
+    pub appeared_in: Option<Appearance>,
+}
+
+/// Who made a claim.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Claimant {
+    pub name: String,
+    pub kind: AgentKind,
+    /// Their website: as written, or a person's or funder's from site.yaml.
     pub url: Option<String>,
+}
+
+/// A person or an organisation (schema.org `Person` or `Organization`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AgentKind {
+    Person,
+    Organization,
+}
+
+/// Where a claim was made: a page and, when given, its title.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Appearance {
+    pub url: String,
+    pub title: Option<String>,
 }
 
 /// A Markdown text (a story's body, a series' description) as reading left it: what the checks
@@ -113,7 +138,8 @@ pub struct Story {
     pub reporters: Vec<String>,
     pub editors: Vec<String>,
     pub credits: Vec<Credit>,
-    /// The story's own funders, or its series' when it names none.
+    /// The story's own funders (its `funder:`). The funders of its series fund it too: see
+    /// [`Site::funding`].
     pub funders: Vec<String>,
     pub image: Option<Image>,
     pub summary: Option<String>,
@@ -175,6 +201,44 @@ pub struct Site {
     pub rejected: Vec<RejectedStory>,
 }
 
+/// Who funded a story, as its disclosure says it: the funders it names itself, and the funders
+/// of its series that it does not name itself (a series' funder pays for the reporting of every
+/// story in it). Either may be empty, never both for a valid story.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Funding<'a> {
+    pub own: &'a [String],
+    /// The series and its funders other than `own`.
+    pub series: Option<(&'a Series, Vec<&'a str>)>,
+}
+
+impl Funding<'_> {
+    /// Every funder, the story's own first, each once.
+    pub fn all(&self) -> impl Iterator<Item = &str> {
+        self.own.iter().map(String::as_str).chain(
+            self.series
+                .iter()
+                .flat_map(|(_, names)| names.iter().copied()),
+        )
+    }
+}
+
+/// Who funded `story` of a site whose series are `series` (see [`Funding`]).
+pub fn funding<'a>(story: &'a Story, series: &'a [Series]) -> Funding<'a> {
+    let series = story.series.map(|index| &series[index]).and_then(|series| {
+        let names: Vec<&str> = series
+            .funders
+            .iter()
+            .map(String::as_str)
+            .filter(|name| !story.funders.iter().any(|own| own == name))
+            .collect();
+        (!names.is_empty()).then_some((series, names))
+    });
+    Funding {
+        own: &story.funders,
+        series,
+    }
+}
+
 /// Why a valid story is left out of an edition.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum WithheldReason {
@@ -228,12 +292,13 @@ impl Edition {
     }
 }
 
-/// The order of stories in a site and in every listing: newest first, then by title, then by
-/// URL (unique), so the order never depends on the order files were read in.
+/// The order of stories in a site and in every listing: newest first (by day in the newsroom's
+/// zone; on one day, a story with only the day counts as later than those with a time, see
+/// [`StoryDate::chronological`]), then by title, then by URL (unique), so the order never
+/// depends on the order files were read in.
 pub fn story_order(a: &Story, b: &Story) -> std::cmp::Ordering {
     b.date
-        .instant
-        .cmp(&a.date.instant)
+        .chronological(&a.date)
         .then_with(|| a.title.cmp(&b.title))
         .then_with(|| a.url.cmp(&b.url))
 }

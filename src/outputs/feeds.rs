@@ -12,7 +12,11 @@
 //! breaks as spaces, so [`escape::xml_attribute_text`] writes them as spaces. The tests parse every
 //! feed with an XML parser.
 //!
-//! Entries carry the story's full body as `type="html"` content with every link and image made
+//! Every text a reader sees (titles, summaries, names, correction texts) gets the same smart
+//! punctuation as the pages ([`crate::typography`]); URLs and ids stay as written.
+//!
+//! Entries carry the story's full body as `type="html"` content, with its corrections notice
+//! before it and its funding disclosure after it, as its page has them, with every link and image made
 //! absolute ([`absolute_html`]), because a feed reader shows it away from the site. An entry's
 //! `updated` is the latest of the story's date, `updated` and correction dates, so a correction
 //! brings the story back to readers' attention. Ids are the entries' permanent URLs.
@@ -26,6 +30,7 @@ use crate::layout::person_url;
 use crate::model::{Correction, Story};
 use crate::outputs::{absolute_href, absolute_link, last_changed};
 use crate::theme::Strings;
+use crate::typography::smart;
 
 /// A person or organisation credited in a feed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -78,11 +83,11 @@ pub struct Feed {
 pub fn publisher_agent(config: &SiteConfig) -> Agent {
     let publisher = config.publisher.as_ref();
     Agent {
-        name: xml_text(
+        name: xml_text(&smart(
             publisher
                 .and_then(|p| p.name.as_deref())
                 .unwrap_or(&config.title),
-        ),
+        )),
         uri: Some(
             publisher
                 .and_then(|p| p.url.as_deref())
@@ -109,8 +114,8 @@ pub fn feed(
     );
     let absolute = config.absolute_url(url);
     Feed {
-        title: xml_text(title),
-        subtitle: xml_text(subtitle),
+        title: xml_text(&smart(title)),
+        subtitle: xml_text(&smart(subtitle)),
         id: absolute.clone(),
         url: absolute,
         alternate: config.absolute_url(page),
@@ -125,13 +130,48 @@ pub fn feed(
     }
 }
 
+/// What a story's page says around its text, which its feed entry says too: each correction
+/// (the date as the page shows it, and the text) and the funding disclosure (with the site's
+/// funding note).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EntryNotes {
+    pub corrections: Vec<(String, String)>,
+    pub funding: Option<String>,
+}
+
+/// The entry's HTML: the corrections notice, the body, the funding disclosure, as on the page.
+fn entry_html(notes: &EntryNotes, body_html: &str, strings: &Strings) -> String {
+    let mut html = String::with_capacity(body_html.len() + 256);
+    for (date, text) in &notes.corrections {
+        html.push_str(&format!(
+            "<p><strong>{}</strong> {}</p>\n",
+            escape::html(&smart(
+                &strings.say("feed.correction_heading", &[("date", date.as_str())])
+            )),
+            escape::html(&smart(text)),
+        ));
+    }
+    html.push_str(body_html);
+    if let Some(funding) = &notes.funding {
+        html.push_str(&format!("\n<p>{}</p>", escape::html(&smart(funding))));
+    }
+    html
+}
+
 /// The entry of a story. `summary` is its summary or first paragraph, `body_html` its rendered
-/// body.
-pub fn story_entry(config: &SiteConfig, story: &Story, summary: &str, body_html: &str) -> Entry {
+/// body, `notes` what its page says around the body.
+pub fn story_entry(
+    config: &SiteConfig,
+    story: &Story,
+    summary: &str,
+    body_html: &str,
+    notes: &EntryNotes,
+    strings: &Strings,
+) -> Entry {
     let link = config.absolute_url(&story.url);
     let changed = last_changed(story);
     Entry {
-        title: xml_text(&story.title),
+        title: xml_text(&smart(&story.title)),
         id: link.clone(),
         link,
         published: story.date.rfc3339(),
@@ -140,13 +180,21 @@ pub fn story_entry(config: &SiteConfig, story: &Story, summary: &str, body_html:
             .reporters
             .iter()
             .map(|name| Agent {
-                name: xml_text(name),
+                name: xml_text(&smart(name)),
                 uri: Some(config.absolute_url(&person_url(name))),
             })
             .collect(),
-        categories: story.topics.iter().map(|t| xml_attribute_text(t)).collect(),
-        summary: xml_text(summary),
-        content: xml_text(&absolute_html(config, &story.url, body_html)),
+        categories: story
+            .topics
+            .iter()
+            .map(|t| xml_attribute_text(&smart(t)))
+            .collect(),
+        summary: xml_text(&smart(summary)),
+        content: xml_text(&absolute_html(
+            config,
+            &story.url,
+            &entry_html(notes, body_html, strings),
+        )),
     }
 }
 
@@ -165,20 +213,22 @@ pub fn correction_entry(
     let content = format!(
         "<p><strong>{}</strong> {}</p>\n<p>{} <a href=\"{}\">{}</a></p>",
         escape::html(&strings.say("feed.correction_heading", &[("date", date_display)])),
-        escape::html(&correction.text),
+        escape::html(&smart(&correction.text)),
         escape::html(&strings.say("feed.correction_story", &[])),
         escape::html(&story_link),
-        escape::html(&story.title),
+        escape::html(&smart(&story.title)),
     );
     Entry {
-        title: xml_text(&strings.say("feed.correction_title", &[("title", &story.title)])),
+        title: xml_text(&smart(
+            &strings.say("feed.correction_title", &[("title", &story.title)]),
+        )),
         id: link.clone(),
         link,
         published: date.rfc3339(),
         updated: date.rfc3339(),
         authors: vec![publisher_agent(config)],
         categories: Vec::new(),
-        summary: xml_text(&correction.text),
+        summary: xml_text(&smart(&correction.text)),
         content: xml_text(&content),
     }
 }
@@ -311,7 +361,7 @@ mod tests {
     #[test]
     fn feed_updated_is_latest_entry_or_epoch() {
         let config = config();
-        let date = StoryDate::parse("2022-02-10").unwrap();
+        let date = StoryDate::parse("2022-02-10", &jiff::tz::TimeZone::UTC).unwrap();
         let with_entries = feed(&config, "T", "", "/atom.xml", "/", Some(date));
         assert_eq!(with_entries.updated, "2022-02-10T00:00:00+00:00");
         assert_eq!(with_entries.url, "https://news.example.org/atom.xml");

@@ -8,17 +8,21 @@
 //! characters only ever occur inside JSON strings, where the escapes mean the same text.
 //! Objects are serde_json maps, so keys are sorted and the output is the same on every build.
 //!
-//! Choices where schema.org leaves room: dates are written as in the front matter (a day stays a
-//! day); credit roles other than reporter and editor are `contributor`s in a schema.org `Role`
-//! that keeps the role's name ("Fact checker"); a claimant is typed `Person`, as schema.org has
-//! no neutral "agent" and `author` expects a Person or an Organization.
+//! Choices where schema.org leaves room: dates are RFC 3339 instants with their offset (a day
+//! alone is its start in the newsroom's zone, as in every machine output, see `dates`), so no
+//! reader takes a day in its own zone; credit roles other than reporter and editor are `contributor`s in a schema.org `Role`
+//! that keeps the role's name ("Fact checker"); a claimant is a `Person` or an `Organization` as
+//! its `type` says (or as site.yaml knows the name: a person, a funder, the publisher); a name
+//! byline cannot place is taken to be a person's, as schema.org has no neutral "agent". Texts are
+//! written as typed: the smart punctuation of pages and feeds is not applied here, so the data
+//! quotes the front matter exactly.
 
 use serde_json::{Map, Value, json};
 
 use crate::config::SiteConfig;
 use crate::escape;
 use crate::layout::{person_url, topic_url};
-use crate::model::{Series, Story};
+use crate::model::{AgentKind, Series, Story};
 use crate::outputs::{absolute_link, last_changed};
 
 /// What the structured data of one story needs besides the story and the site configuration.
@@ -102,8 +106,8 @@ fn news_article(input: &ArticleInput) -> Value {
         json!({ "@type": "WebPage", "@id": permalink }),
     );
     article.insert("inLanguage".into(), config.language.as_str().into());
-    article.insert("datePublished".into(), story.date.iso().into());
-    article.insert("dateModified".into(), last_changed(story).iso().into());
+    article.insert("datePublished".into(), story.date.rfc3339().into());
+    article.insert("dateModified".into(), last_changed(story).rfc3339().into());
     let people =
         |names: &[String]| -> Value { names.iter().map(|name| person(config, name)).collect() };
     article.insert("author".into(), people(&story.reporters));
@@ -161,10 +165,16 @@ fn news_article(input: &ArticleInput) -> Value {
         article.insert("about".into(), about.into());
         article.insert("keywords".into(), story.topics.join(", ").into());
     }
-    if !story.funders.is_empty() {
-        let funders: Vec<Value> = story
-            .funders
-            .iter()
+    // The story's own funders and its series', each once (see `model::Funding`).
+    let series_funders = series.iter().flat_map(|series| &series.funders);
+    let funder_names: Vec<&String> = story
+        .funders
+        .iter()
+        .chain(series_funders.filter(|name| !story.funders.contains(name)))
+        .collect();
+    if !funder_names.is_empty() {
+        let funders: Vec<Value> = funder_names
+            .into_iter()
             .map(|name| {
                 let mut funder = thing("Organization");
                 funder.insert("name".into(), name.as_str().into());
@@ -205,7 +215,7 @@ fn news_article(input: &ArticleInput) -> Value {
                 json!({
                     "@type": "CorrectionComment",
                     "text": correction.text,
-                    "datePublished": correction.date.iso(),
+                    "datePublished": correction.date.rfc3339(),
                 })
             })
             .collect();
@@ -223,21 +233,29 @@ fn claim_reviews(input: &ArticleInput) -> Vec<Value> {
         .zip(input.claim_anchors)
         .map(|(claim, anchor)| {
             let mut item = thing("Claim");
-            item.insert(
-                "author".into(),
-                json!({ "@type": "Person", "name": claim.claimant }),
-            );
-            if let Some(date) = &claim.date {
-                item.insert("datePublished".into(), date.iso().into());
+            let claimant = &claim.claimant;
+            let mut author = thing(match claimant.kind {
+                AgentKind::Person => "Person",
+                AgentKind::Organization => "Organization",
+            });
+            author.insert("name".into(), claimant.name.as_str().into());
+            if let Some(url) = &claimant.url {
+                author.insert("url".into(), absolute_link(config, &story.url, url).into());
             }
-            if let Some(url) = &claim.url {
-                item.insert(
-                    "appearance".into(),
-                    json!({
-                        "@type": "CreativeWork",
-                        "url": absolute_link(config, &story.url, url),
-                    }),
+            item.insert("author".into(), author.into());
+            if let Some(date) = &claim.date {
+                item.insert("datePublished".into(), date.rfc3339().into());
+            }
+            if let Some(place) = &claim.appeared_in {
+                let mut work = thing("CreativeWork");
+                work.insert(
+                    "url".into(),
+                    absolute_link(config, &story.url, &place.url).into(),
                 );
+                if let Some(title) = &place.title {
+                    work.insert("name".into(), title.as_str().into());
+                }
+                item.insert("appearance".into(), work.into());
             }
             let mut review = thing("ClaimReview");
             review.insert("@context".into(), "https://schema.org".into());
@@ -248,7 +266,7 @@ fn claim_reviews(input: &ArticleInput) -> Vec<Value> {
                 json!({ "@type": "Rating", "alternateName": claim.rating }),
             );
             review.insert("author".into(), publisher(config));
-            review.insert("datePublished".into(), story.date.iso().into());
+            review.insert("datePublished".into(), story.date.rfc3339().into());
             review.insert("inLanguage".into(), config.language.as_str().into());
             review.insert("itemReviewed".into(), item.into());
             review.into()
@@ -318,10 +336,17 @@ mod tests {
         }];
         story.claims = vec![Claim {
             claim: text.to_string(),
-            claimant: text.to_string(),
+            claimant: crate::model::Claimant {
+                name: text.to_string(),
+                kind: AgentKind::Organization,
+                url: None,
+            },
             rating: text.to_string(),
             date: None,
-            url: None,
+            appeared_in: Some(crate::model::Appearance {
+                url: "https://example.org/said".into(),
+                title: Some(text.to_string()),
+            }),
         }];
         let anchors = vec!["claim-1".to_string()];
         let documents = story_documents(&ArticleInput {
@@ -354,6 +379,7 @@ mod tests {
             &article["correction"][0]["text"],
             &review["claimReviewed"],
             &review["itemReviewed"]["author"]["name"],
+            &review["itemReviewed"]["appearance"]["name"],
             &review["reviewRating"]["alternateName"],
         ] {
             prop_assert_eq!(field.as_str(), Some(text));

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use crate::config::SiteConfig;
-use crate::model::{Correction, Story};
+use crate::model::{Correction, Series, Story};
 use crate::url::slugify;
 
 /// One correction in the ledger: which story and which of its corrections.
@@ -25,9 +25,9 @@ pub fn corrections_newest_first(stories: &[Story], shown: &[usize]) -> Vec<Ledge
         })
         .collect();
     entries.sort_by(|a, b| {
-        let date = |e: &LedgerEntry| stories[e.story].corrections[e.correction].date.instant;
+        let date = |e: &LedgerEntry| &stories[e.story].corrections[e.correction].date;
         date(b)
-            .cmp(&date(a))
+            .chronological(date(a))
             .then(a.story.cmp(&b.story))
             .then(a.correction.cmp(&b.correction))
     });
@@ -54,7 +54,7 @@ pub fn correction_anchors(corrections: &[Correction]) -> Vec<String> {
         .collect()
 }
 
-/// A funder and the stories it funded.
+/// A funder and what it funded: series (and so every story in them) and single stories, apart.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FunderStories {
     pub name: String,
@@ -63,14 +63,23 @@ pub struct FunderStories {
     /// Index into the site configuration's funders registry; None for a funder a story names
     /// that the registry does not list (only possible when the registry is empty).
     pub registry: Option<usize>,
-    /// Indexes of the stories it funded, directly or through their series, in site order.
+    /// Each series it funds (index into the site's series) with the stories of that series
+    /// shown, in site order.
+    pub series: Vec<(usize, Vec<usize>)>,
+    /// The stories that name it as their own funder, in site order.
     pub stories: Vec<usize>,
 }
 
-/// Every funder of the registry in its order, then any other funder the stories `shown` name
-/// (by name), each with the stories it funded. A story's funders are its own or, when it names
-/// none, its series'.
-pub fn funders(config: &SiteConfig, stories: &[Story], shown: &[usize]) -> Vec<FunderStories> {
+/// Every funder of the registry in its order, then any other funder the stories `shown` or the
+/// series name (by name), each with the series it funds (and their stories) and the stories
+/// that name it themselves. A story of a series that names its series' funder again counts
+/// once, under the series.
+pub fn funders(
+    config: &SiteConfig,
+    series: &[Series],
+    stories: &[Story],
+    shown: &[usize],
+) -> Vec<FunderStories> {
     let mut list: Vec<FunderStories> = config
         .funders
         .iter()
@@ -79,6 +88,7 @@ pub fn funders(config: &SiteConfig, stories: &[Story], shown: &[usize]) -> Vec<F
             name: funder.name.clone(),
             anchor: String::new(),
             registry: Some(index),
+            series: Vec::new(),
             stories: Vec::new(),
         })
         .collect();
@@ -90,6 +100,7 @@ pub fn funders(config: &SiteConfig, stories: &[Story], shown: &[usize]) -> Vec<F
     let mut unlisted: Vec<String> = shown
         .iter()
         .flat_map(|&story| &stories[story].funders)
+        .chain(series.iter().flat_map(|series| &series.funders))
         .filter(|name| !by_name.contains_key(name.as_str()))
         .cloned()
         .collect();
@@ -101,11 +112,33 @@ pub fn funders(config: &SiteConfig, stories: &[Story], shown: &[usize]) -> Vec<F
             name,
             anchor: String::new(),
             registry: None,
+            series: Vec::new(),
             stories: Vec::new(),
         });
     }
+    let mut series_stories: Vec<Vec<usize>> = vec![Vec::new(); series.len()];
     for &index in shown {
-        for name in &stories[index].funders {
+        if let Some(series) = stories[index].series {
+            series_stories[series].push(index);
+        }
+    }
+    for (index, funded) in series.iter().enumerate() {
+        for name in &funded.funders {
+            let funder = &mut list[by_name[name.as_str()]];
+            if funder.series.last().map(|(last, _)| *last) != Some(index) {
+                funder.series.push((index, series_stories[index].clone()));
+            }
+        }
+    }
+    for &index in shown {
+        let story = &stories[index];
+        let series_funders = story
+            .series
+            .map_or(&[][..], |within| series[within].funders.as_slice());
+        for name in &story.funders {
+            if series_funders.contains(name) {
+                continue;
+            }
             let funder = &mut list[by_name[name.as_str()]];
             if funder.stories.last() != Some(&index) {
                 funder.stories.push(index);
@@ -133,7 +166,7 @@ mod tests {
 
     fn correction(date: &str) -> Correction {
         Correction {
-            date: StoryDate::parse(date).unwrap(),
+            date: StoryDate::parse(date, &jiff::tz::TimeZone::UTC).unwrap(),
             text: "t".into(),
         }
     }
@@ -152,7 +185,7 @@ mod tests {
     }
 
     #[test]
-    fn funders_list_registry_first_then_others_with_their_stories() {
+    fn funders_list_registry_first_then_others_series_and_stories_apart() {
         use crate::outputs::tests::{config, story};
         let mut config = config();
         config.funders = vec![
@@ -167,18 +200,45 @@ mod tests {
                 description: None,
             },
         ];
+        let series = vec![Series {
+            slug: "s".into(),
+            url: "/s/".into(),
+            source: "content/s/_index.md".into(),
+            title: "S".into(),
+            summary: None,
+            funders: vec!["Zeta Fund".into()],
+            image: None,
+            extra: crate::yaml::FreeValue::Null,
+            description: crate::source::body("", 1, crate::source::Keep::Text),
+        }];
         let mut a = story("a", "2022-03-01");
         a.funders = vec!["Alpha Trust".into(), "Beta".into()];
         let mut b = story("b", "2022-02-01");
         b.funders = vec!["Alpha Trust".into()];
-        let list = funders(&config, &[a, b], &[0, 1]);
-        let summary: Vec<(&str, &str, Option<usize>, &[usize])> = list
+        b.series = Some(0);
+        // Names its series' funder again: counted once, under the series.
+        let mut c = story("c", "2022-01-01");
+        c.funders = vec!["Zeta Fund".into()];
+        c.series = Some(0);
+        let mut d = story("d", "2021-12-01");
+        d.funders.clear();
+        d.series = Some(0);
+        let list = funders(&config, &series, &[a, b, c, d], &[0, 1, 2, 3]);
+        type Summary<'a> = (
+            &'a str,
+            &'a str,
+            Option<usize>,
+            Vec<(usize, Vec<usize>)>,
+            &'a [usize],
+        );
+        let summary: Vec<Summary> = list
             .iter()
             .map(|f| {
                 (
                     f.name.as_str(),
                     f.anchor.as_str(),
                     f.registry,
+                    f.series.clone(),
                     f.stories.as_slice(),
                 )
             })
@@ -186,9 +246,15 @@ mod tests {
         assert_eq!(
             summary,
             [
-                ("Zeta Fund", "zeta-fund", Some(0), &[][..]),
-                ("Alpha Trust", "alpha-trust", Some(1), &[0, 1][..]),
-                ("Beta", "beta", None, &[0][..]),
+                (
+                    "Zeta Fund",
+                    "zeta-fund",
+                    Some(0),
+                    vec![(0, vec![1, 2, 3])],
+                    &[][..]
+                ),
+                ("Alpha Trust", "alpha-trust", Some(1), vec![], &[0, 1][..]),
+                ("Beta", "beta", None, vec![], &[0][..]),
             ]
         );
     }

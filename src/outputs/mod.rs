@@ -30,22 +30,32 @@ pub fn latest<'a>(dates: impl IntoIterator<Item = &'a StoryDate>) -> Option<Stor
 }
 
 /// When the story last changed after publication: the latest of `updated` and its corrections'
-/// dates, or None when it has neither.
+/// dates that are not before publication (a day alone counts from the start of that day in the
+/// newsroom's zone, see [`StoryDate::is_before`]), or None when it has none. A change dated
+/// only by the day the story went out, at a time later that day, cannot be placed before the
+/// publication: it is given the publication's instant.
 pub fn modified(story: &Story) -> Option<StoryDate> {
-    latest(
-        story
-            .updated
-            .iter()
-            .chain(story.corrections.iter().map(|c| &c.date)),
-    )
+    let changes = story
+        .updated
+        .iter()
+        .chain(story.corrections.iter().map(|c| &c.date))
+        .filter(|date| !date.is_before(&story.date))
+        .map(|date| {
+            if date.instant < story.date.instant {
+                story.date
+            } else {
+                *date
+            }
+        })
+        .collect::<Vec<_>>();
+    latest(&changes)
 }
 
-/// When the story last changed: [`modified`], but never before its publication date.
+/// When the story last changed: [`modified`], else its publication date. Every output that says
+/// when a story changed (JSON-LD `dateModified`, `article:modified_time`, Atom `updated`,
+/// sitemap `lastmod`) uses this one rule.
 pub fn last_changed(story: &Story) -> StoryDate {
-    match modified(story) {
-        Some(date) if date.instant > story.date.instant => date,
-        _ => story.date,
-    }
+    modified(story).unwrap_or(story.date)
 }
 
 /// The absolute URL of a link as it stands in a page's HTML (site paths already under the base
@@ -84,7 +94,7 @@ pub(crate) mod tests {
     }
 
     pub(crate) fn date(text: &str) -> StoryDate {
-        StoryDate::parse(text).unwrap()
+        StoryDate::parse(text, &jiff::tz::TimeZone::UTC).unwrap()
     }
 
     /// A minimal valid story.
@@ -133,7 +143,28 @@ pub(crate) mod tests {
         // An `updated` before publication does not move the last change back.
         s.corrections.clear();
         s.updated = Some(date("2022-01-01"));
+        assert_eq!(modified(&s), None);
         assert_eq!(last_changed(&s).iso(), "2022-02-09");
+    }
+
+    #[test]
+    fn a_correction_dated_the_day_of_a_late_story_is_one_rule_everywhere() {
+        let new_york = crate::dates::time_zone("America/New_York").unwrap();
+        let in_zone = |text: &str| StoryDate::parse(text, &new_york).unwrap();
+        let mut s = story("s", "2022-02-09");
+        s.date = in_zone("2022-02-09T23:30:00-05:00");
+        s.corrections = vec![crate::model::Correction {
+            date: in_zone("2022-02-10"),
+            text: "t".into(),
+        }];
+        assert_eq!(modified(&s).unwrap().rfc3339(), "2022-02-10T00:00:00-05:00");
+        assert_eq!(last_changed(&s).rfc3339(), "2022-02-10T00:00:00-05:00");
+        // In UTC the story went out at 04:30 on the 10th: a correction dated the 10th was made
+        // after it that day, and is given its instant.
+        s.date = date("2022-02-09T23:30:00-05:00");
+        s.corrections[0].date = date("2022-02-10");
+        assert_eq!(modified(&s), Some(s.date));
+        assert_eq!(last_changed(&s), s.date);
     }
 
     #[test]

@@ -22,7 +22,8 @@ pub const NEWS_MAX: usize = 1_000;
 pub struct SitemapUrl {
     /// Absolute URL.
     pub loc: String,
-    /// W3C date (`2022-02-10`) or date and time with offset; None when unknown.
+    /// W3C date and time with offset (a day alone: its start in the newsroom's zone); None
+    /// when unknown.
     pub lastmod: Option<String>,
 }
 
@@ -30,7 +31,7 @@ impl SitemapUrl {
     pub fn new(config: &SiteConfig, url: &str, lastmod: Option<StoryDate>) -> SitemapUrl {
         SitemapUrl {
             loc: config.absolute_url(url),
-            lastmod: lastmod.map(|date| date.iso()),
+            lastmod: lastmod.map(|date| date.rfc3339()),
         }
     }
 }
@@ -41,7 +42,7 @@ pub struct NewsUrl {
     /// Absolute URL.
     pub loc: String,
     pub title: String,
-    /// W3C date or date and time with offset, as written in the front matter.
+    /// W3C date and time with offset, like every machine output's.
     pub publication_date: String,
 }
 
@@ -53,26 +54,23 @@ pub struct NewsPublication {
 }
 
 /// Indexes of the stories `shown` (indexes into `stories`, newest first) published within
-/// [`NEWS_WINDOW`] before `now`, none after it, at most [`NEWS_MAX`].
+/// [`NEWS_WINDOW`] before `now`, none after it, at most [`NEWS_MAX`]. A story dated by its day
+/// alone is in the window when any of that day (in the newsroom's zone) is.
 pub fn news_window(stories: &[Story], shown: &[usize], now: Timestamp) -> Vec<usize> {
     let earliest = now - NEWS_WINDOW;
     shown
         .iter()
         .copied()
-        .filter(|&index| in_news_window(stories[index].date.instant, now, earliest))
+        .filter(|&index| stories[index].date.overlaps(earliest, now))
         .take(NEWS_MAX)
         .collect()
-}
-
-fn in_news_window(published: Timestamp, now: Timestamp, earliest: Timestamp) -> bool {
-    published >= earliest && published <= now
 }
 
 pub fn news_url(config: &SiteConfig, story: &Story) -> NewsUrl {
     NewsUrl {
         loc: config.absolute_url(&story.url),
         title: xml_text(&story.title),
-        publication_date: story.date.iso(),
+        publication_date: story.date.rfc3339(),
     }
 }
 
@@ -110,14 +108,20 @@ mod tests {
 
     #[test]
     fn news_window_is_the_two_days_before_the_build() {
+        use crate::outputs::tests::date;
         let now = at("2022-03-03T12:00:00Z");
         let earliest = now - NEWS_WINDOW;
         assert_eq!(earliest, at("2022-03-01T12:00:00Z"));
-        let inside = |t: &str| in_news_window(at(t), now, earliest);
+        let inside = |t: &str| date(t).overlaps(earliest, now);
         assert!(inside("2022-03-01T12:00:00Z"), "the window's first instant");
         assert!(inside("2022-03-03T12:00:00Z"), "the build time itself");
         assert!(!inside("2022-03-01T11:59:59Z"), "just over two days ago");
         assert!(!inside("2022-03-03T12:00:01Z"), "after the build");
+        // A day alone is in the window when any of it is.
+        assert!(inside("2022-03-01"), "its last twelve hours are");
+        assert!(inside("2022-03-03"), "today");
+        assert!(!inside("2022-02-28"), "it ended before the window began");
+        assert!(!inside("2022-03-04"), "tomorrow");
     }
 
     #[test]

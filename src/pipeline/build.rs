@@ -46,7 +46,7 @@ pub fn build(settings: &Settings, output: &Path) -> Result<BuildReport, Failure>
     let Some(bodies) = checked.body_renderer() else {
         return Err(fail(checked.diagnostics));
     };
-    let view = SiteView::new(site, &checked.index, &bodies, settings.now);
+    let view = SiteView::new(site, &checked.index, &bodies);
     let pages = view.pages();
     let audit = EmbargoAudit::new(site, &edition);
     timings.lap("prepare pages and listings");

@@ -168,7 +168,7 @@ pub fn check_with(settings: &Settings, read: &ReadSource) -> Result<Checked, Fai
     let (files, found) = static_files(root, &site, &edition, theme_files);
     diagnostics.extend(found);
     let file_paths = files.iter().map(|(path, _)| path.as_str());
-    diagnostics.extend(check_texts(&site, &edition, &index, file_paths));
+    diagnostics.extend(check_texts(&site, &edition, &index, file_paths, &images));
     Diagnostic::sort(&mut diagnostics);
     timings.lap("check links, credits, structure");
     Ok(Checked {
@@ -289,9 +289,10 @@ pub fn check_texts<'f>(
     edition: &Edition,
     index: &SiteIndex,
     files: impl Iterator<Item = &'f str>,
+    images: &ImageSizes,
 ) -> Vec<Diagnostic> {
     let checker = BodyChecker::new(site, edition, index, files);
     let mut diagnostics = parallel::flat_map(checker.units(), |&unit| checker.check(site, unit));
-    diagnostics.extend(checker.check_site(site));
+    diagnostics.extend(checker.check_site(site, images));
     diagnostics
 }

@@ -33,6 +33,7 @@ struct OwnedWords {
     done: String,
     not_done: String,
     too_deep: String,
+    footnote_back: String,
 }
 
 impl OwnedWords {
@@ -42,6 +43,8 @@ impl OwnedWords {
             done: strings.say("task.done", &[]),
             not_done: strings.say("task.not_done", &[]),
             too_deep: strings.say("body.too_deep", &[]),
+            // `{number}` is left for the Markdown renderer to fill in, note by note.
+            footnote_back: strings.say("footnote.back", &[]),
         }
     }
 
@@ -51,6 +54,7 @@ impl OwnedWords {
             done: &self.done,
             not_done: &self.not_done,
             too_deep: &self.too_deep,
+            footnote_back: &self.footnote_back,
         }
     }
 }

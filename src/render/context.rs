@@ -1,5 +1,6 @@
 //! The values templates receive, as plain structs serialised into template values: the names
-//! and shapes here are the theme interface that docs/themes.md documents.
+//! and shapes here are the theme interface that docs/themes.md documents. Every text a reader
+//! sees is given smart punctuation (`typography::smart`) on its way in: the `Cow` fields.
 
 use std::borrow::Cow;
 
@@ -10,6 +11,7 @@ use serde::Serialize;
 use crate::config::SiteConfig;
 use crate::images::Size;
 use crate::model::Image;
+use crate::typography::smart;
 use crate::yaml::FreeValue;
 
 /// How a page links to `url`: a site path under the base path (the one rule, in
@@ -29,16 +31,31 @@ pub(super) fn value<T: Serialize>(data: T) -> Value {
 
 #[derive(Serialize)]
 pub(super) struct SiteContext<'a> {
-    pub(super) title: &'a str,
+    pub(super) title: Cow<'a, str>,
     pub(super) base_url: &'a str,
     pub(super) language: &'a str,
-    pub(super) funding_note: Option<&'a str>,
+    pub(super) funding_note: Option<Cow<'a, str>>,
     pub(super) publisher: Option<PublisherContext<'a>>,
+    /// `description` of site.yaml, or none.
+    pub(super) description: Option<Cow<'a, str>>,
+    /// The site's default picture for link previews, or none.
+    pub(super) image: Option<SiteImageContext>,
+    /// The site's icon (site path or URL) and its media type when known.
+    pub(super) icon: Cow<'a, str>,
+    pub(super) icon_type: Option<&'static str>,
+}
+
+/// The site's default picture: its absolute URL and pixel size when byline can read it.
+#[derive(Serialize)]
+pub(super) struct SiteImageContext {
+    pub(super) url: String,
+    pub(super) width: Option<u32>,
+    pub(super) height: Option<u32>,
 }
 
 #[derive(Serialize)]
 pub(super) struct PublisherContext<'a> {
-    pub(super) name: Option<&'a str>,
+    pub(super) name: Option<Cow<'a, str>>,
     pub(super) url: Option<&'a str>,
     pub(super) logo: Option<Cow<'a, str>>,
     /// The logo's pixel size, when byline can read it.
@@ -49,10 +66,10 @@ pub(super) struct PublisherContext<'a> {
 #[derive(Serialize)]
 pub(super) struct PageContext<'a> {
     pub(super) kind: &'static str,
-    pub(super) title: &'a str,
+    pub(super) title: Cow<'a, str>,
     pub(super) url: Cow<'a, str>,
     pub(super) permalink: String,
-    pub(super) description: &'a str,
+    pub(super) description: Cow<'a, str>,
     pub(super) feeds: Vec<FeedLink>,
 }
 
@@ -66,13 +83,13 @@ pub(super) struct FeedLink {
 
 #[derive(Serialize)]
 pub(super) struct LinkContext<'a> {
-    pub(super) name: &'a str,
+    pub(super) name: Cow<'a, str>,
     pub(super) url: Cow<'a, str>,
 }
 
 #[derive(Serialize)]
 pub(super) struct SeriesLinkContext<'a> {
-    pub(super) title: &'a str,
+    pub(super) title: Cow<'a, str>,
     pub(super) url: Cow<'a, str>,
 }
 
@@ -82,9 +99,9 @@ pub(super) struct ImageContext<'a> {
     pub(super) src: Cow<'a, str>,
     /// Its absolute URL, for link previews (`og:image`).
     pub(super) absolute: String,
-    pub(super) alt: &'a str,
-    pub(super) caption: Option<&'a str>,
-    pub(super) credit: &'a str,
+    pub(super) alt: Cow<'a, str>,
+    pub(super) caption: Option<Cow<'a, str>>,
+    pub(super) credit: Cow<'a, str>,
     /// Pixel size of the image file, when byline can read it (a file of the site).
     pub(super) width: Option<u32>,
     pub(super) height: Option<u32>,
@@ -95,9 +112,9 @@ impl<'a> ImageContext<'a> {
         ImageContext {
             src: href(config, &image.src),
             absolute: config.absolute_url(&image.src),
-            alt: &image.alt,
-            caption: image.caption.as_deref(),
-            credit: &image.credit,
+            alt: smart(&image.alt),
+            caption: image.caption.as_deref().map(smart),
+            credit: smart(&image.credit),
             width: size.map(|(width, _)| width),
             height: size.map(|(_, height)| height),
         }
@@ -107,7 +124,7 @@ impl<'a> ImageContext<'a> {
 /// A story of the same series, for "more from this series".
 #[derive(Serialize)]
 pub(super) struct SeriesNeighbourContext<'a> {
-    pub(super) title: &'a str,
+    pub(super) title: Cow<'a, str>,
     pub(super) url: Cow<'a, str>,
     pub(super) date: String,
     pub(super) date_display: String,
@@ -116,7 +133,7 @@ pub(super) struct SeriesNeighbourContext<'a> {
 /// The series of a story page: its link and the story's place in it.
 #[derive(Serialize)]
 pub(super) struct StorySeriesContext<'a> {
-    pub(super) title: &'a str,
+    pub(super) title: Cow<'a, str>,
     pub(super) url: Cow<'a, str>,
     /// The story's number in the series, the first published being 1.
     pub(super) part: usize,
@@ -126,11 +143,11 @@ pub(super) struct StorySeriesContext<'a> {
 
 #[derive(Serialize)]
 pub(super) struct CardContext<'a> {
-    pub(super) title: &'a str,
+    pub(super) title: Cow<'a, str>,
     pub(super) url: Cow<'a, str>,
     pub(super) date: String,
     pub(super) date_display: String,
-    pub(super) summary: &'a str,
+    pub(super) summary: Cow<'a, str>,
     pub(super) reporters: Vec<LinkContext<'a>>,
     pub(super) series: Option<SeriesLinkContext<'a>>,
     pub(super) image: Option<ImageContext<'a>>,
@@ -146,28 +163,28 @@ pub(super) struct RoleContext<'a> {
 #[derive(Serialize)]
 pub(super) struct FundingContext<'a> {
     pub(super) text: String,
-    pub(super) note: Option<&'a str>,
+    pub(super) note: Option<Cow<'a, str>>,
     pub(super) funders: Vec<FunderContext<'a>>,
 }
 
 #[derive(Serialize)]
 pub(super) struct FunderContext<'a> {
-    pub(super) name: &'a str,
+    pub(super) name: Cow<'a, str>,
     pub(super) url: Option<&'a str>,
 }
 
 #[derive(Serialize)]
 pub(super) struct SourceContext<'a> {
-    pub(super) title: &'a str,
+    pub(super) title: Cow<'a, str>,
     pub(super) url: Option<Cow<'a, str>>,
-    pub(super) publisher: Option<&'a str>,
+    pub(super) publisher: Option<Cow<'a, str>>,
 }
 
 #[derive(Serialize)]
 pub(super) struct CorrectionContext<'a> {
     pub(super) date: String,
     pub(super) date_display: String,
-    pub(super) text: &'a str,
+    pub(super) text: Cow<'a, str>,
     pub(super) anchor: &'a str,
 }
 
@@ -175,7 +192,7 @@ pub(super) struct CorrectionContext<'a> {
 pub(super) struct LedgerContext<'a> {
     pub(super) date: String,
     pub(super) date_display: String,
-    pub(super) text: &'a str,
+    pub(super) text: Cow<'a, str>,
     pub(super) anchor: String,
     /// The correction on its story's page: `/series/story/#correction-2022-02-10`.
     pub(super) url: String,
@@ -184,36 +201,58 @@ pub(super) struct LedgerContext<'a> {
 
 #[derive(Serialize)]
 pub(super) struct FunderPageContext<'a> {
-    pub(super) name: &'a str,
+    pub(super) name: Cow<'a, str>,
     pub(super) anchor: &'a str,
     pub(super) url: Option<&'a str>,
-    pub(super) description: Option<&'a str>,
-    pub(super) series: Vec<SeriesLinkContext<'a>>,
+    pub(super) description: Option<Cow<'a, str>>,
+    /// The series it funds, each with how many stories of it this build publishes.
+    pub(super) series: Vec<FunderSeriesContext<'a>>,
+    /// The cards of the stories that name it as their own funder.
     pub(super) stories: Value,
 }
 
 #[derive(Serialize)]
+pub(super) struct FunderSeriesContext<'a> {
+    pub(super) title: Cow<'a, str>,
+    pub(super) url: Cow<'a, str>,
+    pub(super) stories: usize,
+}
+
+#[derive(Serialize)]
 pub(super) struct ClaimContext<'a> {
-    pub(super) claim: &'a str,
-    pub(super) claimant: &'a str,
-    pub(super) rating: &'a str,
+    pub(super) claim: Cow<'a, str>,
+    pub(super) claimant: Cow<'a, str>,
+    pub(super) claimant_url: Option<&'a str>,
+    /// `person` or `organization`.
+    pub(super) claimant_type: &'static str,
+    pub(super) rating: Cow<'a, str>,
     pub(super) date: Option<String>,
     pub(super) date_display: Option<String>,
-    pub(super) url: Option<Cow<'a, str>>,
+    pub(super) appeared_in: Option<AppearanceContext<'a>>,
     pub(super) anchor: String,
+}
+
+/// Where a claim was made.
+#[derive(Serialize)]
+pub(super) struct AppearanceContext<'a> {
+    pub(super) url: Cow<'a, str>,
+    pub(super) title: Option<Cow<'a, str>>,
 }
 
 #[derive(Serialize)]
 pub(super) struct StoryContext<'a> {
-    pub(super) title: &'a str,
+    pub(super) title: Cow<'a, str>,
     pub(super) url: Cow<'a, str>,
     pub(super) permalink: String,
     pub(super) date: String,
     pub(super) date_display: String,
     pub(super) updated: Option<String>,
     pub(super) updated_display: Option<String>,
-    pub(super) modified: Option<String>,
-    pub(super) summary: &'a str,
+    /// RFC 3339, as machines read it (a day alone: its start in the newsroom's zone).
+    pub(super) published_time: String,
+    /// RFC 3339: when the story last changed after publication (see `outputs::modified`).
+    pub(super) modified_time: Option<String>,
+    pub(super) summary: Cow<'a, str>,
     pub(super) reporters: Vec<LinkContext<'a>>,
     pub(super) series: Option<StorySeriesContext<'a>>,
     /// The story of the same series published just before this one, and just after.
@@ -236,10 +275,10 @@ pub(super) struct StoryContext<'a> {
 
 #[derive(Serialize)]
 pub(super) struct SeriesContext<'a> {
-    pub(super) title: &'a str,
+    pub(super) title: Cow<'a, str>,
     pub(super) url: Cow<'a, str>,
     pub(super) permalink: String,
-    pub(super) summary: &'a str,
+    pub(super) summary: Cow<'a, str>,
     pub(super) description: Value,
     pub(super) image: Option<ImageContext<'a>>,
     pub(super) funders: Vec<FunderContext<'a>>,
@@ -248,31 +287,31 @@ pub(super) struct SeriesContext<'a> {
 
 #[derive(Serialize)]
 pub(super) struct TopicSummary<'a> {
-    pub(super) name: &'a str,
+    pub(super) name: Cow<'a, str>,
     pub(super) url: Cow<'a, str>,
     pub(super) count: usize,
 }
 
 #[derive(Serialize)]
 pub(super) struct PersonContext<'a> {
-    pub(super) name: &'a str,
+    pub(super) name: Cow<'a, str>,
     pub(super) url: Cow<'a, str>,
-    pub(super) title: Option<&'a str>,
-    pub(super) bio: Option<&'a str>,
+    pub(super) title: Option<Cow<'a, str>>,
+    pub(super) bio: Option<Cow<'a, str>>,
     pub(super) link: Option<&'a str>,
 }
 
 #[derive(Serialize)]
 pub(super) struct PersonSummary<'a> {
-    pub(super) name: &'a str,
+    pub(super) name: Cow<'a, str>,
     pub(super) url: Cow<'a, str>,
-    pub(super) title: Option<&'a str>,
+    pub(super) title: Option<Cow<'a, str>>,
     pub(super) count: usize,
 }
 
 #[derive(Serialize)]
 pub(super) struct SeriesSummary<'a> {
-    pub(super) title: &'a str,
+    pub(super) title: Cow<'a, str>,
     pub(super) url: Cow<'a, str>,
-    pub(super) summary: &'a str,
+    pub(super) summary: Cow<'a, str>,
 }

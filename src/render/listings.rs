@@ -5,8 +5,8 @@ use minijinja::Value;
 
 use super::SiteView;
 use super::context::{
-    FunderPageContext, LedgerContext, LinkContext, PersonContext, PersonSummary, SeriesContext,
-    SeriesLinkContext, SeriesSummary, TopicSummary, value,
+    FunderPageContext, FunderSeriesContext, LedgerContext, LinkContext, PersonContext,
+    PersonSummary, SeriesContext, SeriesLinkContext, SeriesSummary, TopicSummary, value,
 };
 use super::story::role_name;
 use crate::config::PersonProfile;
@@ -15,6 +15,7 @@ use crate::model::{Correction, Series};
 use crate::outputs::ledger::{self, LedgerEntry};
 use crate::routes::Page;
 use crate::theme::Strings;
+use crate::typography::smart;
 
 impl<'a> SiteView<'a> {
     pub(super) fn series_page(&self, index: usize, strings: &Strings) -> Value {
@@ -36,17 +37,17 @@ impl<'a> SiteView<'a> {
 
     fn series_value(&self, series: &'a Series) -> Value {
         value(SeriesContext {
-            title: &series.title,
+            title: smart(&series.title),
             url: self.href(&series.url),
             permalink: self.site.config.absolute_url(&series.url),
-            summary: series.summary.as_deref().unwrap_or(""),
+            summary: smart(series.summary.as_deref().unwrap_or("")),
             description: Value::from_safe_string(self.bodies.html(
                 &series.source,
                 &series.url,
                 &series.description,
             )),
             image: self.image(series.image.as_ref()),
-            funders: self.funders(&series.funders),
+            funders: self.funders(series.funders.iter().map(String::as_str)),
             extra: &series.extra,
         })
     }
@@ -62,7 +63,10 @@ impl<'a> SiteView<'a> {
                 Some((&topic.name, feed_url(&topic.url))),
                 strings,
             ),
-            topic => value(LinkContext { name: &topic.name, url: self.href(&topic.url) }),
+            topic => value(LinkContext {
+                name: smart(&topic.name),
+                url: self.href(&topic.url),
+            }),
             stories => self.cards_of(topic.stories.iter().copied()),
         }
     }
@@ -73,7 +77,7 @@ impl<'a> SiteView<'a> {
             .topics
             .iter()
             .map(|t| TopicSummary {
-                name: &t.name,
+                name: smart(&t.name),
                 url: self.href(&t.url),
                 count: t.stories.len(),
             })
@@ -109,10 +113,10 @@ impl<'a> SiteView<'a> {
                 strings,
             ),
             person => value(PersonContext {
-                name: &person.name,
+                name: smart(&person.name),
                 url: self.href(&person.url),
-                title: profile.and_then(|p| p.title.as_deref()),
-                bio: profile.and_then(|p| p.bio.as_deref()),
+                title: profile.and_then(|p| p.title.as_deref()).map(smart),
+                bio: profile.and_then(|p| p.bio.as_deref()).map(smart),
                 link: profile.and_then(|p| p.url.as_deref()),
             }),
             entries,
@@ -126,9 +130,12 @@ impl<'a> SiteView<'a> {
             .people
             .iter()
             .map(|p| PersonSummary {
-                name: &p.name,
+                name: smart(&p.name),
                 url: self.href(&p.url),
-                title: p.profile.and_then(|i| config.people[i].title.as_deref()),
+                title: p
+                    .profile
+                    .and_then(|i| config.people[i].title.as_deref())
+                    .map(smart),
                 count: p.stories.len(),
             })
             .collect();
@@ -145,9 +152,9 @@ impl<'a> SiteView<'a> {
             .series
             .iter()
             .map(|s| SeriesSummary {
-                title: &s.title,
+                title: smart(&s.title),
                 url: self.href(&s.url),
-                summary: s.summary.as_deref().unwrap_or(""),
+                summary: smart(s.summary.as_deref().unwrap_or("")),
             })
             .collect();
         let latest = self.routes.listed_stories(Page::Home).unwrap_or_default();
@@ -178,11 +185,11 @@ impl<'a> SiteView<'a> {
                 LedgerContext {
                     date: correction.date.iso(),
                     date_display: correction.date.display(format),
-                    text: &correction.text,
+                    text: smart(&correction.text),
                     url: format!("{}#{anchor}", self.href(&story.url)),
                     anchor,
                     story: SeriesLinkContext {
-                        title: &story.title,
+                        title: smart(&story.title),
                         url: self.href(&story.url),
                     },
                 }
@@ -210,18 +217,20 @@ impl<'a> SiteView<'a> {
             .map(|funder| {
                 let registered = funder.registry.map(|index| &config.funders[index]);
                 FunderPageContext {
-                    name: &funder.name,
+                    name: smart(&funder.name),
                     anchor: &funder.anchor,
                     url: registered.and_then(|f| f.url.as_deref()),
-                    description: registered.and_then(|f| f.description.as_deref()),
-                    series: self
-                        .site
+                    description: registered.and_then(|f| f.description.as_deref()).map(smart),
+                    series: funder
                         .series
                         .iter()
-                        .filter(|series| series.funders.contains(&funder.name))
-                        .map(|series| SeriesLinkContext {
-                            title: &series.title,
-                            url: self.href(&series.url),
+                        .map(|(index, stories)| {
+                            let series = &self.site.series[*index];
+                            FunderSeriesContext {
+                                title: smart(&series.title),
+                                url: self.href(&series.url),
+                                stories: stories.len(),
+                            }
                         })
                         .collect(),
                     stories: self.cards_of(funder.stories.iter().copied()),

@@ -40,7 +40,7 @@ impl<'a> SiteView<'a> {
         let updated = outputs::latest(stories.iter().map(|&index| &self.last_changed[index]));
         let entries: Vec<Value> = stories
             .iter()
-            .map(|&index| self.feed_entry(index))
+            .map(|&index| self.feed_entry(index, strings))
             .collect();
         minijinja::context! {
             site => self.site_value.clone(),
@@ -51,16 +51,27 @@ impl<'a> SiteView<'a> {
     }
 
     /// The feed entry of a story, made once.
-    fn feed_entry(&self, index: usize) -> Value {
+    fn feed_entry(&self, index: usize, strings: &Strings) -> Value {
         self.feed_entries[index]
             .get_or_init(|| {
+                let config = &self.site.config;
                 let story = &self.site.stories[index];
                 let html = self.body_html(index);
+                let notes = feeds::EntryNotes {
+                    corrections: story
+                        .corrections
+                        .iter()
+                        .map(|c| (c.date.display(&config.date_format), c.text.clone()))
+                        .collect(),
+                    funding: self.funding_disclosure(story, strings),
+                };
                 value(feeds::story_entry(
-                    &self.site.config,
+                    config,
                     story,
                     story.summary_or_first_paragraph(),
                     html.as_str().unwrap_or_default(),
+                    &notes,
+                    strings,
                 ))
             })
             .clone()
@@ -136,11 +147,12 @@ impl<'a> SiteView<'a> {
 
     pub(super) fn news_sitemap(&self, strings: &Strings) -> Value {
         let config = &self.site.config;
-        let stories: Vec<sitemaps::NewsUrl> =
-            sitemaps::news_window(&self.site.stories, &self.index.stories, self.now)
-                .into_iter()
-                .map(|index| sitemaps::news_url(config, &self.site.stories[index]))
-                .collect();
+        let stories: Vec<sitemaps::NewsUrl> = self
+            .index
+            .news
+            .iter()
+            .map(|&index| sitemaps::news_url(config, &self.site.stories[index]))
+            .collect();
         minijinja::context! {
             site => self.site_value.clone(),
             page => self.page_value(Page::NewsSitemap, &strings.say("page.news_sitemap", &[]), "", None, strings),
@@ -154,10 +166,10 @@ impl<'a> SiteView<'a> {
         minijinja::context! {
             site => self.site_value.clone(),
             page => self.page_value(Page::Robots, &strings.say("page.robots", &[]), "", None, strings),
-            sitemaps => vec![
-                config.absolute_url(SITEMAP_URL),
-                config.absolute_url(NEWS_SITEMAP_URL),
-            ],
+            sitemaps => std::iter::once(SITEMAP_URL)
+                .chain((!self.index.news.is_empty()).then_some(NEWS_SITEMAP_URL))
+                .map(|url| config.absolute_url(url))
+                .collect::<Vec<_>>(),
         }
     }
 }

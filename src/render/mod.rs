@@ -18,7 +18,6 @@ mod story;
 use std::borrow::Cow;
 use std::sync::OnceLock;
 
-use jiff::Timestamp;
 use minijinja::Value;
 
 use crate::dates::StoryDate;
@@ -29,13 +28,17 @@ use crate::outputs::ledger::{self, FunderStories, LedgerEntry};
 use crate::outputs::{self};
 use crate::routes::{Page, Routes};
 use crate::theme::{Strings, Templates};
+use crate::typography::{smart, smart_owned};
 use crate::url::output_path;
 
 pub use bodies::{BodyRenderer, MarkdownCache, markdown_options};
 use context::{
     CardContext, FeedLink, FunderContext, ImageContext, LinkContext, PageContext, PublisherContext,
-    SeriesLinkContext, SiteContext, value,
+    SeriesLinkContext, SiteContext, SiteImageContext, value,
 };
+
+/// The theme's own icon, for a site whose `site.yaml` names none.
+const DEFAULT_ICON: &str = "/favicon.svg";
 
 /// A file of the finished site, before it is written.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -51,8 +54,6 @@ pub struct SiteView<'a> {
     index: &'a SiteIndex,
     routes: Routes<'a>,
     bodies: &'a BodyRenderer,
-    /// The moment of this build, for the news sitemap's window.
-    now: Timestamp,
     site_value: Value,
     /// Each story's listing card, made the first time a listing needs it: `serve` makes a view
     /// per request and renders one page, which needs only a few cards.
@@ -76,31 +77,38 @@ pub struct SiteView<'a> {
 }
 
 impl<'a> SiteView<'a> {
-    /// Prepares the edition of `site` that `index` lists, its texts rendered by `bodies`, as
-    /// of `now`.
-    pub fn new(
-        site: &'a Site,
-        index: &'a SiteIndex,
-        bodies: &'a BodyRenderer,
-        now: Timestamp,
-    ) -> SiteView<'a> {
+    /// Prepares the edition of `site` that `index` lists (as of the edition's moment), its
+    /// texts rendered by `bodies`.
+    pub fn new(site: &'a Site, index: &'a SiteIndex, bodies: &'a BodyRenderer) -> SiteView<'a> {
         let config = &site.config;
         let images = bodies.images();
         let site_value = value(SiteContext {
-            title: &config.title,
+            title: smart(&config.title),
             base_url: &config.base_url,
             language: &config.language,
-            funding_note: config.funding_note.as_deref(),
+            funding_note: config.funding_note.as_deref().map(smart),
             publisher: config.publisher.as_ref().map(|p| {
                 let logo_size = p.logo.as_deref().and_then(|logo| images.size(logo));
                 PublisherContext {
-                    name: p.name.as_deref(),
+                    name: p.name.as_deref().map(smart),
                     url: p.url.as_deref(),
                     logo: p.logo.as_deref().map(|logo| context::href(config, logo)),
                     logo_width: logo_size.map(|(width, _)| width),
                     logo_height: logo_size.map(|(_, height)| height),
                 }
             }),
+            description: config.description.as_deref().map(smart),
+            image: config.image.as_deref().map(|image| {
+                let size = images.size(image);
+                SiteImageContext {
+                    url: outputs::absolute_link(config, "/", image),
+                    width: size.map(|(width, _)| width),
+                    height: size.map(|(_, height)| height),
+                }
+            }),
+            icon: context::href(config, config.icon.as_deref().unwrap_or(DEFAULT_ICON)),
+            icon_type: mime_guess::from_path(config.icon.as_deref().unwrap_or(DEFAULT_ICON))
+                .first_raw(),
         });
         let stories = site.stories.len();
         SiteView {
@@ -108,7 +116,6 @@ impl<'a> SiteView<'a> {
             index,
             routes: Routes::new(site, index),
             bodies,
-            now,
             site_value,
             cards: (0..stories).map(|_| OnceLock::new()).collect(),
             last_changed: site.stories.iter().map(outputs::last_changed).collect(),
@@ -183,7 +190,12 @@ impl<'a> SiteView<'a> {
 
     fn funder_stories(&self) -> &[FunderStories] {
         self.funders.get_or_init(|| {
-            ledger::funders(&self.site.config, &self.site.stories, &self.index.stories)
+            ledger::funders(
+                &self.site.config,
+                &self.site.series,
+                &self.site.stories,
+                &self.index.stories,
+            )
         })
     }
 
@@ -227,7 +239,7 @@ impl<'a> SiteView<'a> {
         names
             .iter()
             .map(|name| LinkContext {
-                name,
+                name: smart(name),
                 url: self.href(self.person_url(name)),
             })
             .collect()
@@ -237,7 +249,7 @@ impl<'a> SiteView<'a> {
         story.series.map(|index| {
             let series: &'a Series = &self.site.series[index];
             SeriesLinkContext {
-                title: &series.title,
+                title: smart(&series.title),
                 url: self.href(&series.url),
             }
         })
@@ -246,11 +258,11 @@ impl<'a> SiteView<'a> {
     fn card(&self, story: &Story) -> Value {
         let format = &self.site.config.date_format;
         value(CardContext {
-            title: &story.title,
+            title: smart(&story.title),
             url: self.href(&story.url),
             date: story.date.iso(),
             date_display: story.date.display(format),
-            summary: story.summary_or_first_paragraph(),
+            summary: smart(story.summary_or_first_paragraph()),
             reporters: self.people_links(&story.reporters),
             series: self.series_link(story),
             image: self.image(story.image.as_ref()),
@@ -267,11 +279,11 @@ impl<'a> SiteView<'a> {
         })
     }
 
-    fn funders(&self, names: &'a [String]) -> Vec<FunderContext<'a>> {
+    fn funders(&self, names: impl IntoIterator<Item = &'a str>) -> Vec<FunderContext<'a>> {
         names
-            .iter()
+            .into_iter()
             .map(|name| FunderContext {
-                name,
+                name: smart(name),
                 url: self.site.config.funder(name).and_then(|f| f.url.as_deref()),
             })
             .collect()
@@ -290,21 +302,28 @@ impl<'a> SiteView<'a> {
         let config = &self.site.config;
         let url = self.routes.url(page);
         let mut feeds = vec![FeedLink {
-            title: config.title.clone(),
+            title: smart_owned(&config.title),
             url: config.absolute_url(crate::layout::SITE_FEED_URL),
         }];
         if let Some((title, feed)) = own_feed {
             feeds.push(FeedLink {
-                title: strings.say("feed.title", &[("title", title), ("site", &config.title)]),
+                title: smart_owned(
+                    &strings.say("feed.title", &[("title", title), ("site", &config.title)]),
+                ),
                 url: config.absolute_url(&feed),
             });
         }
+        // A page without words of its own about it is described by the site's description.
+        let description = match (description.trim().is_empty(), &config.description) {
+            (true, Some(site)) => site.as_str(),
+            _ => description,
+        };
         value(PageContext {
             kind: page.kind(),
-            title,
+            title: smart(title),
             url: self.href(&url),
             permalink: config.absolute_url(&url),
-            description,
+            description: smart(description),
             feeds,
         })
     }

@@ -7,15 +7,16 @@ use minijinja::Value;
 
 use super::SiteView;
 use super::context::{
-    ClaimContext, CorrectionContext, FundingContext, LinkContext, RoleContext,
+    AppearanceContext, ClaimContext, CorrectionContext, FundingContext, LinkContext, RoleContext,
     SeriesNeighbourContext, SourceContext, StoryContext, StorySeriesContext, value,
 };
 use crate::index::{Role, story_roles};
 use crate::layout::{TOPICS_URL, feed_url};
-use crate::model::{Claim, Series, Story};
+use crate::model::{AgentKind, Claim, Funding, Series, Story, funding};
 use crate::outputs::{self, jsonld, ledger};
 use crate::routes::Page;
 use crate::theme::Strings;
+use crate::typography::{smart, smart_owned};
 use crate::url::slugify;
 
 impl<'a> SiteView<'a> {
@@ -41,15 +42,16 @@ impl<'a> SiteView<'a> {
         let series = story.series.map(|index| &self.site.series[index]);
         let byline: Vec<RoleContext> = story_roles(story)
             .map(|(role, names)| RoleContext {
-                role: role_name(&role, strings),
-                label: role_label(&role, names.len(), strings),
+                role: smart_owned(&role_name(&role, strings)),
+                label: smart_owned(&role_label(&role, names.len(), strings)),
                 people: self.people_links(names),
             })
             .collect();
-        let funding = (!story.funders.is_empty()).then(|| FundingContext {
-            text: funding_text(series.map(|s| s.title.as_str()), &story.funders, strings),
-            note: config.funding_note.as_deref(),
-            funders: self.funders(&story.funders),
+        let funded_by = funding(story, &self.site.series);
+        let funding = (funded_by.all().next().is_some()).then(|| FundingContext {
+            text: smart_owned(&funding_text(&funded_by, strings)),
+            note: config.funding_note.as_deref().map(smart),
+            funders: self.funders(funded_by.all()),
         });
         let claim_anchors = claim_anchors(&story.claims);
         let correction_anchors = ledger::correction_anchors(&story.corrections);
@@ -62,15 +64,16 @@ impl<'a> SiteView<'a> {
             claim_anchors: &claim_anchors,
         });
         value(StoryContext {
-            title: &story.title,
+            title: smart(&story.title),
             url: self.href(&story.url),
             permalink: config.absolute_url(&story.url),
             date: story.date.iso(),
             date_display: story.date.display(format),
             updated: story.updated.map(|d| d.iso()),
             updated_display: story.updated.map(|d| d.display(format)),
-            modified: outputs::modified(story).map(|d| d.iso()),
-            summary: description,
+            published_time: story.date.rfc3339(),
+            modified_time: outputs::modified(story).map(|d| d.rfc3339()),
+            summary: smart(description),
             reporters: self.people_links(&story.reporters),
             series: series_context,
             previous,
@@ -79,7 +82,7 @@ impl<'a> SiteView<'a> {
                 .topics
                 .iter()
                 .map(|name| LinkContext {
-                    name,
+                    name: smart(name),
                     url: self.href(self.index.topic_url(name).unwrap_or(TOPICS_URL)),
                 })
                 .collect(),
@@ -90,9 +93,9 @@ impl<'a> SiteView<'a> {
                 .sources
                 .iter()
                 .map(|s| SourceContext {
-                    title: &s.title,
+                    title: smart(&s.title),
                     url: s.url.as_deref().map(|url| self.href(url)),
-                    publisher: s.publisher.as_deref(),
+                    publisher: s.publisher.as_deref().map(smart),
                 })
                 .collect(),
             corrections: story
@@ -102,7 +105,7 @@ impl<'a> SiteView<'a> {
                 .map(|(c, anchor)| CorrectionContext {
                     date: c.date.iso(),
                     date_display: c.date.display(format),
-                    text: &c.text,
+                    text: smart(&c.text),
                     anchor,
                 })
                 .collect(),
@@ -111,12 +114,20 @@ impl<'a> SiteView<'a> {
                 .iter()
                 .zip(claim_anchors)
                 .map(|(c, anchor)| ClaimContext {
-                    claim: &c.claim,
-                    claimant: &c.claimant,
-                    rating: &c.rating,
+                    claim: smart(&c.claim),
+                    claimant: smart(&c.claimant.name),
+                    claimant_url: c.claimant.url.as_deref(),
+                    claimant_type: match c.claimant.kind {
+                        AgentKind::Person => "person",
+                        AgentKind::Organization => "organization",
+                    },
+                    rating: smart(&c.rating),
                     date: c.date.map(|d| d.iso()),
                     date_display: c.date.map(|d| d.display(format)),
-                    url: c.url.as_deref().map(|url| self.href(url)),
+                    appeared_in: c.appeared_in.as_ref().map(|place| AppearanceContext {
+                        url: self.href(&place.url),
+                        title: place.title.as_deref().map(smart),
+                    }),
                     anchor,
                 })
                 .collect(),
@@ -125,6 +136,19 @@ impl<'a> SiteView<'a> {
             content: self.body_html(index),
             json_ld: json_ld.into_iter().map(Value::from_safe_string).collect(),
         })
+    }
+
+    /// The funding disclosure of `story` as its page ends with it: the funding sentence and the
+    /// site's funding note, or None for a story without a funder.
+    pub(super) fn funding_disclosure(&self, story: &Story, strings: &Strings) -> Option<String> {
+        let funded_by = funding(story, &self.site.series);
+        funded_by.all().next()?;
+        let mut text = funding_text(&funded_by, strings);
+        if let Some(note) = &self.site.config.funding_note {
+            text.push(' ');
+            text.push_str(note);
+        }
+        Some(text)
     }
 
     /// The story page's series, with the story's part number, and the stories published just
@@ -151,7 +175,7 @@ impl<'a> SiteView<'a> {
             story.map(|&story| {
                 let story: &'a Story = &self.site.stories[story];
                 SeriesNeighbourContext {
-                    title: &story.title,
+                    title: smart(&story.title),
                     url: self.href(&story.url),
                     date: story.date.iso(),
                     date_display: story.date.display(format),
@@ -159,7 +183,7 @@ impl<'a> SiteView<'a> {
             })
         };
         let context = StorySeriesContext {
-            title: &series.title,
+            title: smart(&series.title),
             url: self.href(&series.url),
             part: stories.len() - position,
             parts: stories.len(),
@@ -203,12 +227,31 @@ fn credit_label(role: &str, count: usize) -> String {
     }
 }
 
-/// The funding disclosure's first sentence.
-fn funding_text(series_title: Option<&str>, funders: &[String], strings: &Strings) -> String {
-    let names = strings.join(funders);
-    match series_title {
-        Some(series) => strings.say("funding.series", &[("series", series), ("funders", &names)]),
-        None => strings.say("funding.story", &[("funders", &names)]),
+/// The funding disclosure's first sentence: the story's own funders as the story's, its series'
+/// as the series' ("This story was funded by A, as part of our reporting on S, which is funded
+/// by B."), each funder named once.
+pub(super) fn funding_text(funding: &Funding, strings: &Strings) -> String {
+    let own = strings.join(funding.own);
+    match &funding.series {
+        None => strings.say("funding.story", &[("funders", &own)]),
+        Some((series, names)) => {
+            let series_funders = strings.join(names);
+            if funding.own.is_empty() {
+                strings.say(
+                    "funding.series",
+                    &[("series", &series.title), ("funders", &series_funders)],
+                )
+            } else {
+                strings.say(
+                    "funding.story_in_series",
+                    &[
+                        ("funders", &own),
+                        ("series", &series.title),
+                        ("series_funders", &series_funders),
+                    ],
+                )
+            }
+        }
     }
 }
 
@@ -252,14 +295,44 @@ mod tests {
 
     #[test]
     fn funding_sentences() {
+        use crate::outputs::tests::story;
         let strings = Strings::english();
-        let funders = vec!["Open Society Foundations".to_string()];
+        let series = crate::model::Series {
+            slug: "dm".into(),
+            url: "/dm/".into(),
+            source: "content/dm/_index.md".into(),
+            title: "Decision Machines".into(),
+            summary: None,
+            funders: vec!["Open Society Foundations".into()],
+            image: None,
+            extra: crate::yaml::FreeValue::Null,
+            description: crate::source::body("", 1, crate::source::Keep::Text),
+        };
+        let all = [series];
+        let mut inherited = story("a", "2022-02-09");
+        inherited.funders.clear();
+        inherited.series = Some(0);
         assert_eq!(
-            funding_text(Some("Decision Machines"), &funders, &strings),
+            funding_text(&funding(&inherited, &all), &strings),
             "Our reporting on Decision Machines is funded by Open Society Foundations."
         );
+        let mut own = inherited.clone();
+        own.funders = vec!["Luminate".into()];
         assert_eq!(
-            funding_text(None, &["A".to_string(), "B".to_string()], &strings),
+            funding_text(&funding(&own, &all), &strings),
+            "This story was funded by Luminate, as part of our reporting on Decision Machines, which is funded by Open Society Foundations."
+        );
+        // A story naming its series' funder again: said once, as the series'.
+        let mut same = inherited.clone();
+        same.funders = vec!["Open Society Foundations".into(), "Luminate".into()];
+        assert_eq!(
+            funding_text(&funding(&same, &all), &strings),
+            "This story was funded by Open Society Foundations and Luminate."
+        );
+        let mut alone = story("b", "2022-02-09");
+        alone.funders = vec!["A".into(), "B".into()];
+        assert_eq!(
+            funding_text(&funding(&alone, &all), &strings),
             "This story was funded by A and B."
         );
     }

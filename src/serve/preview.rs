@@ -415,7 +415,7 @@ impl Preview {
         findings.site.extend(static_problems);
         findings.texts = model.text_findings();
         let pages = pages_to_check(self.model.as_ref(), &model);
-        findings.render = pipeline::check_pages(&model.view(&settings), &model.templates, &pages);
+        findings.render = pipeline::check_pages(&model.view(), &model.templates, &pages);
         if findings.blocks() {
             findings.held = self.model.is_some();
         } else {
@@ -481,7 +481,7 @@ impl Preview {
         };
         if templates_differ(&model.theme, &theme) {
             let bodies = model.body_renderer(&templates, Arc::clone(&self.markdown));
-            let view = SiteView::new(&model.site, &model.shown, &bodies, self.settings.now);
+            let view = SiteView::new(&model.site, &model.shown, &bodies);
             let found = pipeline::check_pages(&view, &templates, &view.pages());
             if !found.is_empty() {
                 theme_problems(&mut self.findings, found);
@@ -592,8 +592,7 @@ impl Preview {
                 .iter()
                 .filter_map(|path| model.story_page(path))
                 .collect();
-            let problems =
-                pipeline::check_pages(&model.view(&self.settings), &model.templates, &pages);
+            let problems = pipeline::check_pages(&model.view(), &model.templates, &pages);
             if !problems.is_empty() {
                 // The templates cannot show the new version: keep showing the last good one.
                 let (_, changed_back) = model.put_stories(previous, &self.settings);
@@ -737,7 +736,7 @@ impl Model {
             image_findings: Vec::new(),
         };
         model.positions = model.position_map();
-        model.routes = model.route_map(settings);
+        model.routes = model.route_map();
         let units = model.checker.units().to_vec();
         model.check_again(&units);
         (model, errors)
@@ -772,7 +771,7 @@ impl Model {
                 self.text_findings.insert(unit, findings);
             }
         }
-        self.image_findings = checker.check_site(site);
+        self.image_findings = checker.check_site(site, &self.images);
     }
 
     /// Everything the check stage found in this version.
@@ -786,8 +785,8 @@ impl Model {
     }
 
     /// A view to render pages from.
-    pub(super) fn view(&self, settings: &Settings) -> SiteView<'_> {
-        SiteView::new(&self.site, &self.shown, &self.bodies, settings.now)
+    pub(super) fn view(&self) -> SiteView<'_> {
+        SiteView::new(&self.site, &self.shown, &self.bodies)
     }
 
     /// The page at `output` (`series/story/index.html`), if there is one.
@@ -815,8 +814,8 @@ impl Model {
             .collect()
     }
 
-    fn route_map(&self, settings: &Settings) -> HashMap<String, Page> {
-        let view = self.view(settings);
+    fn route_map(&self) -> HashMap<String, Page> {
+        let view = self.view();
         let routes = view.routes();
         routes
             .pages()
@@ -856,7 +855,7 @@ impl Model {
         if listings_changed {
             self.published = SiteIndex::new(&self.site, &settings.edition());
             self.shown = SiteIndex::new(&self.site, &self.edition);
-            self.routes = self.route_map(settings);
+            self.routes = self.route_map();
         }
         (previous, listings_changed)
     }

@@ -111,7 +111,7 @@ fn render(model: &Model, settings: &Settings, page: Page, status: u16, shown: &S
         _ => Vec::new(),
     };
     let fragment = overlay::fragment(&banners, shown);
-    let view = model.view(settings);
+    let view = model.view();
     match view.render_with(
         &model.templates,
         page,
@@ -145,14 +145,11 @@ fn banners(story: &Story, format: &DateFormat, settings: &Settings) -> Vec<Banne
     if let Some(publish_at) = &story.publish_at
         && publish_at.instant > settings.now
     {
-        let time = match publish_at.offset {
-            Some(offset) => publish_at
-                .instant
-                .to_zoned_datetime(jiff::tz::TimeZone::fixed(offset))
-                .strftime(" %H:%M (UTC%:z)")
-                .to_string(),
-            None => String::new(),
-        };
+        let time = publish_at
+            .instant
+            .to_zoned_datetime(jiff::tz::TimeZone::fixed(publish_at.offset))
+            .strftime(" %H:%M (UTC%:z)")
+            .to_string();
         banners.push(Banner::Embargoed(format!(
             "{}{time}",
             publish_at.display(format)

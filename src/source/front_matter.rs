@@ -90,10 +90,28 @@ pub struct CorrectionFields {
 pub struct ClaimFields {
     pub position: Position,
     pub claim: Option<Located<String>>,
-    pub claimant: Option<Located<String>>,
+    pub claimant: Option<Located<ClaimantFields>>,
     pub rating: Option<Located<String>>,
-    pub date: Option<Located<String>>,
+    /// `claim_date`, or its older name `date`.
+    pub claim_date: Option<Located<String>>,
+    /// `appeared_in`, or its older short form `url`.
+    pub appeared_in: Option<Located<AppearanceFields>>,
+}
+
+/// Who made a claim: a name (`claimant: Ana Lind`) or `name`, `type`, `url`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ClaimantFields {
+    pub name: Option<Located<String>>,
+    /// `person` or `organization`.
+    pub kind: Option<Located<String>>,
     pub url: Option<Located<String>>,
+}
+
+/// Where a claim was made: a URL, or `url` and `title`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AppearanceFields {
+    pub url: Option<Located<String>>,
+    pub title: Option<Located<String>>,
 }
 
 /// A story's front matter as written: every field optional here; `content` decides what is
@@ -213,7 +231,17 @@ pub const SERIES_KEYS: &[&str] = &["title", "summary", "funder", "image", "extra
 const IMAGE_KEYS: &[&str] = &["src", "alt", "caption", "credit"];
 const SOURCE_KEYS: &[&str] = &["title", "url", "publisher"];
 const CORRECTION_KEYS: &[&str] = &["date", "text"];
-const CLAIM_KEYS: &[&str] = &["claim", "claimant", "rating", "date", "url"];
+const CLAIM_KEYS: &[&str] = &[
+    "claim",
+    "claimant",
+    "rating",
+    "claim_date",
+    "appeared_in",
+    "date",
+    "url",
+];
+const CLAIMANT_KEYS: &[&str] = &["name", "type", "url"];
+const APPEARANCE_KEYS: &[&str] = &["url", "title"];
 
 /// Reads a story's front matter. Returns what could be read together with every problem found,
 /// so one bad field does not hide the others; `Err` when the YAML cannot be read at all.
@@ -247,14 +275,7 @@ pub fn parse_story(
             date: item.date_text("date"),
             text: item.text("text"),
         }),
-        claims: reader.list("claims", CLAIM_KEYS, |item| ClaimFields {
-            position: item.scope_position(),
-            claim: item.text("claim"),
-            claimant: item.text("claimant"),
-            rating: item.text("rating"),
-            date: item.date_text("date"),
-            url: item.text("url"),
-        }),
+        claims: reader.list("claims", CLAIM_KEYS, claim),
         extra: reader.mapping("extra"),
         commented: Vec::new(),
     };
@@ -286,6 +307,51 @@ pub fn parse_series(
     };
     let diagnostics = reader.finish(SERIES_KEYS, "a series' _index.md");
     Ok((front, diagnostics))
+}
+
+/// One entry of `claims:`. `date` and `url` are the older names of `claim_date` and of
+/// `appeared_in`'s URL; both are read, the newer name winning.
+fn claim(item: &mut MappingReader) -> ClaimFields {
+    let claimant = item.text_or_object(
+        "claimant",
+        CLAIMANT_KEYS,
+        |name| ClaimantFields {
+            name: Some(name),
+            ..ClaimantFields::default()
+        },
+        |claimant| ClaimantFields {
+            name: claimant.text("name"),
+            kind: claimant.text("type"),
+            url: claimant.text("url"),
+        },
+    );
+    let appearance = |url| AppearanceFields {
+        url: Some(url),
+        title: None,
+    };
+    let appeared_in = item.text_or_object("appeared_in", APPEARANCE_KEYS, appearance, |place| {
+        AppearanceFields {
+            url: place.text("url"),
+            title: place.text("title"),
+        }
+    });
+    let old_url = item.text("url").map(|url| {
+        let position = url.position;
+        Located {
+            value: appearance(url),
+            position,
+        }
+    });
+    let claim_date = item.date_text("claim_date");
+    let old_date = item.date_text("date");
+    ClaimFields {
+        position: item.scope_position(),
+        claim: item.text("claim"),
+        claimant,
+        rating: item.text("rating"),
+        claim_date: claim_date.or(old_date),
+        appeared_in: appeared_in.or(old_url),
+    }
 }
 
 /// `image:` with `src`, `alt`, `caption`, `credit`.

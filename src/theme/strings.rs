@@ -380,6 +380,8 @@ mod tests {
         "task.done",
         "task.not_done",
         "body.too_deep",
+        "footnote.back",
+        "funding.story_in_series",
         "page.topics",
         "page.people",
         "page.not_found",

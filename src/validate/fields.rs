@@ -3,6 +3,8 @@
 
 use std::path::Path;
 
+use jiff::tz::TimeZone;
+
 use crate::config::SiteConfig;
 use crate::dates::{StoryDate, days_meant};
 use crate::diag::{Code, Diagnostic, Position, did_you_mean};
@@ -59,13 +61,15 @@ pub(super) fn not_blank(
     None
 }
 
+/// A date of the front matter; a day alone is that day in the newsroom's `zone`.
 pub(super) fn parse_date(
     value: &Located<String>,
     key: &str,
+    zone: &TimeZone,
     path: &Path,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<StoryDate> {
-    match StoryDate::parse(&value.value) {
+    match StoryDate::parse(&value.value, zone) {
         Ok(date) => Some(date),
         Err(error) => {
             let name = key.rsplit(": ").next().unwrap_or(key);

@@ -3,12 +3,19 @@
 
 use std::path::Path;
 
+use jiff::tz::TimeZone;
+
 use crate::config::SiteConfig;
 use crate::dates::{DateError, StoryDate};
 use crate::diag::{Code, Diagnostic, Position};
 use crate::layout::{series_url, story_url};
-use crate::model::{Claim, Correction, Credit, RejectedStory, Series, Source, Story};
-use crate::source::front_matter::{ClaimFields, CorrectionFields, SourceFields, StoryFrontMatter};
+use crate::model::{
+    AgentKind, Appearance, Claim, Claimant, Correction, Credit, RejectedStory, Series, Source,
+    Story,
+};
+use crate::source::front_matter::{
+    ClaimFields, ClaimantFields, CorrectionFields, SourceFields, StoryFrontMatter,
+};
 use crate::source::{ParsedSeries, ParsedStory};
 use crate::url::slugify;
 use crate::yaml::{FreeValue, Located};
@@ -120,6 +127,7 @@ pub(super) fn validate_story(
 ) -> Option<Story> {
     let path = parsed.path;
     let mut front = parsed.front;
+    let zone = &config.timezone;
     // Only this story's findings are looked at below (the list holds the whole site's).
     let first_finding = diagnostics.len();
     report_placeholders(&front, &path, diagnostics);
@@ -146,7 +154,7 @@ pub(super) fn validate_story(
         &path,
         diagnostics,
     )
-    .and_then(|date| parse_date(&date, "date", &path, diagnostics));
+    .and_then(|date| parse_date(&date, "date", zone, &path, diagnostics));
     let reporters = required(
         front.reporter,
         "reporter",
@@ -168,11 +176,11 @@ pub(super) fn validate_story(
     let updated = front
         .updated
         .as_ref()
-        .and_then(|date| parse_date(date, "updated", &path, diagnostics));
+        .and_then(|date| parse_date(date, "updated", zone, &path, diagnostics));
     let publish_at = front
         .publish_at
         .as_ref()
-        .and_then(|written| embargo_time(written, &path, diagnostics));
+        .and_then(|written| embargo_time(written, zone, &path, diagnostics));
 
     let credits = credits(front.credits, &path, diagnostics);
 
@@ -198,13 +206,13 @@ pub(super) fn validate_story(
         .into_iter()
         .filter_map(|correction| {
             let position = correction.position;
-            validate_correction(correction, &path, diagnostics).map(|c| (c, position))
+            validate_correction(correction, zone, &path, diagnostics).map(|c| (c, position))
         })
         .collect();
     let claims = front
         .claims
         .into_iter()
-        .filter_map(|claim| validate_claim(claim, &path, diagnostics))
+        .filter_map(|claim| validate_claim(config, claim, zone, &path, diagnostics))
         .collect();
     if let Some(topics) = &front.topics {
         warn_of_list_as_text(topics, "topics", Separators::Topics, &path, diagnostics);
@@ -327,6 +335,7 @@ fn slug_of(
 /// `publish_at`: a time with its zone, so the embargo lifts at one moment everywhere.
 fn embargo_time(
     written: &Located<String>,
+    zone: &TimeZone,
     path: &Path,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<StoryDate> {
@@ -339,8 +348,8 @@ fn embargo_time(
         .at_position(written.position)
         .with_hint(format!("write e.g. `publish_at: {day}T06:00:00+00:00`"))
     };
-    match StoryDate::parse(&written.value) {
-        Ok(time) if time.offset.is_some() => Some(time),
+    match StoryDate::parse(&written.value, zone) {
+        Ok(time) if time.timed => Some(time),
         Ok(time) => {
             diagnostics.push(zone_error(&time.day.to_string()));
             None
@@ -350,7 +359,7 @@ fn embargo_time(
             diagnostics.push(zone_error(day));
             None
         }
-        Err(_) => parse_date(written, "publish_at", path, diagnostics),
+        Err(_) => parse_date(written, "publish_at", zone, path, diagnostics),
     }
 }
 
@@ -385,8 +394,8 @@ fn credits(
         .collect()
 }
 
-/// Who funded the story: its own `funder:` (each checked against the registry), or its
-/// series'. A story with neither is reported: its disclosure cannot be printed.
+/// The story's own funders (each checked against the registry). A story funded neither by
+/// itself nor through its series is reported: its disclosure cannot be printed.
 fn funders(
     config: &SiteConfig,
     series: &[Series],
@@ -395,8 +404,8 @@ fn funders(
     path: &Path,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<String> {
-    match (own, series_index) {
-        (Some(own), _) => {
+    let own: Vec<String> = match own {
+        Some(own) => {
             if !own.value.iter().any(|name| is_placeholder(name)) {
                 check_funders(config, own, path, diagnostics);
             }
@@ -410,30 +419,33 @@ fn funders(
                 .filter(|f| !f.is_empty())
                 .collect()
         }
-        (None, Some(index)) if !series[index].funders.is_empty() => series[index].funders.clone(),
-        (None, _) => {
-            let hint = match series_index {
-                Some(index) => format!(
-                    "add `funder:` to this story, or to its series in {}",
-                    series[index].source.display()
-                ),
-                None => "add `funder: Name of the funder` (a stand-alone story has no series to inherit from)".to_string(),
-            };
-            diagnostics.push(
-                Diagnostic::new(
-                    Code::FundingMissing,
-                    path,
-                    "this story does not say who funded it, so its funding disclosure cannot be printed",
-                )
-                .at(1, 1)
-                .with_hint(hint),
-            );
-            Vec::new()
-        }
+        None => Vec::new(),
+    };
+    let series_funded = series_index.is_some_and(|index| !series[index].funders.is_empty());
+    if own.is_empty() && !series_funded {
+        let hint = match series_index {
+            Some(index) => format!(
+                "add `funder:` to this story, or to its series in {}",
+                series[index].source.display()
+            ),
+            None => "add `funder: Name of the funder` (a stand-alone story has no series to inherit from)".to_string(),
+        };
+        diagnostics.push(
+            Diagnostic::new(
+                Code::FundingMissing,
+                path,
+                "this story does not say who funded it, so its funding disclosure cannot be printed",
+            )
+            .at(1, 1)
+            .with_hint(hint),
+        );
     }
+    own
 }
 
-/// A story is updated and corrected only after it was published.
+/// A story is updated and corrected only after it was published, judged on instants (a day
+/// alone is that whole day in the newsroom's zone, see [`StoryDate::is_before`]), not on the
+/// days as written.
 fn check_dates_in_order(
     date: &StoryDate,
     updated: Option<&StoryDate>,
@@ -443,7 +455,7 @@ fn check_dates_in_order(
     diagnostics: &mut Vec<Diagnostic>,
 ) {
     if let (Some(updated), Some(written)) = (updated, updated_written)
-        && updated.instant < date.instant
+        && updated.is_before(date)
     {
         diagnostics.push(
             Diagnostic::new(
@@ -460,7 +472,7 @@ fn check_dates_in_order(
         );
     }
     for (correction, position) in corrections {
-        if correction.date.day < date.day {
+        if correction.date.is_before(date) {
             diagnostics.push(
                 Diagnostic::new(
                     Code::StructureCorrectionBeforeDate,
@@ -570,11 +582,12 @@ fn validate_source(
 
 fn validate_correction(
     correction: CorrectionFields,
+    zone: &TimeZone,
     path: &Path,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<Correction> {
     let date = match &correction.date {
-        Some(date) => parse_date(date, "corrections: date", path, diagnostics),
+        Some(date) => parse_date(date, "corrections: date", zone, path, diagnostics),
         None => {
             diagnostics.push(missing_in_entry(
                 "corrections",
@@ -600,25 +613,132 @@ fn validate_correction(
 }
 
 fn validate_claim(
+    config: &SiteConfig,
     claim: ClaimFields,
+    zone: &TimeZone,
     path: &Path,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<Claim> {
-    let mut field = |value: Option<Located<String>>, key: &str| {
-        required_in_entry(value, "claims", key, claim.position, path, diagnostics)
+    let position = claim.position;
+    let text = required_in_entry(claim.claim, "claims", "claim", position, path, diagnostics);
+    let claimant = match claim.claimant {
+        Some(claimant) => claimant_of(config, claimant, path, diagnostics),
+        None => {
+            diagnostics.push(missing_in_entry("claims", "claimant", position, path));
+            None
+        }
     };
-    let text = field(claim.claim, "claim");
-    let claimant = field(claim.claimant, "claimant");
-    let rating = field(claim.rating, "rating");
+    let rating = required_in_entry(
+        claim.rating,
+        "claims",
+        "rating",
+        position,
+        path,
+        diagnostics,
+    );
     let date = claim
-        .date
+        .claim_date
         .as_ref()
-        .and_then(|date| parse_date(date, "claims: date", path, diagnostics));
+        .and_then(|date| parse_date(date, "claims: claim_date", zone, path, diagnostics));
+    let appeared_in = claim.appeared_in.and_then(|place| {
+        let at = place.position;
+        let url = required_in_entry(place.value.url, "appeared_in", "url", at, path, diagnostics)?;
+        Some(Appearance {
+            url,
+            title: place
+                .value
+                .title
+                .map(|t| t.value)
+                .filter(|t| !t.trim().is_empty()),
+        })
+    });
+    let text = text?;
+    let what = |missing: &str| {
+        format!(
+            "the claim \"{text}\" does not say {missing}, which fact-check readers (and Google's ClaimReview guidelines) expect"
+        )
+    };
+    if appeared_in.is_none() {
+        diagnostics.push(
+            Diagnostic::new(Code::ClaimNoAppearance, path, what("where it was made"))
+                .at_position(position)
+                .with_hint("add `appeared_in: {url: https://..., title: ...}`, the page, post or document that carries the claim"),
+        );
+    }
+    if claim.claim_date.is_none() {
+        diagnostics.push(
+            Diagnostic::new(Code::ClaimNoDate, path, what("when it was made"))
+                .at_position(position)
+                .with_hint("add `claim_date: 2022-02-01`, the day the claim was made"),
+        );
+    }
     Some(Claim {
-        claim: text?,
+        claim: text,
         claimant: claimant?,
         rating: rating?,
         date,
-        url: claim.url.map(|u| u.value),
+        appeared_in,
     })
+}
+
+/// Who made a claim: a name (a person of site.yaml, a funder or the publisher is recognised by
+/// it, anyone else is taken to be a person) or a name with its `type` and `url`.
+fn claimant_of(
+    config: &SiteConfig,
+    written: Located<ClaimantFields>,
+    path: &Path,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<Claimant> {
+    let fields = written.value;
+    let name = required_in_entry(
+        fields.name,
+        "claimant",
+        "name",
+        written.position,
+        path,
+        diagnostics,
+    )?;
+    let name = name.trim().to_string();
+    let person = config.people.iter().find(|person| person.name == name);
+    let funder = config.funder(&name);
+    let publisher = config
+        .publisher
+        .as_ref()
+        .filter(|publisher| publisher.name.as_deref() == Some(name.as_str()));
+    let known_kind = if person.is_some() {
+        Some(AgentKind::Person)
+    } else if funder.is_some() || publisher.is_some() || name == config.title {
+        Some(AgentKind::Organization)
+    } else {
+        None
+    };
+    let kind = match &fields.kind {
+        None => known_kind.unwrap_or(AgentKind::Person),
+        Some(kind) => match kind.value.trim().to_lowercase().as_str() {
+            "person" => AgentKind::Person,
+            "organization" | "organisation" => AgentKind::Organization,
+            _ => {
+                diagnostics.push(
+                    Diagnostic::new(
+                        Code::FrontType,
+                        path,
+                        format!(
+                            "a claimant's `type` is `person` or `organization`, not \"{}\"",
+                            kind.value
+                        ),
+                    )
+                    .at_position(kind.position)
+                    .with_hint("write `type: person` or `type: organization`"),
+                );
+                return None;
+            }
+        },
+    };
+    let url = fields.url.map(|url| url.value).or_else(|| {
+        person
+            .and_then(|p| p.url.clone())
+            .or_else(|| funder.and_then(|f| f.url.clone()))
+            .or_else(|| publisher.and_then(|p| p.url.clone()))
+    });
+    Some(Claimant { name, kind, url })
 }

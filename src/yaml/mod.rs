@@ -503,6 +503,30 @@ impl<'a> MappingReader<'a> {
         self.diagnostics.push(diagnostic);
     }
 
+    /// A piece of text, or a nested mapping read by `read` with the given known keys: a field
+    /// that may be written short (`claimant: Ana Lind`) or in full (`claimant: {name: ...}`).
+    pub fn text_or_object<T>(
+        &mut self,
+        key: &str,
+        known: &[&str],
+        from_text: impl FnOnce(Located<String>) -> T,
+        read: impl FnOnce(&mut MappingReader<'a>) -> T,
+    ) -> Option<Located<T>> {
+        let is_mapping = self
+            .entries
+            .iter()
+            .any(|(k, value, taken)| k == key && !*taken && value.is_mapping());
+        if is_mapping {
+            return self.object(key, known, read);
+        }
+        let text = self.text(key)?;
+        let position = text.position;
+        Some(Located {
+            value: from_text(text),
+            position,
+        })
+    }
+
     /// Reads a nested mapping with the given known keys via `read`, e.g. `publisher:` in site.yaml.
     pub fn object<T>(
         &mut self,

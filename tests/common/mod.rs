@@ -34,6 +34,11 @@ pub fn copy_tree(from: &Path, to: &Path) {
 }
 
 impl TestSite {
+    /// The site at `root`, inside the temporary folder `dir` (removed with the site).
+    pub fn from_dir(dir: tempfile::TempDir, root: PathBuf) -> TestSite {
+        TestSite { _dir: dir, root }
+    }
+
     /// A private copy of `tests/fixtures/<name>`.
     pub fn fixture(name: &str) -> TestSite {
         let dir = tempfile::tempdir().unwrap();
