@@ -140,6 +140,11 @@ fn cases() -> Vec<Case> {
             vec![("content/inquiry/_index.md", "---\ntitle: The Inquiry\nsummary: S\nfunder: Nobody\n---\n".into())],
             vec!["content/inquiry/_index.md:4:1 E-FUNDING-UNKNOWN"],
         ),
+        case(
+            "E-BODY-DUPLICATE-ID",
+            vec![(new, story("", "## Notes {#main}\n\n## More {#more}\n\n## Again {#more}"))],
+            vec!["content/inquiry/new.md:9:1 E-BODY-DUPLICATE-ID", "content/inquiry/new.md:13:1 E-BODY-DUPLICATE-ID"],
+        ),
         case("E-LINK-BROKEN", vec![(new, story("", "See [this](/nowhere/)."))], vec!["content/inquiry/new.md:9:5 E-LINK-BROKEN"]),
         case(
             "E-LINK-BROKEN",

@@ -11,11 +11,13 @@ mod embargo;
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
+use std::sync::{Arc, OnceLock};
 
 use crate::diag::{Code, Diagnostic};
 use crate::index::{LinkMap, SiteIndex};
 use crate::markdown::{BodyScan, MAX_NESTING};
-use crate::model::{Edition, Site, WithheldReason};
+use crate::model::{Edition, Site, Story, WithheldReason};
+use crate::outputs::ledger::story_anchors;
 use crate::routes::Routes;
 use crate::url::{is_external, resolve_against, split_url};
 
@@ -46,6 +48,9 @@ impl LinkTargets {
     }
 }
 
+/// How many of a story's anchors the hint of a broken `#anchor` lists.
+const ANCHORS_LISTED: usize = 30;
+
 fn looks_like_file(path: &str) -> bool {
     let last = path.rsplit('/').next().unwrap_or("");
     last.contains('.') && !last.ends_with(".html")
@@ -72,16 +77,29 @@ pub struct BodyChecker {
     story_at: HashMap<String, usize>,
     /// Each withheld story by its URL: its title, and why it is withheld.
     withheld: HashMap<String, (String, WithheldReason)>,
+    /// The ids the theme's templates give elements, which texts must leave to them.
+    theme_ids: Arc<HashSet<String>>,
+    /// The ids each story's headings have on its page, by index in [`Site::stories`]: worked
+    /// out the first time a link names one of them.
+    heading_ids: Vec<OnceLock<HeadingIds>>,
+}
+
+/// The heading ids of a story page, to look up and to list.
+struct HeadingIds {
+    set: HashSet<String>,
+    sorted: Vec<String>,
 }
 
 impl BodyChecker {
     /// Checks the texts of `site` against the pages the edition `index` lists (which `edition`
-    /// made) and the files published with it (`files`, paths in the output).
+    /// made), the files published with it (`files`, paths in the output) and the ids the
+    /// theme's pages give their own elements (`theme_ids`).
     pub fn new<'f>(
         site: &Site,
         edition: &Edition,
         index: &SiteIndex,
         files: impl Iterator<Item = &'f str>,
+        theme_ids: Arc<HashSet<String>>,
     ) -> BodyChecker {
         let routes = Routes::new(site, index);
         let mut targets = LinkTargets {
@@ -124,7 +142,34 @@ impl BodyChecker {
             units,
             story_at,
             withheld,
+            theme_ids,
+            heading_ids: (0..site.stories.len()).map(|_| OnceLock::new()).collect(),
         }
+    }
+
+    /// The ids the headings of `story` have on its page, where the theme's ids and the
+    /// story's own anchors (claims, corrections) come first.
+    fn heading_ids(&self, site: &Site, story: usize) -> &HeadingIds {
+        self.heading_ids[story].get_or_init(|| {
+            let story = &site.stories[story];
+            let ids = story
+                .body
+                .scan
+                .heading_ids_on_page(&self.reserved_on(story));
+            let mut sorted = ids.clone();
+            sorted.sort();
+            sorted.dedup();
+            HeadingIds {
+                set: ids.into_iter().collect(),
+                sorted,
+            }
+        })
+    }
+
+    /// Whether an id is taken on the page of `story` before its text's headings get theirs.
+    fn reserved_on(&self, story: &Story) -> impl Fn(&str) -> bool + Sync + use<'_> {
+        let anchors = story_anchors(story);
+        move |id: &str| self.theme_ids.contains(id) || anchors.iter().any(|anchor| anchor == id)
     }
 
     /// Every text of the site.
@@ -156,6 +201,24 @@ impl BodyChecker {
             page_url: url,
         };
         self.check_text(&text, scan, &mut found);
+        let clashing = match unit {
+            Unit::Story(i) => scan.clashing_explicit_ids(&self.reserved_on(&site.stories[i])),
+            _ => scan.clashing_explicit_ids(&|id: &str| self.theme_ids.contains(id)),
+        };
+        for heading in clashing {
+            found.push(
+                Diagnostic::new(
+                    Code::BodyDuplicateId,
+                    source,
+                    format!(
+                        "the id `{}` of this heading is already the id of another element of the page (a heading or footnote of the text, or the theme's own), so links to #{} would not reach it",
+                        heading.id, heading.id
+                    ),
+                )
+                .at(heading.line, 1)
+                .with_hint("give the heading another `{#id}`, or remove it and let byline make a unique one"),
+            );
+        }
         relax(site, found)
     }
 
@@ -297,22 +360,24 @@ impl BodyChecker {
         if self.targets.has_page(path) {
             if let Some(fragment) = fragment.filter(|f| !f.is_empty())
                 && let Some(&story) = self.story_at.get(path.trim_end_matches("index.html"))
-                && let headings = &site.stories[story].body.scan.headings
-                && !headings.iter().any(|heading| heading.id == fragment)
+                && let ids = self.heading_ids(site, story)
+                && !ids.set.contains(fragment)
             {
-                let mut known: Vec<&str> = headings.iter().map(|h| h.id.as_str()).collect();
-                known.sort();
-                known.dedup();
+                let known = &ids.sorted;
                 let hint = if known.is_empty() {
                     "that story has no headings to link to".to_string()
                 } else {
+                    let mut listed: Vec<String> = known
+                        .iter()
+                        .take(ANCHORS_LISTED)
+                        .map(|id| format!("#{id}"))
+                        .collect();
+                    if known.len() > ANCHORS_LISTED {
+                        listed.push(format!("and {} more", known.len() - ANCHORS_LISTED));
+                    }
                     format!(
                         "the headings of that story have the anchors: {}",
-                        known
-                            .iter()
-                            .map(|id| format!("#{id}"))
-                            .collect::<Vec<_>>()
-                            .join(", ")
+                        listed.join(", ")
                     )
                 };
                 out.push(

@@ -73,6 +73,7 @@ codes! {
     FundingMissing = "E-FUNDING-MISSING", fixed, "a story has no funder, neither its own nor its series'";
     FundingUnknown = "E-FUNDING-UNKNOWN", fixed, "a story or series names a funder that is not in site.yaml's funders";
     BodyTooDeep = "E-BODY-TOO-DEEP", fixed, "quotes or lists in a story text nested more than 100 levels deep";
+    BodyDuplicateId = "E-BODY-DUPLICATE-ID", fixed, "a heading's `{#id}` is the id of another element of its page (a heading, a footnote, the theme's own)";
     LinkBroken = "E-LINK-BROKEN", relaxable, "an internal link to a page that does not exist";
     LinkAnchor = "E-LINK-ANCHOR", relaxable, "a link to #anchor that matches no heading of the target story";
     LinkMissingFile = "E-LINK-MISSING-FILE", relaxable, "an image or file that exists neither in static/ nor in the page bundle";

@@ -11,6 +11,7 @@
 mod build;
 mod files;
 
+use std::collections::HashSet;
 use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -130,7 +131,7 @@ impl Checked {
             &self.site,
             &self.edition,
             Arc::clone(&self.images),
-            loaded.templates.strings(),
+            &loaded.templates,
             None,
         ))
     }
@@ -161,7 +162,11 @@ pub fn check_with(settings: &Settings, read: &ReadSource) -> Result<Checked, Fai
     let (files, found) = static_files(root, &site, &edition, theme_files);
     diagnostics.extend(found);
     let file_paths = files.iter().map(|(path, _)| path.as_str());
-    diagnostics.extend(check_texts(&site, &edition, &index, file_paths));
+    let theme_ids = theme
+        .as_ref()
+        .map(|loaded| Arc::clone(loaded.templates.element_ids()))
+        .unwrap_or_default();
+    diagnostics.extend(check_texts(&site, &edition, &index, file_paths, theme_ids));
     Diagnostic::sort(&mut diagnostics);
     timings.lap("check links, credits, structure");
     Ok(Checked {
@@ -244,15 +249,16 @@ pub fn compile(theme: &Theme, config: &SiteConfig) -> Result<Templates, Vec<Diag
 }
 
 /// The check stage: every text's links, anchors, images and credits, and the header images,
-/// against the pages the edition `index` lists and the files (`files`, paths in the output)
-/// published with it (in parallel).
+/// against the pages the edition `index` lists, the files (`files`, paths in the output)
+/// published with it and the ids the theme's pages use (in parallel).
 pub fn check_texts<'f>(
     site: &Site,
     edition: &Edition,
     index: &SiteIndex,
     files: impl Iterator<Item = &'f str>,
+    theme_ids: Arc<HashSet<String>>,
 ) -> Vec<Diagnostic> {
-    let checker = BodyChecker::new(site, edition, index, files);
+    let checker = BodyChecker::new(site, edition, index, files, theme_ids);
     let mut diagnostics = parallel::flat_map(checker.units(), |&unit| checker.check(site, unit));
     diagnostics.extend(checker.check_site(site));
     diagnostics

@@ -44,6 +44,7 @@ impl<'a> SiteView<'a> {
                 &series.source,
                 &series.url,
                 &series.description,
+                &[],
             )),
             image: self.image(series.image.as_ref()),
             funders: self.funders(&series.funders),

@@ -189,7 +189,11 @@ impl<'a> SiteView<'a> {
     /// The body HTML of `site.stories[index]`, as a template value.
     fn body_html(&self, index: usize) -> Value {
         let story = &self.site.stories[index];
-        let render = || self.bodies.html(&story.source, &story.url, &story.body);
+        let render = || {
+            let anchors = ledger::story_anchors(story);
+            self.bodies
+                .html(&story.source, &story.url, &story.body, &anchors)
+        };
         if self.bodies.is_cached() {
             return Value::from_safe_string(render());
         }

@@ -683,11 +683,11 @@ impl Model {
             &site,
             &edition,
             Arc::clone(&images),
-            theme.templates.strings(),
+            &theme.templates,
             Some(markdown),
         );
         let published = SiteIndex::new(&site, &settings.edition());
-        let checker = checker(&site, &published, &files, settings);
+        let checker = checker(&site, &published, &files, &theme.templates, settings);
         let mut model = Model {
             shown: SiteIndex::new(&site, &edition),
             published,
@@ -720,14 +720,20 @@ impl Model {
             &self.site,
             &self.edition,
             Arc::clone(&self.images),
-            templates.strings(),
+            templates,
             Some(markdown),
         )
     }
 
     /// The check stage over this whole version, as a build would judge it.
     fn check_all(&mut self, settings: &Settings) {
-        self.checker = checker(&self.site, &self.published, &self.files, settings);
+        self.checker = checker(
+            &self.site,
+            &self.published,
+            &self.files,
+            &self.templates,
+            settings,
+        );
         let units = self.checker.units().to_vec();
         self.text_findings.clear();
         self.check_again(&units);
@@ -859,6 +865,7 @@ fn checker(
     site: &Site,
     published: &SiteIndex,
     files: &HashMap<String, StaticSource>,
+    templates: &Templates,
     settings: &Settings,
 ) -> BodyChecker {
     let edition = settings.edition();
@@ -870,6 +877,7 @@ fn checker(
             .iter()
             .filter(|(_, source)| source.in_edition(site, &edition))
             .map(|(path, _)| path.as_str()),
+        Arc::clone(templates.element_ids()),
     )
 }
 
