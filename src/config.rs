@@ -5,6 +5,8 @@ use std::path::Path;
 use crate::dates::DateFormat;
 use crate::diag::{Code, Diagnostic};
 use crate::layout::CONFIG_FILE;
+use crate::safe_read::{ReadError, read_regular};
+use crate::site_files::{self, MAX_SOURCE_BYTES};
 use crate::yaml::{Located, MappingReader};
 
 const SITE_KEYS: &[&str] = &[
@@ -93,21 +95,38 @@ impl SiteConfig {
     }
 }
 
-/// Reads `<root>/site.yaml`. Every problem in the file is returned at once.
+/// Reads `<root>/site.yaml`. Every problem in the file is returned at once. Like every file of
+/// the site, it is read only when it is a regular file: a symbolic link there is reported
+/// (`E-SYMLINK`) and not followed, a named pipe is not waited on.
 pub fn load(root: &Path) -> Result<SiteConfig, Vec<Diagnostic>> {
     let path = root.join(CONFIG_FILE);
-    let text = std::fs::read_to_string(&path).map_err(|error| {
+    if site_files::is_symlink(&path) {
+        return Err(vec![site_files::symlink_finding(
+            &path,
+            Path::new(CONFIG_FILE),
+        )]);
+    }
+    let cannot_read = |problem: String| {
         vec![
             Diagnostic::new(
                 Code::SiteRead,
                 CONFIG_FILE,
-                format!("cannot read the site configuration: {error}"),
+                format!("cannot read the site configuration: {problem}"),
             )
             .with_hint(format!(
                 "run byline in the site's folder (the one with {CONFIG_FILE}) or pass --root DIR"
             )),
         ]
+    };
+    let bytes = read_regular(&path, MAX_SOURCE_BYTES).map_err(|error| match error {
+        ReadError::Io(error) => cannot_read(error.to_string()),
+        ReadError::TooLarge(bytes) => cannot_read(format!(
+            "it is {bytes} bytes, more than the {} MB byline reads from one file",
+            MAX_SOURCE_BYTES / (1024 * 1024)
+        )),
     })?;
+    let text =
+        String::from_utf8(bytes).map_err(|_| cannot_read("it is not UTF-8 text".to_string()))?;
     parse(&text, Path::new(CONFIG_FILE))
 }
 

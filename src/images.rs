@@ -7,11 +7,13 @@
 //! does not know) has no size; the default theme then falls back to a CSS `aspect-ratio`.
 
 use std::collections::HashMap;
+use std::io::BufReader;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use crate::layout::STATIC_DIR;
 use crate::model::Site;
+use crate::safe_read::open_regular;
 use crate::url::{percent_decoded, stays_inside};
 
 /// Width and height in pixels.
@@ -69,10 +71,20 @@ impl ImageSizes {
             .cloned()
             .or_else(|| {
                 let inside = Path::new(decoded.trim_start_matches('/'));
-                stays_inside(inside)
-                    .then(|| self.static_dir.as_ref().map(|dir| dir.join(inside)))?
+                let dir = self.static_dir.as_ref()?;
+                let file = stays_inside(inside).then(|| dir.join(inside))?;
+                // A folder of static/ that is a link (reported, never published) leads out of
+                // the site: nothing behind it is read.
+                file.canonicalize()
+                    .ok()?
+                    .starts_with(dir.canonicalize().ok()?)
+                    .then_some(file)
             })?;
-        let size = imagesize::size(file).ok()?;
+        // Only a regular file is read, and only its header: a named pipe or a link to a
+        // device in static/ must not stall a page (the preview renders pages while such a
+        // file is reported).
+        let (file, _) = open_regular(&file).ok()?;
+        let size = imagesize::reader_size(BufReader::new(file)).ok()?;
         let width = u32::try_from(size.width).ok()?;
         let height = u32::try_from(size.height).ok()?;
         (width > 0 && height > 0).then_some((width, height))

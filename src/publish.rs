@@ -8,6 +8,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::diag::{Code, Diagnostic};
 use crate::layout::SOURCES;
+use crate::safe_read::open_regular;
 use crate::url::normalise;
 
 const STAGING_MARK: &str = ".byline-staging-";
@@ -140,12 +141,17 @@ impl Staging {
             std::fs::create_dir_all(parent)
                 .map_err(|error| output_error(&self.shown(&target), &error.to_string()))?;
         }
-        std::fs::copy(from, &target).map_err(|error| {
+        let copy_failed = |error: std::io::Error| {
             output_error(
                 &self.shown(&target),
                 &format!("copying {} failed: {error}", from.display()),
             )
-        })?;
+        };
+        // Only a regular file is copied: one swapped for a named pipe or a link since the
+        // folder was listed would otherwise stall the build or publish what it points to.
+        let (mut source, _) = open_regular(from).map_err(copy_failed)?;
+        let mut copy = std::fs::File::create(&target).map_err(copy_failed)?;
+        std::io::copy(&mut source, &mut copy).map_err(copy_failed)?;
         self.files_written.fetch_add(1, Ordering::Relaxed);
         Ok(())
     }

@@ -223,7 +223,10 @@ pub fn read_and_validate(
 /// site.yaml, with the settings' overrides.
 fn read_config(root: &Path, settings: &Settings) -> Result<SiteConfig, Failure> {
     let config = config::load(root).map_err(|diagnostics| {
-        let unreadable = diagnostics.iter().any(|d| d.code == Code::SiteRead);
+        // Without its configuration nothing of the site can be checked.
+        let unreadable = diagnostics
+            .iter()
+            .any(|d| matches!(d.code, Code::SiteRead | Code::Symlink));
         Failure::new(diagnostics, unreadable)
     })?;
     Ok(config.with_overrides(settings.base_url.as_deref(), settings.safe_html))

@@ -12,12 +12,17 @@ use walkdir::WalkDir;
 
 use crate::diag::{Code, Diagnostic};
 use crate::layout::{CONFIG_FILE, THEMES_DIR};
+use crate::safe_read::{ReadError, read_regular};
 use crate::url::web_path;
 
 pub use strings::Strings;
 pub use templates::Templates;
 
 include!(concat!(env!("OUT_DIR"), "/default_theme.rs"));
+
+/// The largest theme file byline reads (32 MiB): templates, stylesheets and the odd font or
+/// picture; every one is kept in memory while byline runs.
+const MAX_THEME_FILE_BYTES: u64 = 32 * 1024 * 1024;
 
 /// The theme a site gets when site.yaml names none, compiled into byline.
 pub const DEFAULT_THEME: &str = "default";
@@ -115,11 +120,18 @@ impl Theme {
                 .strip_prefix(root)
                 .unwrap_or(entry.path())
                 .to_path_buf();
-            let contents = std::fs::read(entry.path()).map_err(|error| {
+            let contents = read_regular(entry.path(), MAX_THEME_FILE_BYTES).map_err(|error| {
+                let problem = match error {
+                    ReadError::Io(error) => error.to_string(),
+                    ReadError::TooLarge(_) => format!(
+                        "it is larger than the {} MB byline reads for a theme file",
+                        MAX_THEME_FILE_BYTES / (1024 * 1024)
+                    ),
+                };
                 Diagnostic::new(
                     Code::Theme,
                     &relative,
-                    format!("cannot read this theme file: {error}"),
+                    format!("cannot read this theme file: {problem}"),
                 )
             })?;
             files.insert(
