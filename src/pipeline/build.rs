@@ -30,11 +30,12 @@ pub struct BuildReport {
     pub withheld: Vec<WithheldReason>,
 }
 
-/// Builds the site into `output`, replacing what was there only on success.
-pub fn build(settings: &Settings, output: &Path) -> Result<BuildReport, Failure> {
+/// Builds the site into `output`, replacing what was there only on success. The folder must be
+/// one byline made, an empty or a missing one, unless `force` (see [`publish::prepare_output`]).
+pub fn build(settings: &Settings, output: &Path, force: bool) -> Result<BuildReport, Failure> {
     let started = Instant::now();
     let root = settings.root.as_path();
-    let output: PathBuf = publish::check_output_dir(root, output)
+    let output: PathBuf = publish::prepare_output(root, output, force)
         .map_err(|diagnostic| Failure::new(vec![diagnostic], false))?;
     let mut checked = check(settings, Keep::Text)?;
     let fail = |diagnostics: Vec<Diagnostic>| Failure::new(diagnostics, false);
