@@ -20,6 +20,11 @@ pub struct ServeArgs {
     /// preview, drafts and embargoed stories included, reachable from other computers.
     #[arg(long, value_name = "ADDRESS", default_value = "127.0.0.1")]
     bind: IpAddr,
+    /// Also answer requests for this name (a name of this computer on the network, a
+    /// tunnel); repeat for more. Requests naming any other host are refused, so a web page
+    /// cannot read the preview through a name it points at this computer.
+    #[arg(long, value_name = "NAME")]
+    allow_host: Vec<String>,
     /// Open the preview in the default browser.
     #[arg(long)]
     open: bool,
@@ -44,6 +49,7 @@ pub fn run(args: ServeArgs) -> ExitCode {
         open: args.open,
         settings,
         debounce: Duration::from_millis(args.debounce_ms),
+        allowed_hosts: args.allow_host,
     };
     match serve::serve(options) {
         Ok(()) => ExitCode::SUCCESS,
