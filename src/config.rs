@@ -7,6 +7,7 @@ use crate::diag::{Code, Diagnostic};
 use crate::layout::CONFIG_FILE;
 use crate::safe_read::{ReadError, read_regular};
 use crate::site_files::{self, MAX_SOURCE_BYTES};
+use crate::url::unsafe_link;
 use crate::yaml::{Located, MappingReader};
 
 const SITE_KEYS: &[&str] = &[
@@ -186,8 +187,8 @@ pub fn parse(text: &str, path: &Path) -> Result<SiteConfig, Vec<Diagnostic>> {
     let publisher = reader
         .object("publisher", PUBLISHER_KEYS, |publisher| Publisher {
             name: publisher.text("name").map(|v| v.value),
-            url: publisher.text("url").map(|v| v.value),
-            logo: publisher.text("logo").map(|v| v.value),
+            url: link(publisher, "url", "publisher: url"),
+            logo: link(publisher, "logo", "publisher: logo"),
         })
         .map(|publisher| publisher.value);
     let funders = reader.list("funders", FUNDER_KEYS, |funder| {
@@ -209,7 +210,7 @@ pub fn parse(text: &str, path: &Path) -> Result<SiteConfig, Vec<Diagnostic>> {
             )
         });
         // Every field is read, named or not, so that none is reported as unknown.
-        let url = funder.text("url").map(|v| v.value);
+        let url = link(funder, "url", "funders: url");
         let description = funder.text("description").map(|v| v.value);
         name.map(|name| Funder {
             name,
@@ -239,7 +240,7 @@ pub fn parse(text: &str, path: &Path) -> Result<SiteConfig, Vec<Diagnostic>> {
         let role = person.text("role");
         let title = person.text("title").or(role);
         let bio = person.text("bio").map(|v| v.value);
-        let url = person.text("url").map(|v| v.value);
+        let url = link(person, "url", "people: url");
         name.map(|name| PersonProfile {
             name,
             title: title.map(|v| v.value),
@@ -308,6 +309,27 @@ pub fn parse(text: &str, path: &Path) -> Result<SiteConfig, Vec<Diagnostic>> {
         }),
         _ => Err(diagnostics),
     }
+}
+
+/// The web address at `key` (`shown` in messages), unless a browser would read it as
+/// anything but an http(s) or mailto address or a path of the site: then it is reported where
+/// it is written, and left out.
+fn link(reader: &mut MappingReader, key: &str, shown: &str) -> Option<String> {
+    let value = reader.text(key)?;
+    let Some(why) = unsafe_link(&value.value) else {
+        return Some(value.value);
+    };
+    let path = reader.path().to_path_buf();
+    reader.report(
+        Diagnostic::new(
+            Code::ConfigValue,
+            path,
+            format!("`{shown}` is not an address byline publishes as a link: {why}"),
+        )
+        .at_position(value.position)
+        .with_hint("write the full address, starting with https://, or a path of the site"),
+    );
+    None
 }
 
 fn required(reader: &mut MappingReader, key: &str, what: &str) -> Option<String> {

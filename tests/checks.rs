@@ -88,6 +88,11 @@ fn cases() -> Vec<Case> {
             vec!["content/inquiry/new.md:4:1 E-FRONT-PLACEHOLDER"],
         ),
         case(
+            "E-FRONT-URL",
+            vec![(new, story("sources:\n  - title: S\n    url: \"javascript:alert(1)\"\n", ""))],
+            vec!["content/inquiry/new.md:9:5 E-FRONT-URL"],
+        ),
+        case(
             "E-EMBARGO-NO-ZONE",
             vec![(new, story("publish_at: 2030-01-01T06:00:00\n", ""))],
             vec!["content/inquiry/new.md:7:1 E-EMBARGO-NO-ZONE"],

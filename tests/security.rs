@@ -340,3 +340,95 @@ fn safe_html_removes_scripts_handlers_iframes_and_javascript_urls() {
     assert!(body.contains("Hello."), "{body}");
     assert_clean("the preview's story", &body);
 }
+
+#[test]
+fn addresses_in_front_matter_and_site_yaml_are_web_mail_or_site_paths_only() {
+    // `sources: [{title: s, url: "javascript:alert(1)"}]` became a clickable link, with or
+    // without --safe-html; so did claims' urls, any capitalisation and data: pages.
+    let payloads = [
+        "javascript:alert(1)",
+        " JaVaScRiPt:alert(1)",
+        "java\\tscript:alert(1)",
+        "data:text/html,<script>alert(1)</script>",
+        "vbscript:msgbox(1)",
+    ];
+    for payload in payloads {
+        let site = TestSite::fixture("clean");
+        site.write(
+            "content/inquiry/urls.md",
+            &format!(
+                "---\ntitle: Urls\ndate: 2022-03-01\nreporter: Ana Lind\neditor: Meirion Jones\nsummary: S.\n\
+                 sources:\n  - title: A source\n    url: \"{payload}\"\n\
+                 claims:\n  - claim: C\n    claimant: X\n    rating: \"False\"\n    url: \"{payload}\"\n\
+                 image:\n  src: \"{payload}\"\n  alt: A picture\n  credit: Somebody\n---\n\nText.\n"
+            ),
+        );
+        site.write(
+            "content/inquiry/_index.md",
+            &format!(
+                "---\ntitle: The Inquiry\nsummary: S.\nfunder: Open Society Foundations\nimage:\n  src: \"{payload}\"\n  alt: A picture\n  credit: Somebody\n---\n"
+            ),
+        );
+        for extra in [&[][..], &["--safe-html"][..]] {
+            let mut args = vec!["--format", "json"];
+            args.extend_from_slice(extra);
+            let build = site.build(&args);
+            build.assert_failure(1);
+            let places = common::error_places(&build);
+            assert_eq!(
+                places,
+                [
+                    "content/inquiry/_index.md:6:3 E-FRONT-URL",
+                    "content/inquiry/urls.md:9:5 E-FRONT-URL",
+                    "content/inquiry/urls.md:14:5 E-FRONT-URL",
+                    "content/inquiry/urls.md:16:3 E-FRONT-URL",
+                ],
+                "{payload:?} {extra:?}"
+            );
+            assert!(!site.output().exists(), "nothing was published");
+        }
+        let check = site.check(&["--format", "json"]);
+        assert_eq!(common::error_places(&check).len(), 4, "{payload:?}");
+    }
+
+    // site.yaml's addresses too.
+    let site = TestSite::fixture("clean");
+    site.write(
+        "site.yaml",
+        "title: Clean Bureau\nbase_url: https://clean.example.org\n\
+         publisher: {name: P, url: \"javascript:alert(1)\", logo: \"data:image/svg+xml,<svg onload=alert(1)>\"}\n\
+         funders:\n  - name: Open Society Foundations\n    url: \"javascript:alert(2)\"\n  - name: Luminate\n\
+         people:\n  - name: Ana Lind\n    url: \" javascript:alert(3)\"\n",
+    );
+    let build = site.build(&["--format", "json"]);
+    build.assert_failure(1);
+    assert_eq!(
+        common::error_places(&build),
+        [
+            "site.yaml:3:1 E-CONFIG-VALUE",
+            "site.yaml:3:1 E-CONFIG-VALUE",
+            "site.yaml:6:5 E-CONFIG-VALUE",
+            "site.yaml:10:5 E-CONFIG-VALUE",
+        ]
+    );
+
+    // Addresses that are fine still are, and Markdown links in the text are left to
+    // --safe-html, which removes the ones that could run.
+    let site = TestSite::fixture("clean");
+    site.write(
+        "content/inquiry/urls.md",
+        "---\ntitle: Urls\ndate: 2022-03-01\nreporter: Ana Lind\neditor: Meirion Jones\nsummary: S.\n\
+         sources:\n  - title: Web\n    url: https://example.org/a\n  - title: Mail\n    url: mailto:desk@example.org\n  - title: Ours\n    url: /images/zug.png\n---\n\n\
+         A [bad link](javascript:alert(9)) and [another]( JaVaScRiPt:alert(8)).\n",
+    );
+    site.build(&["--safe-html"]).assert_success();
+    let page = site.page("inquiry/urls/index.html");
+    for href in [
+        "https://example.org/a",
+        "mailto:desk@example.org",
+        "/images/zug.png",
+    ] {
+        assert!(page.contains(&format!("href=\"{href}\"")), "{href}");
+    }
+    assert!(!page.to_ascii_lowercase().contains("javascript:"), "{page}");
+}

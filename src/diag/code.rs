@@ -62,6 +62,7 @@ codes! {
     FrontType = "E-FRONT-TYPE", fixed, "a field has the wrong kind of value (a list where text belongs, ...)";
     FrontDate = "E-FRONT-DATE", fixed, "a date that does not exist (2022-02-31) or is not written as YYYY-MM-DD";
     FrontPlaceholder = "E-FRONT-PLACEHOLDER", fixed, "a field still holds a TODO placeholder from `byline new`";
+    FrontUrl = "E-FRONT-URL", fixed, "a field that holds a web address (a source's or claim's `url`, an image's `src`) is not an http(s) or mailto address or a path of the site (`javascript:`, `data:`, ...)";
     EmbargoNoZone = "E-EMBARGO-NO-ZONE", fixed, "`publish_at` without a time and time zone";
     EmbargoLink = "E-EMBARGO-LINK", fixed, "a published story links to a story still under embargo";
     EmbargoLeak = "E-EMBARGO-LEAK", fixed, "the built site mentions an embargoed story (URL, slug or title); the build is refused";

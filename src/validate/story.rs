@@ -15,7 +15,7 @@ use crate::yaml::{FreeValue, Located};
 
 use super::fields::{
     check_funders, image, missing_in_entry, names, not_blank, parse_date, required,
-    required_in_entry,
+    required_in_entry, web_address,
 };
 
 pub(super) fn validate_series(
@@ -537,9 +537,13 @@ fn validate_source(
             .with_hint("add `url:` if the source is online; offline sources can stay as they are"),
         );
     }
+    let url = match source.url {
+        Some(url) => Some(web_address(url, "sources: url", path, diagnostics)?),
+        None => None,
+    };
     Some(Source {
         title,
-        url: source.url.map(|u| u.value),
+        url,
         publisher: source.publisher.map(|p| p.value),
     })
 }
@@ -590,11 +594,15 @@ fn validate_claim(
         .date
         .as_ref()
         .and_then(|date| parse_date(date, "claims: date", path, diagnostics));
+    let url = match claim.url {
+        Some(url) => Some(web_address(url, "claims: url", path, diagnostics)?),
+        None => None,
+    };
     Some(Claim {
         claim: text?,
         claimant: claimant?,
         rating: rating?,
         date,
-        url: claim.url.map(|u| u.value),
+        url,
     })
 }
