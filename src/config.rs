@@ -2,6 +2,8 @@
 
 use std::path::Path;
 
+use language_tags::LanguageTag;
+
 use crate::dates::DateFormat;
 use crate::diag::{Code, Diagnostic};
 use crate::layout::CONFIG_FILE;
@@ -166,9 +168,27 @@ pub fn parse(text: &str, path: &Path) -> Result<SiteConfig, Vec<Diagnostic>> {
             }
         },
     };
-    let language = reader
-        .text("language")
-        .map_or_else(|| "en".to_string(), |l| l.value);
+    let language = match reader.text("language") {
+        None => "en".to_string(),
+        Some(language) => match LanguageTag::parse(language.value.trim()) {
+            Ok(_) => language.value.trim().to_string(),
+            Err(error) => {
+                reader.report(
+                    Diagnostic::new(
+                        Code::ConfigValue,
+                        path,
+                        format!(
+                            "`language` \"{}\" is not a language tag ({error}); pages declare it as their language",
+                            language.value
+                        ),
+                    )
+                    .at_position(language.position)
+                    .with_hint("write a BCP 47 language tag, e.g. en, en-GB, de-CH or pt-BR"),
+                );
+                "en".to_string()
+            }
+        },
+    };
     let theme = reader
         .text("theme")
         .map_or_else(|| "default".to_string(), |t| t.value);
@@ -379,14 +399,32 @@ fn required_missing(reader: &mut MappingReader, key: &str, what: &str) {
     );
 }
 
-fn normalise_base_url(url: &str) -> Result<String, String> {
+/// `url` as the address the site is published at (`base_url`, `--base-url`): http(s), a host,
+/// maybe a path, without a trailing slash; or why it cannot be. Every address byline writes is
+/// this with a site path after it, so a `?query` or `#fragment` (or a user name and password)
+/// would end up inside every link.
+pub fn normalise_base_url(url: &str) -> Result<String, String> {
     let trimmed = url.trim().trim_end_matches('/');
     let rest = trimmed
         .strip_prefix("https://")
         .or_else(|| trimmed.strip_prefix("http://"));
-    match rest {
-        Some(host) if !host.is_empty() && !host.contains(char::is_whitespace) => {
-            Ok(trimmed.to_string())
+    let host = rest.map(|rest| rest.split('/').next().unwrap_or(""));
+    match (rest, host) {
+        (Some(rest), Some(host))
+            if !host.is_empty()
+                && !rest.contains(|c: char| c.is_whitespace() || c.is_control()) =>
+        {
+            if rest.contains(['?', '#']) {
+                Err(format!(
+                    "the site's address \"{url}\" has a ?query or #fragment, which would end up in the middle of every link"
+                ))
+            } else if host.contains('@') {
+                Err(format!(
+                    "the site's address \"{url}\" holds a user name or password, which would be published in every link"
+                ))
+            } else {
+                Ok(trimmed.to_string())
+            }
         }
         _ => Err(format!(
             "`base_url` must be a full web address like https://example.org, not \"{url}\""

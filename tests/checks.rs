@@ -752,3 +752,110 @@ fn readme_lists_every_check_code() {
         );
     }
 }
+
+#[test]
+fn a_file_where_byline_writes_a_page_is_an_error_naming_both() {
+    // `static/atom.xml` or `static/<series>/<story>/index.html` was silently dropped.
+    let site = TestSite::fixture("clean");
+    site.write("static/atom.xml", "<feed/>");
+    site.write("static/inquiry/first/index.html", "<p>mine</p>");
+    site.write("static/topics/courts/index.html", "<p>mine</p>");
+    site.write("content/inquiry/the-map/index.html", "<p>a chart</p>");
+    site.write("themes/default/static/robots.txt", "User-agent: *\n");
+    site.write(
+        "content/inquiry/later.md",
+        &story("publish_at: 2030-01-01T06:00:00+00:00\n", "Not yet."),
+    );
+    site.write("static/inquiry/later/index.html", "<p>squatting</p>");
+    // Files of other names, or elsewhere, are fine.
+    site.write("static/inquiry/first/data.csv", "a,b\n");
+    site.write("static/files/index.html", "<p>an index of files</p>");
+    let run = check(&site, &[]);
+    run.assert_failure(1);
+    let found = findings(&run);
+    let clashes: Vec<(String, String)> = found
+        .iter()
+        .filter(|f| f.code == "E-STRUCTURE-DUPLICATE-URL")
+        .map(|f| (f.file.clone(), f.message.clone()))
+        .collect();
+    let expected = [
+        (
+            "content/inquiry/the-map/index.html",
+            "/inquiry/the-map/index.html",
+            "content/inquiry/the-map/index.md",
+        ),
+        ("static/atom.xml", "/atom.xml", "feed"),
+        (
+            "static/inquiry/first/index.html",
+            "/inquiry/first/index.html",
+            "content/inquiry/first.md",
+        ),
+        (
+            "static/inquiry/later/index.html",
+            "/inquiry/later/index.html",
+            "content/inquiry/later.md",
+        ),
+        (
+            "static/topics/courts/index.html",
+            "/topics/courts/index.html",
+            "topic",
+        ),
+        ("themes/default/static/robots.txt", "/robots.txt", "robots"),
+    ];
+    assert_eq!(clashes.len(), expected.len(), "{clashes:#?}");
+    for ((file, message), (want_file, at, page)) in clashes.iter().zip(expected) {
+        assert_eq!(file, want_file);
+        assert!(message.contains(at) && message.contains(page), "{message}");
+    }
+    site.build(&[]).assert_failure(1);
+}
+
+#[test]
+fn the_sites_address_and_language_are_checked() {
+    let site = TestSite::fixture("clean");
+    let config = std::fs::read_to_string(site.path("site.yaml")).unwrap();
+    for (base_url, why) in [
+        ("https://x.example#frag", "#fragment"),
+        ("https://x.example/news?edition=1", "?query"),
+        ("https://user:secret@x.example", "password"),
+    ] {
+        site.write(
+            "site.yaml",
+            &config.replace("https://clean.example.org", base_url),
+        );
+        let run = check(&site, &[]);
+        let found = findings(&run);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].place(), "site.yaml:2:1 E-CONFIG-VALUE");
+        assert!(found[0].message.contains(why), "{}", found[0].message);
+        site.write("site.yaml", &config);
+        let flag = site.build(&["--base-url", base_url]);
+        flag.assert_failure(2);
+        assert!(
+            flag.stderr.contains("--base-url") && flag.stderr.contains(why),
+            "{}",
+            flag.stderr
+        );
+    }
+    site.build(&["--base-url", "https://staging.example.org/news/"])
+        .assert_success();
+    for (language, ok) in [
+        ("en-GB", true),
+        ("de-CH-1996", true),
+        ("zh-Hant-TW", true),
+        ("en_US", false),
+        ("e", false),
+        ("en US", false),
+        ("en-", false),
+        ("\"\\\"><script>\"", false),
+    ] {
+        site.write("site.yaml", &format!("{config}language: {language}\n"));
+        let run = check(&site, &[]);
+        if ok {
+            run.assert_success();
+        } else {
+            let places: Vec<String> = findings(&run).iter().map(common::Finding::place).collect();
+            assert_eq!(places, ["site.yaml:7:1 E-CONFIG-VALUE"], "{language}");
+        }
+    }
+}

@@ -30,7 +30,7 @@ use crate::theme::{Strings, Templates, Theme};
 use crate::validate;
 
 pub use build::{BuildReport, build, check_pages};
-pub use files::{StaticSource, static_files};
+pub use files::{StaticSource, files_at_pages, static_files};
 
 /// Reads one content file: [`source::read`], or a cache in front of it (`serve` keeps the files
 /// it has read and reads again only the ones that changed). Called in parallel.
@@ -161,6 +161,7 @@ pub fn check_with(settings: &Settings, read: &ReadSource) -> Result<Checked, Fai
     let theme_files = theme.as_ref().map_or(&empty_theme, |loaded| &loaded.theme);
     let (files, found) = static_files(root, &site, &edition, theme_files);
     diagnostics.extend(found);
+    diagnostics.extend(files_at_pages(root, &site, &index, theme_files, &files));
     let file_paths = files.iter().map(|(path, _)| path.as_str());
     let theme_ids = theme
         .as_ref()

@@ -479,8 +479,15 @@ impl Preview {
         let Some(model) = self.model.as_mut() else {
             return;
         };
-        let (files, errors) =
+        let (files, mut errors) =
             pipeline::static_files(&self.root, &model.site, &model.edition, &model.theme);
+        errors.extend(pipeline::files_at_pages(
+            &self.root,
+            &model.site,
+            &model.published,
+            &model.theme,
+            &files,
+        ));
         model.files = files.into_iter().collect();
         // Only a full load can tell when these are gone.
         self.findings.site.extend(errors);
@@ -677,7 +684,15 @@ impl Model {
     ) -> (Model, Vec<Diagnostic>) {
         let images = Arc::new(ImageSizes::new(root, &site));
         let edition = preview_edition(settings);
-        let (statics, errors) = pipeline::static_files(root, &site, &edition, &theme.theme);
+        let (statics, mut errors) = pipeline::static_files(root, &site, &edition, &theme.theme);
+        let published = SiteIndex::new(&site, &settings.edition());
+        errors.extend(pipeline::files_at_pages(
+            root,
+            &site,
+            &published,
+            &theme.theme,
+            &statics,
+        ));
         let files: HashMap<String, StaticSource> = statics.into_iter().collect();
         let bodies = BodyRenderer::new(
             &site,
@@ -686,7 +701,6 @@ impl Model {
             &theme.templates,
             Some(markdown),
         );
-        let published = SiteIndex::new(&site, &settings.edition());
         let checker = checker(&site, &published, &files, &theme.templates, settings);
         let mut model = Model {
             shown: SiteIndex::new(&site, &edition),
