@@ -859,3 +859,110 @@ fn the_sites_address_and_language_are_checked() {
         }
     }
 }
+
+#[test]
+fn names_written_two_ways_that_share_a_page_are_an_error_naming_both() {
+    // `reporter: ana lind` here and `Ana Lind` there gave one page headed "ana lind", and the
+    // other story's byline linked to /people/; `!!!` and `???` both became `untitled`.
+    let site = TestSite::fixture("clean");
+    let with = |reporter: &str, topics: &str| {
+        format!(
+            "---\ntitle: T {reporter}\ndate: 2022-03-0{}\nreporter: \"{reporter}\"\neditor: Meirion Jones\nsummary: S\ntopics: [{topics}]\n---\n",
+            reporter.len() % 9 + 1
+        )
+    };
+    site.write("content/inquiry/lower.md", &with("ana lind", "courts"));
+    site.write("content/inquiry/bang.md", &with("!!!", "Courts"));
+    site.write("content/inquiry/query.md", &with("???", "Courts"));
+    let run = check(&site, &[]);
+    run.assert_failure(1);
+    let clashes: Vec<(String, String)> = findings(&run)
+        .into_iter()
+        .filter(|f| f.code == "E-STRUCTURE-DUPLICATE-URL")
+        .map(|f| (f.file, f.message))
+        .collect();
+    let described: Vec<String> = clashes
+        .iter()
+        .map(|(file, message)| format!("{file}: {message}"))
+        .collect();
+    for (spellings, files, page) in [
+        (
+            ["\"ana lind\"", "\"Ana Lind\""],
+            ["lower.md", "first.md"],
+            "/people/ana-lind/",
+        ),
+        (
+            ["\"courts\"", "\"Courts\""],
+            ["lower.md", "bang.md"],
+            "/topics/courts/",
+        ),
+        (
+            ["\"!!!\"", "\"???\""],
+            ["bang.md", "query.md"],
+            "/people/untitled/",
+        ),
+    ] {
+        assert!(
+            described.iter().any(|finding| spellings
+                .iter()
+                .chain(&files)
+                .all(|part| finding.contains(part))
+                && finding.contains(page)),
+            "no clash of {spellings:?} in {files:?}: {described:#?}"
+        );
+    }
+    assert_eq!(described.len(), 3, "{described:#?}");
+    site.build(&[]).assert_failure(1);
+
+    // Where site.yaml lists the person, every spelling is theirs: one page, every byline
+    // linking to it under the listed name.
+    site.remove("content/inquiry/bang.md");
+    site.remove("content/inquiry/query.md");
+    site.write("content/inquiry/lower.md", &with("ana lind", "Courts"));
+    let config = std::fs::read_to_string(site.path("site.yaml")).unwrap();
+    site.write(
+        "site.yaml",
+        &format!("{config}people:\n  - name: Ana Lind\n    title: Reporter\n"),
+    );
+    check(&site, &[]).assert_success();
+    site.build(&[]).assert_success();
+    for story in ["inquiry/lower/index.html", "inquiry/first/index.html"] {
+        let page = site.page(story);
+        let byline = common::attrs(&page, ".byline a[href^='/people/']", "href");
+        assert!(
+            byline.contains(&"/people/ana-lind/".to_string()),
+            "{story}: {byline:?}"
+        );
+        assert!(
+            !byline.contains(&"/people/".to_string()),
+            "{story}: {byline:?}"
+        );
+        assert!(
+            common::texts(&page, ".byline")
+                .join(" ")
+                .contains("Ana Lind"),
+            "{story}"
+        );
+    }
+    let person = site.page("people/ana-lind/index.html");
+    assert_eq!(common::texts(&person, "h1"), ["Ana Lind"]);
+    assert_eq!(common::texts(&person, ".card-title").len(), 2);
+
+    // Series folders whose names slugify alike would publish at one address too.
+    site.write(
+        "content/Inquiry/_index.md",
+        "---\ntitle: Another inquiry\nfunder: Luminate\n---\n",
+    );
+    if site.path("content/inquiry/_index.md") != site.path("content/Inquiry/_index.md")
+        && std::fs::read_dir(site.path("content")).unwrap().count() == 3
+    {
+        let places: Vec<String> = findings(&check(&site, &[]))
+            .iter()
+            .map(common::Finding::place)
+            .collect();
+        assert_eq!(
+            places,
+            ["content/inquiry/_index.md:1:1 E-STRUCTURE-DUPLICATE-URL"]
+        );
+    }
+}

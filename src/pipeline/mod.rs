@@ -265,5 +265,6 @@ pub fn check_texts<'f>(
     let checker = BodyChecker::new(site, edition, index, files, theme_ids);
     let mut diagnostics = parallel::flat_map(checker.units(), |&unit| checker.check(site, unit));
     diagnostics.extend(checker.check_site(site));
+    diagnostics.extend(index.name_clashes(site));
     diagnostics
 }

@@ -221,12 +221,20 @@ impl<'a> SiteView<'a> {
             .unwrap_or(crate::layout::PEOPLE_URL)
     }
 
+    /// Each person of `names` with their page, named as their page names them (as site.yaml
+    /// lists them, when it does).
     fn people_links<'s>(&'s self, names: &'s [String]) -> Vec<LinkContext<'s>> {
         names
             .iter()
-            .map(|name| LinkContext {
-                name,
-                url: self.person_url(name),
+            .map(|name| match self.index.person(name) {
+                Some(person) => LinkContext {
+                    name: &person.name,
+                    url: &person.url,
+                },
+                None => LinkContext {
+                    name,
+                    url: self.person_url(name),
+                },
             })
             .collect()
     }

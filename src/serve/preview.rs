@@ -765,6 +765,8 @@ impl Model {
             }
         }
         self.image_findings = checker.check_site(site);
+        self.image_findings
+            .extend(self.published.name_clashes(&self.site));
     }
 
     /// Everything the check stage found in this version.
