@@ -165,6 +165,33 @@ impl SiteIndex {
         }
     }
 
+    /// Whether the edition publishes the series `series` (index into [`Site::series`]): only
+    /// when it has a story of the edition. A series whose stories are all drafts or under
+    /// embargo (or that has none yet) has no page, feed or place in any listing.
+    pub fn publishes_series(&self, series: usize) -> bool {
+        !self.series_stories[series].is_empty()
+    }
+
+    /// The series the edition does not publish, for the check that says so.
+    pub fn withheld_series(&self, site: &Site) -> Vec<Diagnostic> {
+        (0..site.series.len())
+            .filter(|&series| !self.publishes_series(series))
+            .map(|series| {
+                let series = &site.series[series];
+                Diagnostic::new(
+                    Code::SeriesWithheld,
+                    &series.source,
+                    format!(
+                        "the series \"{}\" has no story a build would publish (its stories are drafts, under embargo or not written yet), so its page, its feed and its place in every listing are left out until one is",
+                        series.title
+                    ),
+                )
+                .at(1, 1)
+                .with_hint("nothing to do if that is intended: the series appears with its first published story")
+            })
+            .collect()
+    }
+
     /// The person named `name` as written on a story of this edition.
     pub fn person(&self, name: &str) -> Option<&PersonEntry> {
         self.person_by_name

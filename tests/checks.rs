@@ -219,6 +219,14 @@ fn cases() -> Vec<Case> {
             vec!["content/inquiry/new.md:10:3 W-IMAGE-ALT-IS-CAPTION"],
         ),
         case("W-STRUCTURE-UNPUBLISHED-FILE", vec![("content/notes.txt", "x".into())], vec!["content/notes.txt:-:- W-STRUCTURE-UNPUBLISHED-FILE"]),
+        case(
+            "W-SERIES-WITHHELD",
+            vec![
+                ("content/later/_index.md", "---\ntitle: Later\nfunder: Luminate\n---\n".into()),
+                ("content/later/soon.md", story("publish_at: 2030-01-01T06:00:00+00:00\n", "")),
+            ],
+            vec!["content/later/_index.md:1:1 W-SERIES-WITHHELD"],
+        ),
     ]
 }
 
@@ -717,6 +725,8 @@ fn new_story_and_series_have_placeholders_that_check_reports() {
             "content/inquiry/in-the-inquiry.md:4:1 E-FRONT-PLACEHOLDER",
             "content/inquiry/in-the-inquiry.md:5:1 E-FRONT-PLACEHOLDER",
             "content/inquiry/in-the-inquiry.md:7:1 E-FRONT-PLACEHOLDER",
+            // Its one story cannot be published yet, so neither can the series.
+            "content/water-deals/_index.md:1:1 W-SERIES-WITHHELD",
             "content/water-deals/_index.md:3:1 E-FRONT-PLACEHOLDER",
             "content/water-deals/_index.md:4:1 E-FRONT-PLACEHOLDER",
             "content/water-deals/who-owns-the-water.md:4:1 E-FRONT-PLACEHOLDER",
@@ -962,7 +972,138 @@ fn names_written_two_ways_that_share_a_page_are_an_error_naming_both() {
             .collect();
         assert_eq!(
             places,
-            ["content/inquiry/_index.md:1:1 E-STRUCTURE-DUPLICATE-URL"]
+            [
+                "content/Inquiry/_index.md:1:1 W-SERIES-WITHHELD",
+                "content/inquiry/_index.md:1:1 E-STRUCTURE-DUPLICATE-URL"
+            ]
         );
     }
+}
+
+/// The clean fixture with an embargoed page bundle holding a PDF, a draft bundle holding a
+/// chart, and a series whose only story is under embargo until 2026-12-01T06:00Z.
+fn site_with_withheld_bundles_and_series() -> TestSite {
+    let site = TestSite::fixture("clean");
+    site.write(
+        "content/inquiry/sec/index.md",
+        &story("publish_at: 2026-12-01T06:00:00+00:00\n", "The filing.")
+            .replace("title: T\n", "title: The filing\n"),
+    );
+    site.write("content/inquiry/sec/leaked.pdf", "%PDF-1.4 the leak");
+    site.write(
+        "content/inquiry/draft/index.md",
+        &story("draft: true\n", "Half written.").replace("title: T\n", "title: Half written\n"),
+    );
+    site.write("content/inquiry/draft/chart.png", "not really a png");
+    site.write(
+        "content/merger/_index.md",
+        "---\ntitle: The Merger Files\nsummary: Everything about the secret merger.\nfunder: Luminate\n---\n\nThe series.\n",
+    );
+    site.write(
+        "content/merger/deal.md",
+        &story("publish_at: 2026-12-01T06:00:00+00:00\n", "The deal.")
+            .replace("title: T\n", "title: The deal is done\n"),
+    );
+    site
+}
+
+#[test]
+fn withheld_stories_keep_their_files_and_a_series_without_a_published_story_back() {
+    let site = site_with_withheld_bundles_and_series();
+    // Links to what is withheld say so, rather than "does not exist".
+    site.write(
+        "content/alone.md",
+        "---\ntitle: Alone\ndate: 2021-12-01\nreporter: Tom Byrne\neditor: Meirion Jones\nfunder: Luminate\nsummary: S.\n---\n\n\
+         Read [the leak](/inquiry/sec/leaked.pdf), see ![a chart](/inquiry/draft/chart.png \"C. Credit: X\") and [the series](/merger/).\n",
+    );
+    let run = check(&site, &[]);
+    run.assert_failure(1);
+    let found: Vec<(String, String)> = findings(&run)
+        .into_iter()
+        .map(|f| (f.place(), f.message))
+        .collect();
+    let expected = [
+        (
+            "content/alone.md:10:6 E-EMBARGO-LINK",
+            "a file of \"The filing\", which is under embargo",
+        ),
+        (
+            "content/alone.md:10:47 E-LINK-BROKEN",
+            "a file of \"Half written\", which is a draft",
+        ),
+        (
+            "content/alone.md:10:103 E-LINK-BROKEN",
+            "the series \"The Merger Files\", which has no published story",
+        ),
+        (
+            "content/merger/_index.md:1:1 W-SERIES-WITHHELD",
+            "\"The Merger Files\" has no story a build would publish",
+        ),
+    ];
+    assert_eq!(found.len(), expected.len(), "{found:#?}");
+    for ((place, message), (want_place, want)) in found.iter().zip(expected) {
+        assert_eq!(place, want_place, "{found:#?}");
+        assert!(message.contains(want), "{message}");
+    }
+
+    // Nothing of them is published: no file, no page, no listing, feed, sitemap entry or
+    // funders-page mention.
+    site.write(
+        "content/alone.md",
+        "---\ntitle: Alone\ndate: 2021-12-01\nreporter: Tom Byrne\neditor: Meirion Jones\nfunder: Luminate\nsummary: S.\n---\n\nNothing withheld here.\n",
+    );
+    build_at(&site, "2026-11-30T00:00:00Z").assert_success();
+    let output = snapshot(&site.output());
+    for gone in ["inquiry/sec/", "inquiry/draft/", "merger/"] {
+        let files: Vec<&String> = output
+            .keys()
+            .filter(|path| path.starts_with(gone))
+            .collect();
+        assert!(files.is_empty(), "{gone}: {files:?}");
+    }
+    for needle in [
+        "leaked.pdf",
+        "chart.png",
+        "The Merger Files",
+        "secret merger",
+        "/merger/",
+        "The filing",
+        "Half written",
+    ] {
+        let hits: Vec<&String> = output
+            .iter()
+            .filter(|(_, bytes)| String::from_utf8_lossy(bytes).contains(needle))
+            .map(|(path, _)| path)
+            .collect();
+        assert!(hits.is_empty(), "{needle} is in {hits:?}");
+    }
+    assert!(
+        output.contains_key("inquiry/index.html"),
+        "the other series stays"
+    );
+
+    // A draft's files go out with it when drafts are published; embargoed ones when the
+    // embargo lifts, and the series with its first story.
+    site.build(&["--now", "2026-11-30T00:00:00Z", "--drafts"])
+        .assert_success();
+    assert!(site.output().join("inquiry/draft/chart.png").is_file());
+    assert!(!site.output().join("inquiry/sec/leaked.pdf").exists());
+    build_at(&site, "2026-12-01T06:00:00Z").assert_success();
+    assert!(site.output().join("inquiry/sec/leaked.pdf").is_file());
+    assert!(site.page("merger/index.html").contains("The Merger Files"));
+    assert!(site.page("index.html").contains("/merger/"));
+    assert!(site.page("funders/index.html").contains("The Merger Files"));
+    assert!(site.page("sitemap.xml").contains("/merger/"));
+}
+
+#[test]
+fn the_preview_shows_embargoed_files_and_series_that_a_build_leaves_out() {
+    let site = site_with_withheld_bundles_and_series();
+    let server = common::server::Server::start(&site, &["--now", "2026-11-30T00:00:00Z"]);
+    assert_eq!(server.get("/inquiry/sec/leaked.pdf").status, 200);
+    assert_eq!(server.get("/merger/").status, 200);
+    assert_eq!(server.get("/inquiry/draft/chart.png").status, 404);
+    build_at(&site, "2026-11-30T00:00:00Z").assert_success();
+    assert!(!site.output().join("inquiry/sec/leaked.pdf").exists());
+    assert!(!site.output().join("merger").exists());
 }

@@ -618,10 +618,17 @@ fn only_requests_for_this_computer_are_answered() {
 
 #[cfg(unix)]
 #[test]
-fn a_named_pipe_among_the_images_does_not_stall_a_page() {
-    // The preview goes on rendering pages when a file of static/ goes wrong (the pipe is
-    // reported), and reading an image's size opened whatever the path named.
+fn a_named_pipe_among_the_images_does_not_stall_the_preview() {
+    // The preview renders the pages an edit touches before it shows the new version (and
+    // holds it back while the site has errors, as a named pipe in static/ is); reading an
+    // image's size opened whatever the path named, so a pipe stalled it for ever, every
+    // request waiting behind it.
     let (site, server) = serve();
+    let text = std::fs::read_to_string(site.path(TWITTER_MD)).unwrap();
+    site.write(
+        TWITTER_MD,
+        &(text + "\n![A pipe](/images/pipe.png \"Not a picture. Credit: Nobody\")\n"),
+    );
     let made = std::process::Command::new("mkfifo")
         .arg(site.path("static/images/pipe.png"))
         .status()
@@ -630,14 +637,11 @@ fn a_named_pipe_among_the_images_does_not_stall_a_page() {
         eprintln!("skipped: mkfifo cannot make a named pipe here");
         return;
     }
-    let text = std::fs::read_to_string(site.path(TWITTER_MD)).unwrap();
-    site.write(
-        TWITTER_MD,
-        &(text + "\n![A pipe](/images/pipe.png \"Not a picture. Credit: Nobody\")\n"),
-    );
-    let page = server.wait_for(TWITTER, "the new image", |page| {
-        page.body.contains("src=\"/images/pipe.png\"")
+    server.wait_for_output("the pipe reported", |_, stderr| {
+        stderr.contains("static/images/pipe.png") && stderr.contains("not a regular file")
     });
+    // Every request is answered, with the overlay naming the pipe.
+    let page = server.get(TWITTER);
     assert_eq!(page.status, 200);
     assert_eq!(texts(&page.body, "h1"), [TWITTER_TITLE]);
     assert!(

@@ -77,6 +77,8 @@ pub struct BodyChecker {
     story_at: HashMap<String, usize>,
     /// Each withheld story by its URL: its title, and why it is withheld.
     withheld: HashMap<String, (String, WithheldReason)>,
+    /// Each series with no story of the edition, by its URL: its title.
+    withheld_series: HashMap<String, String>,
     /// The ids the theme's templates give elements, which texts must leave to them.
     theme_ids: Arc<HashSet<String>>,
     /// The ids each story's headings have on its page, by index in [`Site::stories`]: worked
@@ -129,12 +131,25 @@ impl BodyChecker {
                 Some((story.url.clone(), (story.title.clone(), reason)))
             })
             .collect();
+        // A series with no story of the edition is not published: its text is not checked
+        // (it links to what it will be published with), links to it are not to a page.
         let units = index
             .stories
             .iter()
             .map(|&story| Unit::Story(story))
-            .chain((0..site.series.len()).map(Unit::Series))
+            .chain(
+                (0..site.series.len())
+                    .filter(|&series| index.publishes_series(series))
+                    .map(Unit::Series),
+            )
             .chain((0..site.rejected.len()).map(Unit::Rejected))
+            .collect();
+        let withheld_series = site
+            .series
+            .iter()
+            .enumerate()
+            .filter(|(series, _)| !index.publishes_series(*series))
+            .map(|(_, series)| (series.url.clone(), series.title.clone()))
             .collect();
         BodyChecker {
             targets,
@@ -142,6 +157,7 @@ impl BodyChecker {
             units,
             story_at,
             withheld,
+            withheld_series,
             theme_ids,
             heading_ids: (0..site.stories.len()).map(|_| OnceLock::new()).collect(),
         }
@@ -233,26 +249,30 @@ impl BodyChecker {
                 _ => None,
             })
             .filter_map(|story| Some((&story.source, story.image.as_ref()?)))
-            .chain(
-                site.series
-                    .iter()
-                    .filter_map(|series| Some((&series.source, series.image.as_ref()?))),
-            );
+            .chain(self.units.iter().filter_map(|unit| match unit {
+                Unit::Series(series) => {
+                    let series = &site.series[*series];
+                    Some((&series.source, series.image.as_ref()?))
+                }
+                _ => None,
+            }));
         for (source, image) in header_images {
-            if !is_external(&image.src) && !self.targets.files.contains(split_url(&image.src).0) {
-                found.push(
-                    Diagnostic::new(
-                        Code::LinkMissingFile,
-                        source,
-                        format!(
-                            "the image {} does not exist in static/ or beside the story",
-                            image.src
-                        ),
-                    )
-                    .at_position(image.position)
-                    .with_hint("check the file name under `image: src:` (it is case-sensitive)"),
-                );
+            let path = split_url(&image.src).0;
+            if is_external(&image.src) || self.targets.files.contains(path) {
+                continue;
             }
+            let finding = self.withheld_target(source, path).unwrap_or_else(|| {
+                Diagnostic::new(
+                    Code::LinkMissingFile,
+                    source,
+                    format!(
+                        "the image {} does not exist in static/ or beside the story",
+                        image.src
+                    ),
+                )
+                .with_hint("check the file name under `image: src:` (it is case-sensitive)")
+            });
+            found.push(finding.at_position(image.position));
         }
         relax(site, found)
     }
@@ -397,33 +417,8 @@ impl BodyChecker {
         if self.targets.files.contains(path) {
             return;
         }
-        let with_slash = format!("{}/", path.trim_end_matches('/'));
-        if let Some((title, reason)) = self
-            .withheld
-            .get(path)
-            .or_else(|| self.withheld.get(with_slash.as_str()))
-        {
-            let (code, message, hint) = match *reason {
-                WithheldReason::Embargo(until) => (
-                    Code::EmbargoLink,
-                    format!(
-                        "this links to \"{}\", which is under embargo until {}; the link would reveal it",
-                        title,
-                        until.rfc3339()
-                    ),
-                    "remove the link until the embargo lifts, or publish both stories at the same time".to_string(),
-                ),
-                WithheldReason::Draft => (
-                    Code::LinkBroken,
-                    format!("this links to \"{}\", which is a draft and will not be published", title),
-                    "publish the draft first, or remove the link".to_string(),
-                ),
-            };
-            out.push(
-                Diagnostic::new(code, source, message)
-                    .at(line, column)
-                    .with_hint(hint),
-            );
+        if let Some(finding) = self.withheld_target(source, path) {
+            out.push(finding.at(line, column));
             return;
         }
         if is_image || looks_like_file(path) {
@@ -446,6 +441,70 @@ impl BodyChecker {
                 .at(line, column)
                 .with_hint("check the address; story pages are /<series>/<slug>/"),
             );
+        }
+    }
+}
+
+impl BodyChecker {
+    /// Why nothing is published at site path `path` when it belongs to something the edition
+    /// withholds: a draft or embargoed story, a file of its page bundle (its address alone
+    /// names the story), a series with no published story or its feed. The finding, for the
+    /// text `source`, without a place.
+    fn withheld_target(&self, source: &Path, path: &str) -> Option<Diagnostic> {
+        if let Some(title) = self
+            .withheld_series
+            .get(path)
+            .or_else(|| self.withheld_series.get(path.trim_end_matches("atom.xml")))
+            .or_else(|| self.withheld_series.get(format!("{path}/").as_str()))
+        {
+            return Some(
+                Diagnostic::new(
+                    Code::LinkBroken,
+                    source,
+                    format!(
+                        "this links to the series \"{title}\", which has no published story yet, so its page and feed are not published"
+                    ),
+                )
+                .with_hint("link to the series once one of its stories is published"),
+            );
+        }
+        let (story_url, (title, reason)) = self.withheld_story_at(path)?;
+        let what = if story_url == path || story_url == format!("{path}/") {
+            format!("\"{title}\"")
+        } else {
+            format!("a file of \"{title}\"")
+        };
+        let (code, message, hint) = match *reason {
+            WithheldReason::Embargo(until) => (
+                Code::EmbargoLink,
+                format!(
+                    "this links to {what}, which is under embargo until {}; the link would reveal it",
+                    until.rfc3339()
+                ),
+                "remove the link until the embargo lifts, or publish both stories at the same time",
+            ),
+            WithheldReason::Draft => (
+                Code::LinkBroken,
+                format!("this links to {what}, which is a draft and will not be published"),
+                "publish the draft first, or remove the link",
+            ),
+        };
+        Some(Diagnostic::new(code, source, message).with_hint(hint))
+    }
+
+    /// The withheld story at `path`, or whose page bundle holds it: its URL, title and why it
+    /// is withheld.
+    fn withheld_story_at(&self, path: &str) -> Option<(&str, &(String, WithheldReason))> {
+        let mut candidate = format!("{}/", path.trim_end_matches('/'));
+        loop {
+            if let Some((url, withheld)) = self.withheld.get_key_value(candidate.as_str()) {
+                return Some((url, withheld));
+            }
+            let parent = candidate.trim_end_matches('/').rfind('/')?;
+            if parent == 0 {
+                return None;
+            }
+            candidate.truncate(parent + 1);
         }
     }
 }

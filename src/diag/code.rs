@@ -91,6 +91,7 @@ codes! {
     SourceNoUrl = "W-SOURCE-NO-URL", fixed, "a source without a `url`";
     ImageAltIsCaption = "W-IMAGE-ALT-IS-CAPTION", fixed, "an image's alt text repeats its caption (alt should describe the picture)";
     StructureUnpublishedFile = "W-STRUCTURE-UNPUBLISHED-FILE", fixed, "a file in content/ that is not published (static files belong in static/)";
+    SeriesWithheld = "W-SERIES-WITHHELD", fixed, "a series with no story a build would publish (all drafts, under embargo, or none yet): its page, feed and listings are left out";
 }
 
 impl Code {

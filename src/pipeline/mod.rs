@@ -266,5 +266,6 @@ pub fn check_texts<'f>(
     let mut diagnostics = parallel::flat_map(checker.units(), |&unit| checker.check(site, unit));
     diagnostics.extend(checker.check_site(site));
     diagnostics.extend(index.name_clashes(site));
+    diagnostics.extend(index.withheld_series(site));
     diagnostics
 }

@@ -145,7 +145,9 @@ impl<'a> SiteView<'a> {
             .site
             .series
             .iter()
-            .map(|s| SeriesSummary {
+            .enumerate()
+            .filter(|(index, _)| self.index.publishes_series(*index))
+            .map(|(_, s)| SeriesSummary {
                 title: &s.title,
                 url: &s.url,
                 summary: s.summary.as_deref().unwrap_or(""),
@@ -219,8 +221,12 @@ impl<'a> SiteView<'a> {
                         .site
                         .series
                         .iter()
-                        .filter(|series| series.funders.contains(&funder.name))
-                        .map(|series| SeriesLinkContext {
+                        .enumerate()
+                        .filter(|(index, series)| {
+                            self.index.publishes_series(*index)
+                                && series.funders.contains(&funder.name)
+                        })
+                        .map(|(_, series)| SeriesLinkContext {
                             title: &series.title,
                             url: &series.url,
                         })

@@ -767,6 +767,8 @@ impl Model {
         self.image_findings = checker.check_site(site);
         self.image_findings
             .extend(self.published.name_clashes(&self.site));
+        self.image_findings
+            .extend(self.published.withheld_series(&self.site));
     }
 
     /// Everything the check stage found in this version.
