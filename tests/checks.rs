@@ -1107,3 +1107,75 @@ fn the_preview_shows_embargoed_files_and_series_that_a_build_leaves_out() {
     assert!(!site.output().join("inquiry/sec/leaked.pdf").exists());
     assert!(!site.output().join("merger").exists());
 }
+
+#[test]
+fn the_leak_audit_reads_titles_as_readers_do() {
+    // Smart punctuation made `Don't` into `Don’t` on the page, and the audit, comparing bytes,
+    // let the title through.
+    let embargoed = story("publish_at: 2030-01-01T06:00:00+00:00\n", "The merger.").replace(
+        "title: T\n",
+        "title: \"Don't Look Up: Inside the Merger\"\n",
+    );
+    for mention in [
+        "Coming soon: Don't Look Up: Inside the Merger.",
+        "COMING SOON: DON'T LOOK UP: INSIDE THE MERGER",
+        "Coming soon: *Don't Look Up*: Inside the Merger.",
+        "Coming soon: Don&#8217;t Look Up --\nno: Don't Look Up:  Inside\nthe Merger.",
+    ] {
+        let site = TestSite::fixture("clean");
+        site.write("content/inquiry/merger.md", &embargoed);
+        site.write("content/inquiry/teaser.md", &story("", mention));
+        let run = site.build(&["--format", "json"]);
+        run.assert_failure(1);
+        let leaks: Vec<String> = findings(&run)
+            .iter()
+            .filter(|f| f.code == "E-EMBARGO-LEAK")
+            .map(|f| format!("{} {}", f.file, f.message))
+            .collect();
+        assert!(
+            leaks
+                .iter()
+                .any(|leak| leak.contains("inquiry/teaser/index.html")
+                    && leak.contains("the title of")),
+            "{mention:?}: {leaks:?}"
+        );
+        assert!(!site.output().exists(), "nothing was published");
+    }
+}
+
+#[test]
+fn a_title_the_site_publishes_anyway_is_no_leak() {
+    // An embargoed story titled like an existing topic blocked every build until it lifted.
+    let site = TestSite::fixture("clean");
+    site.write(
+        "content/inquiry/courts.md",
+        &story(
+            "publish_at: 2030-01-01T06:00:00+00:00\nslug: court-week\n",
+            "Soon.",
+        )
+        .replace("title: T\n", "title: Courts\n"),
+    );
+    site.build(&["--now", "2026-01-01T00:00:00Z"])
+        .assert_success();
+    assert!(site.page("topics/courts/index.html").contains("Courts"));
+    assert!(!site.output().join("inquiry/court-week").exists());
+    // Its address still gives a mention away.
+    site.write(
+        "content/inquiry/first.md",
+        &std::fs::read_to_string(site.path("content/inquiry/first.md"))
+            .unwrap()
+            .replace(
+                "and [below](#the-ruling).",
+                "and [below](#the-ruling). Next: <a href=\"/inquiry/court-week/\">soon</a>.",
+            ),
+    );
+    let run = site.build(&["--now", "2026-01-01T00:00:00Z", "--format", "json"]);
+    run.assert_failure(1);
+    assert!(
+        findings(&run)
+            .iter()
+            .any(|f| f.code == "E-EMBARGO-LEAK" && f.message.contains("address")),
+        "{}",
+        run.stdout
+    );
+}

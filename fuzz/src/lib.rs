@@ -252,7 +252,7 @@ impl StorySite {
         };
 
         let view = SiteView::new(&checked.site, &checked.index, &bodies, settings.now);
-        let audit = EmbargoAudit::new(&checked.site, &checked.edition);
+        let audit = EmbargoAudit::new(&checked.site, &checked.edition, &checked.index);
         for page in view.pages() {
             let file = view
                 .render(&loaded.templates, page)

@@ -8,6 +8,7 @@
 //! so `check`, `build` and `serve` report the same findings from the same scans.
 
 mod embargo;
+mod fold;
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;

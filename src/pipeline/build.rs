@@ -50,7 +50,7 @@ pub fn build(settings: &Settings, output: &Path, force: bool) -> Result<BuildRep
     };
     let view = SiteView::new(site, &checked.index, &bodies, settings.now);
     let pages = view.pages();
-    let audit = EmbargoAudit::new(site, &edition);
+    let audit = EmbargoAudit::new(site, &edition, &checked.index);
     timings.lap("prepare pages and listings");
 
     let staging = Staging::create(&output).map_err(|d| fail(vec![d]))?;
