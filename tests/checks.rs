@@ -162,6 +162,14 @@ fn cases() -> Vec<Case> {
             vec!["content/inquiry/new.md:9:5 E-LINK-ANCHOR"],
         ),
         case(
+            "E-BUNDLE-ACTIVE-FILE",
+            vec![
+                ("site.yaml", "title: Clean Bureau\nbase_url: https://clean.example.org\nsafe_html: true\nfunders: [{name: Luminate}, {name: Open Society Foundations}]\n".into()),
+                ("content/inquiry/the-map/chart.html", "<script>alert(1)</script>".into()),
+            ],
+            vec!["content/inquiry/the-map/chart.html:-:- E-BUNDLE-ACTIVE-FILE"],
+        ),
+        case(
             "E-LINK-MISSING-FILE",
             vec![(new, story("", "Read [the PDF](/files/report.pdf)."))],
             vec!["content/inquiry/new.md:9:6 E-LINK-MISSING-FILE"],

@@ -432,3 +432,57 @@ fn addresses_in_front_matter_and_site_yaml_are_web_mail_or_site_paths_only() {
     }
     assert!(!page.to_ascii_lowercase().contains("javascript:"), "{page}");
 }
+
+#[test]
+fn safe_html_refuses_page_bundle_files_that_would_run_code() {
+    // chart.html with a <script> and pic.svg with an inline script passed --safe-html
+    // untouched, and the story linked to them.
+    let site = TestSite::fixture("clean");
+    site.write(
+        "content/inquiry/the-map/chart.html",
+        "<script>fetch('/steal?c='+document.cookie)</script>",
+    );
+    site.write(
+        "content/inquiry/the-map/pic.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"><script>alert(1)</script></svg>",
+    );
+    let text = std::fs::read_to_string(site.path("content/inquiry/the-map/index.md")).unwrap();
+    site.write(
+        "content/inquiry/the-map/index.md",
+        &(text + "\nSee [the chart](chart.html) and ![a picture](pic.svg \"P. Credit: X\").\n"),
+    );
+    // Trusted authors (the default) may publish them.
+    site.build(&[]).assert_success();
+    assert!(site.output().join("inquiry/the-map/chart.html").is_file());
+
+    let expected = [
+        "content/inquiry/the-map/chart.html:-:- E-BUNDLE-ACTIVE-FILE",
+        "content/inquiry/the-map/pic.svg:-:- E-BUNDLE-ACTIVE-FILE",
+    ];
+    let build = site.build(&["--safe-html", "--format", "json"]);
+    build.assert_failure(1);
+    let errors = common::error_places(&build);
+    for place in expected {
+        assert!(errors.iter().any(|e| e == place), "{place} in {errors:?}");
+    }
+    assert!(
+        site.output().join("inquiry/the-map/chart.html").is_file(),
+        "the old site stays"
+    );
+
+    // site.yaml's safe_html says the same to check and to the preview.
+    let config = std::fs::read_to_string(site.path("site.yaml")).unwrap();
+    site.write("site.yaml", &format!("{config}safe_html: true\n"));
+    let check = site.check(&["--format", "json"]);
+    check.assert_failure(1);
+    let errors = common::error_places(&check);
+    for place in expected {
+        assert!(errors.iter().any(|e| e == place), "{place} in {errors:?}");
+    }
+    let server = Server::start(&site, &[]);
+    for refused in ["/inquiry/the-map/chart.html", "/inquiry/the-map/pic.svg"] {
+        let response = server.get(refused);
+        assert_ne!(response.status, 200, "{refused}");
+        assert!(!response.body.contains("<script>alert") && !response.body.contains("cookie"));
+    }
+}

@@ -78,6 +78,7 @@ codes! {
     LinkBroken = "E-LINK-BROKEN", relaxable, "an internal link to a page that does not exist";
     LinkAnchor = "E-LINK-ANCHOR", relaxable, "a link to #anchor that matches no heading of the target story";
     LinkMissingFile = "E-LINK-MISSING-FILE", relaxable, "an image or file that exists neither in static/ nor in the page bundle";
+    BundleActiveFile = "E-BUNDLE-ACTIVE-FILE", fixed, "with safe HTML, a page-bundle file a browser would run code in (.html, .svg, .xml, .js, ...)";
     StructureDuplicateUrl = "E-STRUCTURE-DUPLICATE-URL", fixed, "two pages would be published at the same address";
     StructureSlug = "E-STRUCTURE-SLUG", fixed, "a `slug` that cannot be used in a web address";
     StructureLayout = "E-STRUCTURE-LAYOUT", fixed, "a Markdown file in a place where it would not be published";

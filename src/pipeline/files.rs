@@ -92,10 +92,24 @@ pub fn static_files(
     files.extend(site_files);
     // Nothing of a story the edition leaves out is published, its files included: their
     // addresses alone would reveal its slug.
-    let assets: Vec<(String, StaticSource)> = site
+    let shown = site
         .assets
         .iter()
-        .filter(|asset| edition.includes(&site.stories[asset.story]))
+        .filter(|asset| edition.includes(&site.stories[asset.story]));
+    // With safe HTML a story's files are the author's too: a page or picture a browser would
+    // run scripts in, opened from its own address, is not published.
+    let (refused, shown): (Vec<_>, Vec<_>) =
+        shown.partition(|asset| site.config.safe_html && runs_code(&asset.source));
+    errors.extend(refused.into_iter().map(|asset| {
+        Diagnostic::new(
+            Code::BundleActiveFile,
+            &asset.source,
+            "with safe HTML, a story's own files cannot be pages, vector images or scripts a browser would run: this one could carry a script that runs on the site's address",
+        )
+        .with_hint("publish a chart as a picture (PNG, JPEG, WebP) or embed it from elsewhere; the site's own static/ is not cleaned, if this file is trusted it can go there")
+    }));
+    let assets: Vec<(String, StaticSource)> = shown
+        .into_iter()
         .map(|asset| {
             (
                 asset.url.trim_start_matches('/').to_string(),
@@ -189,4 +203,58 @@ pub fn files_at_pages(
             )
         })
         .collect()
+}
+
+/// Whether a browser opening the file at `path` would run scripts in it: HTML and XHTML
+/// pages, SVG and other XML (which can hold XHTML), XSLT and JavaScript, by the media type
+/// static hosts serve it with.
+fn runs_code(path: &Path) -> bool {
+    const RUNNABLE: [&str; 10] = [
+        "text/html",
+        "application/xhtml+xml",
+        "image/svg+xml",
+        "application/xml",
+        "text/xml",
+        "application/xslt+xml",
+        "text/xsl",
+        "application/javascript",
+        "text/javascript",
+        "message/rfc822",
+    ];
+    mime_guess::from_path(path)
+        .iter()
+        .any(|mime| RUNNABLE.contains(&mime.essence_str()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pages_pictures_and_scripts_that_run_code_are_known() {
+        for active in [
+            "chart.html",
+            "chart.HTM",
+            "a.xhtml",
+            "pic.svg",
+            "pic.svgz",
+            "data.xml",
+            "t.xsl",
+            "app.js",
+            "app.mjs",
+            "x.shtml",
+        ] {
+            assert!(runs_code(Path::new(active)), "{active}");
+        }
+        for inert in [
+            "map.png",
+            "report.pdf",
+            "data.csv",
+            "photo.jpeg",
+            "notes.txt",
+            "a.json",
+        ] {
+            assert!(!runs_code(Path::new(inert)), "{inert}");
+        }
+    }
 }
