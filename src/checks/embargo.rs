@@ -40,14 +40,23 @@ impl EmbargoAudit {
     /// are not audited: a draft's working title often repeats a published one); `index` lists
     /// what the edition publishes, whose names are not evidence of a leak.
     pub fn new(site: &Site, edition: &Edition, index: &SiteIndex) -> EmbargoAudit {
-        let embargoed = site.stories.iter().filter_map(|story| {
-            match (edition.includes(story), edition.withheld_reason(story)) {
-                (false, Some(WithheldReason::Embargo(until))) => Some((story, until)),
-                _ => None,
-            }
-        });
-        let published = PublishedNames::new(site, index);
-        EmbargoAudit::of(embargoed, &published)
+        let embargoed: Vec<_> = site
+            .stories
+            .iter()
+            .filter_map(
+                |story| match (edition.includes(story), edition.withheld_reason(story)) {
+                    (false, Some(WithheldReason::Embargo(until))) => Some((story, until)),
+                    _ => None,
+                },
+            )
+            .collect();
+        // Most builds have no embargo pending, and an archive publishes many names.
+        let published = if embargoed.is_empty() {
+            PublishedNames::default()
+        } else {
+            PublishedNames::new(site, index)
+        };
+        EmbargoAudit::of(embargoed.into_iter(), &published)
     }
 
     fn of<'s>(
@@ -157,6 +166,7 @@ impl EmbargoAudit {
 
 /// The names of what an edition publishes, folded like titles, and their slugs: a withheld
 /// story's title or slug that is one of them is no evidence of a leak.
+#[derive(Default)]
 struct PublishedNames {
     names: HashSet<String>,
     slugs: HashSet<String>,

@@ -51,7 +51,7 @@ codes! {
     ConfigMissing = "E-CONFIG-MISSING", fixed, "a required key of site.yaml is missing, or a name in it is blank";
     FileRead = "E-FILE-READ", fixed, "a content file cannot be read or is not UTF-8";
     FileTooLarge = "E-FILE-TOO-LARGE", fixed, "a story or series file larger than byline reads (10 MB)";
-    Symlink = "E-SYMLINK", fixed, "a symbolic link in content/, static/ or the theme folder (links are never followed)";
+    Symlink = "E-SYMLINK", fixed, "a symbolic link in content/, static/ or the theme folder, or site.yaml as a link (links are never followed)";
     FrontMissing = "E-FRONT-MISSING", fixed, "a story has no front matter";
     FrontUnclosed = "E-FRONT-UNCLOSED", fixed, "the front matter has no closing ---";
     FrontSyntax = "E-FRONT-SYNTAX", fixed, "the front matter is not valid YAML";
