@@ -3,10 +3,14 @@
 use std::path::Path;
 
 use jiff::tz::TimeZone;
+use language_tags::LanguageTag;
 
 use crate::dates::{DateFormat, time_zone};
 use crate::diag::{Code, Diagnostic};
 use crate::layout::CONFIG_FILE;
+use crate::safe_read::{ReadError, read_regular};
+use crate::site_files::{self, MAX_SOURCE_BYTES};
+use crate::url::unsafe_link;
 use crate::yaml::{FreeValue, Located, MappingReader};
 
 const SITE_KEYS: &[&str] = &[
@@ -145,21 +149,38 @@ impl SiteConfig {
     }
 }
 
-/// Reads `<root>/site.yaml`. Every problem in the file is returned at once.
+/// Reads `<root>/site.yaml`. Every problem in the file is returned at once. Like every file of
+/// the site, it is read only when it is a regular file: a symbolic link there is reported
+/// (`E-SYMLINK`) and not followed, a named pipe is not waited on.
 pub fn load(root: &Path) -> Result<SiteConfig, Vec<Diagnostic>> {
     let path = root.join(CONFIG_FILE);
-    let text = std::fs::read_to_string(&path).map_err(|error| {
+    if site_files::is_symlink(&path) {
+        return Err(vec![site_files::symlink_finding(
+            &path,
+            Path::new(CONFIG_FILE),
+        )]);
+    }
+    let cannot_read = |problem: String| {
         vec![
             Diagnostic::new(
                 Code::SiteRead,
                 CONFIG_FILE,
-                format!("cannot read the site configuration: {error}"),
+                format!("cannot read the site configuration: {problem}"),
             )
             .with_hint(format!(
                 "run byline in the site's folder (the one with {CONFIG_FILE}) or pass --root DIR"
             )),
         ]
+    };
+    let bytes = read_regular(&path, MAX_SOURCE_BYTES).map_err(|error| match error {
+        ReadError::Io(error) => cannot_read(error.to_string()),
+        ReadError::TooLarge(bytes) => cannot_read(format!(
+            "it is {bytes} bytes, more than the {} MB byline reads from one file",
+            MAX_SOURCE_BYTES / (1024 * 1024)
+        )),
     })?;
+    let text =
+        String::from_utf8(bytes).map_err(|_| cannot_read("it is not UTF-8 text".to_string()))?;
     parse(&text, Path::new(CONFIG_FILE))
 }
 
@@ -198,9 +219,27 @@ pub fn parse(text: &str, path: &Path) -> Result<SiteConfig, Vec<Diagnostic>> {
             }
         },
     };
-    let language = reader
-        .text("language")
-        .map_or_else(|| "en".to_string(), |l| l.value);
+    let language = match reader.text("language") {
+        None => "en".to_string(),
+        Some(language) => match LanguageTag::parse(language.value.trim()) {
+            Ok(_) => language.value.trim().to_string(),
+            Err(error) => {
+                reader.report(
+                    Diagnostic::new(
+                        Code::ConfigValue,
+                        path,
+                        format!(
+                            "`language` \"{}\" is not a language tag ({error}); pages declare it as their language",
+                            language.value
+                        ),
+                    )
+                    .at_position(language.position)
+                    .with_hint("write a BCP 47 language tag, e.g. en, en-GB, de-CH or pt-BR"),
+                );
+                "en".to_string()
+            }
+        },
+    };
     let theme = reader
         .text("theme")
         .map_or_else(|| "default".to_string(), |t| t.value);
@@ -239,8 +278,8 @@ pub fn parse(text: &str, path: &Path) -> Result<SiteConfig, Vec<Diagnostic>> {
     let publisher = reader
         .object("publisher", PUBLISHER_KEYS, |publisher| Publisher {
             name: publisher.text("name").map(|v| v.value),
-            url: publisher.text("url").map(|v| v.value),
-            logo: publisher.text("logo").map(|v| v.value),
+            url: link(publisher, "url", "publisher: url"),
+            logo: link(publisher, "logo", "publisher: logo"),
         })
         .map(|publisher| publisher.value);
     let funders = reader.list("funders", FUNDER_KEYS, |funder| {
@@ -262,7 +301,7 @@ pub fn parse(text: &str, path: &Path) -> Result<SiteConfig, Vec<Diagnostic>> {
             )
         });
         // Every field is read, named or not, so that none is reported as unknown.
-        let url = funder.text("url").map(|v| v.value);
+        let url = link(funder, "url", "funders: url");
         let description = funder.text("description").map(|v| v.value);
         name.map(|name| Funder {
             name,
@@ -292,7 +331,7 @@ pub fn parse(text: &str, path: &Path) -> Result<SiteConfig, Vec<Diagnostic>> {
         let role = person.text("role");
         let title = person.text("title").or(role);
         let bio = person.text("bio").map(|v| v.value);
-        let url = person.text("url").map(|v| v.value);
+        let url = link(person, "url", "people: url");
         name.map(|name| PersonProfile {
             name,
             title: title.map(|v| v.value),
@@ -371,6 +410,27 @@ pub fn parse(text: &str, path: &Path) -> Result<SiteConfig, Vec<Diagnostic>> {
     }
 }
 
+/// The web address at `key` (`shown` in messages), unless a browser would read it as
+/// anything but an http(s) or mailto address or a path of the site: then it is reported where
+/// it is written, and left out.
+fn link(reader: &mut MappingReader, key: &str, shown: &str) -> Option<String> {
+    let value = reader.text(key)?;
+    let Some(why) = unsafe_link(&value.value) else {
+        return Some(value.value);
+    };
+    let path = reader.path().to_path_buf();
+    reader.report(
+        Diagnostic::new(
+            Code::ConfigValue,
+            path,
+            format!("`{shown}` is not an address byline publishes as a link: {why}"),
+        )
+        .at_position(value.position)
+        .with_hint("write the full address, starting with https://, or a path of the site"),
+    );
+    None
+}
+
 fn required(reader: &mut MappingReader, key: &str, what: &str) -> Option<String> {
     let value = reader.text(key);
     if value.is_none() && !reader.commented_keys().iter().any(|written| written == key) {
@@ -418,14 +478,32 @@ fn required_missing(reader: &mut MappingReader, key: &str, what: &str) {
     );
 }
 
-fn normalise_base_url(url: &str) -> Result<String, String> {
+/// `url` as the address the site is published at (`base_url`, `--base-url`): http(s), a host,
+/// maybe a path, without a trailing slash; or why it cannot be. Every address byline writes is
+/// this with a site path after it, so a `?query` or `#fragment` (or a user name and password)
+/// would end up inside every link.
+pub fn normalise_base_url(url: &str) -> Result<String, String> {
     let trimmed = url.trim().trim_end_matches('/');
     let rest = trimmed
         .strip_prefix("https://")
         .or_else(|| trimmed.strip_prefix("http://"));
-    match rest {
-        Some(host) if !host.is_empty() && !host.contains(char::is_whitespace) => {
-            Ok(trimmed.to_string())
+    let host = rest.map(|rest| rest.split('/').next().unwrap_or(""));
+    match (rest, host) {
+        (Some(rest), Some(host))
+            if !host.is_empty()
+                && !rest.contains(|c: char| c.is_whitespace() || c.is_control()) =>
+        {
+            if rest.contains(['?', '#']) {
+                Err(format!(
+                    "the site's address \"{url}\" has a ?query or #fragment, which would end up in the middle of every link"
+                ))
+            } else if host.contains('@') {
+                Err(format!(
+                    "the site's address \"{url}\" holds a user name or password, which would be published in every link"
+                ))
+            } else {
+                Ok(trimmed.to_string())
+            }
         }
         _ => Err(format!(
             "`base_url` must be a full web address like https://example.org, not \"{url}\""

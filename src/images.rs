@@ -7,11 +7,13 @@
 //! does not know) has no size; the default theme then falls back to a CSS `aspect-ratio`.
 
 use std::collections::HashMap;
+use std::io::{BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use crate::layout::STATIC_DIR;
 use crate::model::Site;
+use crate::safe_read::open_regular;
 use crate::url::{percent_decoded, stays_inside};
 
 /// Width and height in pixels.
@@ -64,7 +66,11 @@ impl ImageSizes {
     }
 
     fn read(&self, path: &str) -> Option<Size> {
-        let size = imagesize::size(self.file(path)?).ok()?;
+        // Only a regular file is read, and only its header: a named pipe or a link to a
+        // device in static/ must not stall a page (the preview renders pages while such a
+        // file is reported).
+        let (file, _) = open_regular(&self.file(path)?).ok()?;
+        let size = imagesize::reader_size(BufReader::new(file)).ok()?;
         let width = u32::try_from(size.width).ok()?;
         let height = u32::try_from(size.height).ok()?;
         (width > 0 && height > 0).then_some((width, height))
@@ -80,8 +86,14 @@ impl ImageSizes {
             .cloned()
             .or_else(|| {
                 let inside = Path::new(decoded.trim_start_matches('/'));
-                stays_inside(inside)
-                    .then(|| self.static_dir.as_ref().map(|dir| dir.join(inside)))?
+                let dir = self.static_dir.as_ref()?;
+                let file = stays_inside(inside).then(|| dir.join(inside))?;
+                // A folder of static/ that is a link (reported, never published) leads out of
+                // the site: nothing behind it is read.
+                file.canonicalize()
+                    .ok()?
+                    .starts_with(dir.canonicalize().ok()?)
+                    .then_some(file)
             })
     }
 
@@ -106,8 +118,7 @@ impl ImageSizes {
     }
 
     fn read_type(&self, path: &str) -> Option<Option<imagesize::ImageType>> {
-        use std::io::Read;
-        let file = std::fs::File::open(self.file(path)?).ok()?;
+        let (file, _) = open_regular(&self.file(path)?).ok()?;
         // Every format's signature is within its first bytes.
         let mut header = Vec::with_capacity(1024);
         file.take(1024).read_to_end(&mut header).ok()?;

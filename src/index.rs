@@ -8,6 +8,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use crate::config::SiteConfig;
+use crate::diag::{Code, Diagnostic};
 use crate::layout::{CONTENT_DIR, person_url, topic_url};
 use crate::model::{Edition, Site, Story};
 use crate::url::{normalise, slugify};
@@ -57,8 +58,26 @@ pub struct SiteIndex {
     /// moment (see [`crate::outputs::sitemaps::news_window`]), newest first. The news sitemap
     /// is published only when there is one.
     pub news: Vec<usize>,
-    person_urls: HashMap<String, String>,
-    topic_urls: HashMap<String, String>,
+    /// Every spelling of a person's name met on a story of this edition, and their entry in
+    /// [`SiteIndex::people`].
+    person_by_name: HashMap<String, usize>,
+    /// Every spelling of a topic met, and its entry in [`SiteIndex::topics`].
+    topic_by_name: HashMap<String, usize>,
+    /// Names written two ways that would share one page (see [`SiteIndex::name_clashes`]).
+    clashes: Vec<NameClash>,
+}
+
+/// A name written in a way that gives the same page as another spelling met first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct NameClash {
+    /// "person" or "topic".
+    kind: &'static str,
+    spelling: String,
+    /// The story it is written on, by index into [`Site::stories`].
+    story: usize,
+    first_spelling: String,
+    first_story: usize,
+    url: String,
 }
 
 impl SiteIndex {
@@ -71,29 +90,61 @@ impl SiteIndex {
         let mut series_stories = vec![Vec::new(); site.series.len()];
         let mut topics = Grouping::default();
         let mut people = Grouping::default();
+        let mut clashes = Vec::new();
         for &index in &stories {
             let story = &site.stories[index];
             if let Some(series) = story.series {
                 series_stories[series].push(index);
             }
             for topic in &story.topics {
-                let entry = topics.entry(topic, |_| TopicEntry {
+                let (entry, new_spelling) = topics.entry(topic, |_| TopicEntry {
                     name: topic.clone(),
                     url: topic_url(topic),
                     stories: Vec::new(),
                 });
+                if new_spelling && let Some(&first_story) = entry.stories.first() {
+                    clashes.push(NameClash {
+                        kind: "topic",
+                        spelling: topic.clone(),
+                        story: index,
+                        first_spelling: entry.name.clone(),
+                        first_story,
+                        url: entry.url.clone(),
+                    });
+                }
                 if entry.stories.last() != Some(&index) {
                     entry.stories.push(index);
                 }
             }
             for (role, names) in story_roles(story) {
                 for name in names {
-                    let entry = people.entry(name, |slug| PersonEntry {
-                        name: name.clone(),
-                        url: person_url(name),
-                        profile: profile_index(config, slug),
-                        stories: Vec::new(),
+                    let (entry, new_spelling) = people.entry(name, |slug| {
+                        let profile = profile_index(config, slug);
+                        PersonEntry {
+                            // A person site.yaml lists is named as it lists them, however a
+                            // story spells them.
+                            name: profile.map_or_else(
+                                || name.clone(),
+                                |profile| config.people[profile].name.clone(),
+                            ),
+                            url: person_url(name),
+                            profile,
+                            stories: Vec::new(),
+                        }
                     });
+                    if new_spelling
+                        && entry.profile.is_none()
+                        && let Some(&(first_story, _)) = entry.stories.first()
+                    {
+                        clashes.push(NameClash {
+                            kind: "person",
+                            spelling: name.clone(),
+                            story: index,
+                            first_spelling: entry.name.clone(),
+                            first_story,
+                            url: entry.url.clone(),
+                        });
+                    }
                     match entry.stories.last_mut() {
                         Some((last, roles)) if *last == index => {
                             if !roles.contains(&role) {
@@ -105,16 +156,8 @@ impl SiteIndex {
                 }
             }
         }
-        let topics = topics.into_sorted();
-        let people = people.into_sorted();
-        let topic_urls = topics
-            .iter()
-            .map(|entry| (entry.name.clone(), entry.url.clone()))
-            .collect();
-        let person_urls = people
-            .iter()
-            .map(|entry| (entry.name.clone(), entry.url.clone()))
-            .collect();
+        let (topics, topic_by_name) = topics.into_sorted();
+        let (people, person_by_name) = people.into_sorted();
         let news = crate::outputs::sitemaps::news_window(&site.stories, &stories, edition.now);
         SiteIndex {
             news,
@@ -122,19 +165,87 @@ impl SiteIndex {
             series_stories,
             topics,
             people,
-            person_urls,
-            topic_urls,
+            person_by_name,
+            topic_by_name,
+            clashes,
         }
+    }
+
+    /// Whether the edition publishes the series `series` (index into [`Site::series`]): only
+    /// when it has a story of the edition. A series whose stories are all drafts or under
+    /// embargo (or that has none yet) has no page, feed or place in any listing.
+    pub fn publishes_series(&self, series: usize) -> bool {
+        !self.series_stories[series].is_empty()
+    }
+
+    /// The series the edition does not publish, for the check that says so.
+    pub fn withheld_series(&self, site: &Site) -> Vec<Diagnostic> {
+        (0..site.series.len())
+            .filter(|&series| !self.publishes_series(series))
+            .map(|series| {
+                let series = &site.series[series];
+                Diagnostic::new(
+                    Code::SeriesWithheld,
+                    &series.source,
+                    format!(
+                        "the series \"{}\" has no story a build would publish (its stories are drafts, under embargo or not written yet), so its page, its feed and its place in every listing are left out until one is",
+                        series.title
+                    ),
+                )
+                .at(1, 1)
+                .with_hint("nothing to do if that is intended: the series appears with its first published story")
+            })
+            .collect()
+    }
+
+    /// The person named `name` as written on a story of this edition.
+    pub fn person(&self, name: &str) -> Option<&PersonEntry> {
+        self.person_by_name
+            .get(name)
+            .map(|&entry| &self.people[entry])
     }
 
     /// The page of the person named `name` as written on a story of this edition.
     pub fn person_url(&self, name: &str) -> Option<&str> {
-        self.person_urls.get(name).map(String::as_str)
+        self.person(name).map(|entry| entry.url.as_str())
     }
 
     /// The page of the topic named `name` as written on a story of this edition.
     pub fn topic_url(&self, name: &str) -> Option<&str> {
-        self.topic_urls.get(name).map(String::as_str)
+        self.topic_by_name
+            .get(name)
+            .map(|&entry| self.topics[entry].url.as_str())
+    }
+
+    /// The names of people and topics written two ways that give one page (`Ana Lind` and
+    /// `ana lind`, `!!!` and `???`): the page could carry only one spelling, so each is an
+    /// error on the story that wrote the later spelling, naming the first. A person site.yaml
+    /// lists is exempt: every spelling of their name is theirs, shown as listed.
+    pub fn name_clashes(&self, site: &Site) -> Vec<Diagnostic> {
+        self.clashes
+            .iter()
+            .map(|clash| {
+                let first = &site.stories[clash.first_story].source;
+                let hint = if clash.kind == "person" {
+                    "write the name the same way on every story, or list the person under `people:` in site.yaml (every spelling is then theirs)"
+                } else {
+                    "write the topic the same way on every story"
+                };
+                Diagnostic::new(
+                    Code::StructureDuplicateUrl,
+                    &site.stories[clash.story].source,
+                    format!(
+                        "the {} \"{}\" would share the page {} with \"{}\" (as written in {}): two names cannot have one page",
+                        clash.kind,
+                        clash.spelling,
+                        clash.url,
+                        clash.first_spelling,
+                        first.display()
+                    ),
+                )
+                .with_hint(hint)
+            })
+            .collect()
     }
 }
 
@@ -179,32 +290,48 @@ impl<E> Default for Grouping<'_, E> {
 }
 
 impl<'s, E> Grouping<'s, E> {
-    /// The entry of `name`'s slug; `new` makes it (from the slug) on the first mention.
-    fn entry(&mut self, name: &'s str, new: impl FnOnce(&str) -> E) -> &mut E {
-        let index = match self.by_name.get(name) {
-            Some(&index) => index,
+    /// The entry of `name`'s slug; `new` makes it (from the slug) on the first mention. True
+    /// with it when `name` is a new spelling of an entry made before.
+    fn entry(&mut self, name: &'s str, new: impl FnOnce(&str) -> E) -> (&mut E, bool) {
+        let (index, new_spelling) = match self.by_name.get(name) {
+            Some(&index) => (index, false),
             None => {
                 let slug = slugify(name);
-                let index = match self.by_slug.get(&slug) {
-                    Some(&index) => index,
+                let (index, new_spelling) = match self.by_slug.get(&slug) {
+                    Some(&index) => (index, true),
                     None => {
                         let entry = new(&slug);
                         self.by_slug.insert(slug.clone(), self.entries.len());
                         self.entries.push((slug, entry));
-                        self.entries.len() - 1
+                        (self.entries.len() - 1, false)
                     }
                 };
                 self.by_name.insert(name, index);
-                index
+                (index, new_spelling)
             }
         };
-        &mut self.entries[index].1
+        (&mut self.entries[index].1, new_spelling)
     }
 
-    /// The entries in the order of their slugs.
-    fn into_sorted(mut self) -> Vec<E> {
+    /// The entries in the order of their slugs, and each spelling met with the place of its
+    /// entry among them.
+    fn into_sorted(mut self) -> (Vec<E>, HashMap<String, usize>) {
+        let mut order: Vec<usize> = (0..self.entries.len()).collect();
+        order.sort_by(|&a, &b| self.entries[a].0.cmp(&self.entries[b].0));
+        let mut place = vec![0; order.len()];
+        for (sorted, &made) in order.iter().enumerate() {
+            place[made] = sorted;
+        }
+        let by_name = self
+            .by_name
+            .into_iter()
+            .map(|(name, made)| (name.to_string(), place[made]))
+            .collect();
         self.entries.sort_by(|a, b| a.0.cmp(&b.0));
-        self.entries.into_iter().map(|(_, entry)| entry).collect()
+        (
+            self.entries.into_iter().map(|(_, entry)| entry).collect(),
+            by_name,
+        )
     }
 }
 
@@ -289,21 +416,27 @@ mod tests {
         let mut grouping = Grouping::default();
         let mut made = Vec::new();
         for (mention, name) in names.iter().enumerate() {
-            let entry = grouping.entry(name, |slug| {
+            let (entry, new_spelling) = grouping.entry(name, |slug| {
                 made.push(slug.to_string());
                 (name.to_string(), Vec::new())
             });
             entry.1.push(mention);
+            assert_eq!(new_spelling, mention == 2, "{name}");
         }
         // One entry per slug, named by its first spelling, made once.
         assert_eq!(made, ["zoe-brown", "ada-smith"]);
+        let (entries, by_name) = grouping.into_sorted();
         assert_eq!(
-            grouping.into_sorted(),
+            entries,
             [
                 ("Ada Smith".to_string(), vec![1, 3]),
                 ("Zoë Brown".to_string(), vec![0, 2]),
             ]
         );
+        // Every spelling finds its entry.
+        assert_eq!(by_name["zoe brown"], 1);
+        assert_eq!(by_name["Zoë Brown"], 1);
+        assert_eq!(by_name["Ada Smith"], 0);
     }
 
     #[test]

@@ -16,7 +16,8 @@
 //! `check` stops after the check stage, `build` goes on to publish, `serve` keeps the checked
 //! site in memory and re-runs what an edit touches. Module names say what each touches:
 //!
-//! - the disk: [`source`] (content files), [`site_files`] (what may be read), [`images`]
+//! - the disk: [`source`] (content files), [`site_files`] (what may be read), [`safe_read`]
+//!   (how every file of the site is opened: regular files only, bounded), [`images`]
 //!   (pixel sizes), [`theme`] (theme files, templates, strings), [`publish`] (the output
 //!   folder), [`scaffold`] (new sites and stories);
 //! - the model: [`config`] (site.yaml), [`model`], [`validate`], [`index`], [`routes`],
@@ -53,6 +54,7 @@ pub mod pipeline;
 mod publish;
 pub mod render;
 mod routes;
+mod safe_read;
 mod scaffold;
 mod serve;
 pub mod settings;

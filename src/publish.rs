@@ -1,17 +1,45 @@
 //! Publishing: writes the finished site into a fresh staging folder beside the output folder
 //! and swaps it into place only when everything was written, so a failed build leaves the
-//! previous site exactly as it was. Also refuses output folders that would destroy the site
-//! itself. Touches the disk and nothing else.
+//! previous site exactly as it was.
+//!
+//! The output folder is replaced whole, so byline replaces only a folder it made itself (one
+//! holding its marker file, [`OUTPUT_MARKER`], written into every site it publishes), an empty
+//! folder or a missing one; anything else needs `--force`. It never publishes over the site's
+//! own folders, through a symbolic link, or over a file.
+//!
+//! The swap is one atomic step where the system has one (Linux `renameat2` with
+//! `RENAME_EXCHANGE`, macOS `renameatx_np` with `RENAME_SWAP`): at every instant the output
+//! folder holds the old site or the new one. Elsewhere it is two renames (old site aside, new
+//! site in); a build killed between them leaves the old site in a "retired" folder, and the
+//! next build puts it back before anything else. Touches the disk and nothing else.
 
 use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::diag::{Code, Diagnostic};
 use crate::layout::SOURCES;
+use crate::safe_read::open_regular;
 use crate::url::normalise;
 
 const STAGING_MARK: &str = ".byline-staging-";
 const RETIRED_MARK: &str = ".byline-retired-";
+
+/// The file byline writes at the top of every site it publishes: a folder holding it is one
+/// byline made, which the next build may replace.
+pub const OUTPUT_MARKER: &str = ".byline-output";
+
+/// What the marker file says to whoever finds it.
+const OUTPUT_MARKER_TEXT: &str = "This folder is a site published by byline (`byline build`). The next build replaces \
+everything in it; keep nothing here that byline did not write.\n";
+
+/// `path` made absolute against the working folder, `.` and `..` worked out, nothing resolved.
+fn plain_absolute(path: &Path) -> PathBuf {
+    if path.is_absolute() {
+        normalise(path)
+    } else {
+        normalise(&std::env::current_dir().unwrap_or_default().join(path))
+    }
+}
 
 /// Makes `path` absolute and resolves `.` and `..` without requiring it to exist.
 fn absolute(path: &Path) -> PathBuf {
@@ -37,6 +65,63 @@ fn absolute(path: &Path) -> PathBuf {
         resolved.push(name);
     }
     normalise(&resolved)
+}
+
+/// Gets the output folder ready to be replaced, or refuses it: first puts back a site that a
+/// build killed in the middle of its swap left aside ([`recover_interrupted`]); then refuses a
+/// folder whose replacement would delete what byline did not make (see the module docs).
+/// `force` allows replacing a folder without byline's marker, nothing else. Returns the
+/// folder's absolute path.
+pub fn prepare_output(root: &Path, output: &Path, force: bool) -> Result<PathBuf, Diagnostic> {
+    let plain = plain_absolute(output);
+    let refuse = |why: String, hint: &str| {
+        Err(Diagnostic::new(
+            Code::Output,
+            plain.clone(),
+            format!("refusing to publish into {}: {why}", plain.display()),
+        )
+        .with_hint(hint.to_string()))
+    };
+    let own_folder = "choose an output folder of its own, e.g. --output public";
+    // A link is judged before anything follows it: replacing it would replace what it
+    // points to.
+    if let Ok(meta) = std::fs::symlink_metadata(&plain)
+        && meta.file_type().is_symlink()
+    {
+        let target = std::fs::read_link(&plain)
+            .map(|target| format!(" to {}", target.display()))
+            .unwrap_or_default();
+        return refuse(
+            format!(
+                "it is a symbolic link{target}, and publishing would replace the folder it points to"
+            ),
+            "publish into a real folder (remove the link, or pass the folder it points to as --output)",
+        );
+    }
+    let resolved = check_output_dir(root, output)?;
+    recover_interrupted(&resolved);
+    match std::fs::symlink_metadata(&resolved) {
+        Err(_) => Ok(resolved),
+        Ok(meta) if !meta.is_dir() => refuse(
+            "it is a file, not a folder, and publishing would replace it with the site".to_string(),
+            own_folder,
+        ),
+        Ok(_) if force || is_empty_folder(&resolved) || has_marker(&resolved) => Ok(resolved),
+        Ok(_) => refuse(
+            format!(
+                "it is a folder byline did not make (it has no {OUTPUT_MARKER} file), and publishing replaces the whole output folder: everything in it would be deleted"
+            ),
+            "choose a new or empty folder; if it is a site an earlier byline built, or you mean to replace what is there, pass --force once",
+        ),
+    }
+}
+
+fn is_empty_folder(path: &Path) -> bool {
+    std::fs::read_dir(path).is_ok_and(|mut entries| entries.next().is_none())
+}
+
+fn has_marker(folder: &Path) -> bool {
+    std::fs::symlink_metadata(folder.join(OUTPUT_MARKER)).is_ok_and(|meta| meta.is_file())
 }
 
 /// Refuses an output folder whose replacement would delete the site or part of it: the site
@@ -91,19 +176,28 @@ impl Staging {
             .to_string();
         std::fs::create_dir_all(parent)
             .map_err(|error| output_error(parent, &error.to_string()))?;
-        remove_leftovers(parent, &name);
+        recover_interrupted(output);
         let dir = parent.join(format!(".{name}{STAGING_MARK}{}", std::process::id()));
         if dir.exists() {
             std::fs::remove_dir_all(&dir)
                 .map_err(|error| output_error(&dir, &error.to_string()))?;
         }
         std::fs::create_dir(&dir).map_err(|error| output_error(&dir, &error.to_string()))?;
-        Ok(Staging {
+        let staging = Staging {
             output: output.to_path_buf(),
             dir,
             files_written: AtomicUsize::new(0),
             committed: false,
-        })
+        };
+        // The mark that lets the next build replace this folder (not counted as a file of
+        // the site).
+        std::fs::write(staging.dir.join(OUTPUT_MARKER), OUTPUT_MARKER_TEXT).map_err(|error| {
+            output_error(
+                &staging.shown(&staging.dir.join(OUTPUT_MARKER)),
+                &error.to_string(),
+            )
+        })?;
+        Ok(staging)
     }
 
     fn target(&self, path: &str) -> Result<PathBuf, Diagnostic> {
@@ -140,12 +234,17 @@ impl Staging {
             std::fs::create_dir_all(parent)
                 .map_err(|error| output_error(&self.shown(&target), &error.to_string()))?;
         }
-        std::fs::copy(from, &target).map_err(|error| {
+        let copy_failed = |error: std::io::Error| {
             output_error(
                 &self.shown(&target),
                 &format!("copying {} failed: {error}", from.display()),
             )
-        })?;
+        };
+        // Only a regular file is copied: one swapped for a named pipe or a link since the
+        // folder was listed would otherwise stall the build or publish what it points to.
+        let (mut source, _) = open_regular(from).map_err(copy_failed)?;
+        let mut copy = std::fs::File::create(&target).map_err(copy_failed)?;
+        std::io::copy(&mut source, &mut copy).map_err(copy_failed)?;
         self.files_written.fetch_add(1, Ordering::Relaxed);
         Ok(())
     }
@@ -162,9 +261,31 @@ impl Staging {
             .unwrap_or_else(|_| staged.to_path_buf())
     }
 
-    /// Puts the new site in place of the old one. Until this succeeds the old site is untouched;
-    /// if the swap itself fails half-way, the old site is put back.
+    /// Puts the new site in place of the old one: in one atomic exchange where the system has
+    /// one, else in two renames (see the module docs). Until this succeeds the old site is in
+    /// place; if the two-step swap fails half-way, the old site is put back, and when even
+    /// that fails the message says where it is.
     pub fn commit(mut self) -> Result<(), Diagnostic> {
+        let had_old = std::fs::symlink_metadata(&self.output).is_ok();
+        if had_old {
+            match exchange(&self.dir, &self.output) {
+                Ok(true) => {
+                    self.committed = true;
+                    // The staging folder now holds the old site. The new one is live; failing
+                    // to delete the old copy only wastes disk space (the next build removes
+                    // it).
+                    let _ = std::fs::remove_dir_all(&self.dir);
+                    return Ok(());
+                }
+                Ok(false) => {}
+                Err(error) => {
+                    return Err(output_error(
+                        &self.output,
+                        &format!("cannot put the new site in place: {error}"),
+                    ));
+                }
+            }
+        }
         let retired = self.dir.with_file_name(format!(
             ".{}{RETIRED_MARK}{}",
             self.output
@@ -173,7 +294,6 @@ impl Staging {
                 .to_string_lossy(),
             std::process::id()
         ));
-        let had_old = self.output.exists();
         if had_old {
             std::fs::rename(&self.output, &retired).map_err(|error| {
                 output_error(
@@ -183,13 +303,24 @@ impl Staging {
             })?;
         }
         if let Err(error) = std::fs::rename(&self.dir, &self.output) {
-            if had_old {
-                let _ = std::fs::rename(&retired, &self.output);
+            let problem = format!("cannot put the new site in place: {error}");
+            if had_old && let Err(back) = std::fs::rename(&retired, &self.output) {
+                return Err(Diagnostic::new(
+                    Code::Output,
+                    &self.output,
+                    format!(
+                        "cannot write the site: {}: {problem}; and the previous site could not be put back ({back}): it is in {}",
+                        self.output.display(),
+                        retired.display()
+                    ),
+                )
+                .with_hint(format!(
+                    "move {} back to {} to publish the previous site again (the next build does it too)",
+                    retired.display(),
+                    self.output.display()
+                )));
             }
-            return Err(output_error(
-                &self.output,
-                &format!("cannot put the new site in place: {error}"),
-            ));
+            return Err(output_error(&self.output, &problem));
         }
         self.committed = true;
         if had_old {
@@ -200,6 +331,40 @@ impl Staging {
     }
 }
 
+/// Swaps the folders `a` and `b` in one atomic step: Ok(true) when done, Ok(false) when the
+/// system or file system cannot (then the caller swaps in two steps).
+#[cfg(any(
+    target_os = "linux",
+    target_os = "android",
+    target_os = "macos",
+    target_os = "ios"
+))]
+fn exchange(a: &Path, b: &Path) -> std::io::Result<bool> {
+    use rustix::fs::{CWD, RenameFlags, renameat_with};
+    use rustix::io::Errno;
+    match renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE) {
+        Ok(()) => Ok(true),
+        // The kernel or the file system has no atomic exchange (old kernels, some network and
+        // FUSE file systems).
+        Err(errno)
+            if [Errno::INVAL, Errno::NOSYS, Errno::NOTSUP, Errno::OPNOTSUPP].contains(&errno) =>
+        {
+            Ok(false)
+        }
+        Err(errno) => Err(errno.into()),
+    }
+}
+
+#[cfg(not(any(
+    target_os = "linux",
+    target_os = "android",
+    target_os = "macos",
+    target_os = "ios"
+)))]
+fn exchange(_: &Path, _: &Path) -> std::io::Result<bool> {
+    Ok(false)
+}
+
 impl Drop for Staging {
     fn drop(&mut self) {
         if !self.committed {
@@ -208,24 +373,53 @@ impl Drop for Staging {
     }
 }
 
-/// Removes staging and retired folders of earlier builds of this output that were killed before
-/// they could clean up after themselves.
-fn remove_leftovers(parent: &Path, name: &str) {
+/// Cleans up after builds of `output` that were killed before they could: when the output
+/// folder is missing and a build killed between the two renames of its swap left the previous
+/// site in a retired folder, that site is put back first; then every staging and retired
+/// folder of a build no longer running is removed.
+pub fn recover_interrupted(output: &Path) {
+    let (Some(parent), Some(name)) = (output.parent(), output.file_name()) else {
+        return;
+    };
+    let name = name.to_string_lossy();
     let Ok(entries) = std::fs::read_dir(parent) else {
         return;
     };
     let staging_prefix = format!(".{name}{STAGING_MARK}");
     let retired_prefix = format!(".{name}{RETIRED_MARK}");
+    let mut retired = Vec::new();
+    let mut leftovers = Vec::new();
     for entry in entries.flatten() {
         let file_name = entry.file_name().to_string_lossy().to_string();
-        let leftover = [&staging_prefix, &retired_prefix].iter().any(|prefix| {
+        let of_a_dead_build = |prefix: &str| {
             file_name
-                .strip_prefix(prefix.as_str())
+                .strip_prefix(prefix)
                 .is_some_and(|pid| pid.chars().all(|c| c.is_ascii_digit()) && !is_running(pid))
-        });
-        if leftover && entry.file_type().is_ok_and(|t| t.is_dir()) {
-            let _ = std::fs::remove_dir_all(entry.path());
+        };
+        if !entry.file_type().is_ok_and(|t| t.is_dir()) {
+            continue;
         }
+        if of_a_dead_build(&retired_prefix) {
+            let changed = entry.metadata().and_then(|meta| meta.modified()).ok();
+            retired.push((changed, entry.path()));
+        } else if of_a_dead_build(&staging_prefix) {
+            leftovers.push(entry.path());
+        }
+    }
+    // The latest site aside is the one that was live.
+    retired.sort();
+    if std::fs::symlink_metadata(output).is_err()
+        && let Some((_, latest)) = retired.pop()
+        && std::fs::rename(&latest, output).is_err()
+    {
+        // Kept as it is: it is the only copy of the previous site.
+        return;
+    }
+    for folder in leftovers
+        .into_iter()
+        .chain(retired.into_iter().map(|(_, path)| path))
+    {
+        let _ = std::fs::remove_dir_all(folder);
     }
 }
 

@@ -137,7 +137,9 @@ impl<'a> Routes<'a> {
         let listings = site.series.len() + index.topics.len() + index.people.len();
         let mut pages = Vec::with_capacity(index.stories.len() + 2 * listings + 16);
         pages.extend(index.stories.iter().map(|&story| Page::Story(story)));
-        pages.extend((0..site.series.len()).map(Page::Series));
+        // A series with no story of the edition is withheld with them.
+        let series = || (0..site.series.len()).filter(|&s| index.publishes_series(s));
+        pages.extend(series().map(Page::Series));
         pages.extend((0..index.topics.len()).map(Page::Topic));
         pages.push(Page::Topics);
         pages.extend((0..index.people.len()).map(Page::Person));
@@ -147,7 +149,7 @@ impl<'a> Routes<'a> {
         pages.push(Page::Corrections);
         pages.push(Page::Funders);
         pages.push(Page::SiteFeed);
-        pages.extend((0..site.series.len()).map(Page::SeriesFeed));
+        pages.extend(series().map(Page::SeriesFeed));
         pages.extend((0..index.topics.len()).map(Page::TopicFeed));
         pages.extend((0..index.people.len()).map(Page::PersonFeed));
         pages.push(Page::CorrectionsFeed);

@@ -5,6 +5,8 @@
 use std::path::{Path, PathBuf};
 
 use crate::layout::CONTENT_DIR;
+use crate::safe_read::read_regular;
+use crate::site_files::MAX_SOURCE_BYTES;
 use crate::url::slugify;
 use crate::validate::PLACEHOLDER_MARK;
 
@@ -103,7 +105,10 @@ pub fn new_story(
         Some(series) => {
             let folder = content.join(series);
             let index = folder.join("_index.md");
-            let Ok(index_text) = std::fs::read_to_string(&index) else {
+            let index_text = read_regular(&index, MAX_SOURCE_BYTES)
+                .ok()
+                .and_then(|bytes| String::from_utf8(bytes).ok());
+            let Some(index_text) = index_text else {
                 return Err(ScaffoldError::NoSeries(series.to_string()));
             };
             let has_funder = index_text.lines().any(|line| line.starts_with("funder:"));

@@ -13,6 +13,30 @@ use std::path::Path;
 use walkdir::DirEntry;
 
 use crate::diag::{Code, Diagnostic};
+use crate::safe_read::{ReadError, read_regular};
+
+/// The finding for the symbolic link at `path` (`shown` in messages), naming where it points.
+pub fn symlink_finding(path: &Path, shown: &Path) -> Diagnostic {
+    let target = match std::fs::read_link(path) {
+        Ok(target) => format!(" to {}", target.display()),
+        Err(_) => String::new(),
+    };
+    Diagnostic::new(
+        Code::Symlink,
+        shown,
+        format!(
+            "this is a symbolic link{target}; byline does not follow links, so nothing it points to is read or published"
+        ),
+    )
+    .with_hint(
+        "put a copy of the file (or folder) here instead of a link: a link could publish files from outside the site",
+    )
+}
+
+/// Whether `path` is a symbolic link itself (not followed).
+pub fn is_symlink(path: &Path) -> bool {
+    std::fs::symlink_metadata(path).is_ok_and(|meta| meta.file_type().is_symlink())
+}
 
 /// The largest story or series file byline reads (10 MiB). A long investigation is a few
 /// hundred kilobytes of Markdown; a file this large is a pasted image or data dump, and it
@@ -24,22 +48,7 @@ pub const MAX_SOURCE_BYTES: u64 = 10 * 1024 * 1024;
 pub fn refused(root: &Path, entry: &DirEntry) -> Option<Diagnostic> {
     let shown = entry.path().strip_prefix(root).unwrap_or(entry.path());
     if entry.path_is_symlink() {
-        let target = match std::fs::read_link(entry.path()) {
-            Ok(target) => format!(" to {}", target.display()),
-            Err(_) => String::new(),
-        };
-        return Some(
-            Diagnostic::new(
-                Code::Symlink,
-                shown,
-                format!(
-                    "this is a symbolic link{target}; byline does not follow links, so nothing it points to is published"
-                ),
-            )
-            .with_hint(
-                "put a copy of the file (or folder) here instead of a link: a link could publish files from outside the site",
-            ),
-        );
+        return Some(symlink_finding(entry.path(), shown));
     }
     let file_type = entry.file_type();
     if file_type.is_file() || file_type.is_dir() {
@@ -55,10 +64,10 @@ pub fn refused(root: &Path, entry: &DirEntry) -> Option<Diagnostic> {
     )
 }
 
-/// The size diagnostic for a story or series file of `bytes` bytes at `path`, when it is over
+/// The size diagnostic for a story or series file of `bytes` bytes at `path`, more than
 /// [`MAX_SOURCE_BYTES`].
-pub fn too_large(path: &Path, bytes: u64) -> Option<Diagnostic> {
-    (bytes > MAX_SOURCE_BYTES).then(|| {
+fn too_large(path: &Path, bytes: u64) -> Diagnostic {
+    {
         Diagnostic::new(
             Code::FileTooLarge,
             path,
@@ -72,36 +81,29 @@ pub fn too_large(path: &Path, bytes: u64) -> Option<Diagnostic> {
         .with_hint(
             "a story's text is rarely over 1 MB: check that no image or data was pasted into it; put images and data files in static/ or beside the story in a page bundle",
         )
-    })
+    }
 }
 
 /// The text of the content file at `full_path` (`shown` in messages), or why it cannot be
-/// used: it cannot be read (it vanished, no permission), it is larger than
-/// [`MAX_SOURCE_BYTES`], or it is not UTF-8. At most one byte more than the limit is
-/// read, even from a file that grows while it is read.
+/// used: it cannot be read (it vanished, no permission, it is not a regular file), it is
+/// larger than [`MAX_SOURCE_BYTES`], or it is not UTF-8.
 pub fn read_source_text(full_path: &Path, shown: &Path) -> Result<String, Diagnostic> {
-    use std::io::Read;
-    let cannot_read = |error: std::io::Error| {
-        Diagnostic::new(
-            Code::FileRead,
-            shown,
-            format!("cannot read this file: {error}"),
-        )
-        .with_hint("check that the file still exists and that byline may read it (its permissions)")
+    let bytes = match read_regular(full_path, MAX_SOURCE_BYTES) {
+        Ok(bytes) => bytes,
+        Err(ReadError::TooLarge(bytes)) => {
+            return Err(too_large(shown, bytes));
+        }
+        Err(ReadError::Io(error)) => {
+            return Err(Diagnostic::new(
+                Code::FileRead,
+                shown,
+                format!("cannot read this file: {error}"),
+            )
+            .with_hint(
+                "check that the file still exists and that byline may read it (its permissions)",
+            ));
+        }
     };
-    let mut file = std::fs::File::open(full_path).map_err(cannot_read)?;
-    let expected = file.metadata().map(|meta| meta.len()).unwrap_or(0);
-    if let Some(diagnostic) = too_large(shown, expected) {
-        return Err(diagnostic);
-    }
-    let mut bytes = Vec::with_capacity(expected as usize);
-    (&mut file)
-        .take(MAX_SOURCE_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(cannot_read)?;
-    if let Some(diagnostic) = too_large(shown, bytes.len() as u64) {
-        return Err(diagnostic);
-    }
     String::from_utf8(bytes).map_err(|error| {
         let valid = &error.as_bytes()[..error.utf8_error().valid_up_to()];
         let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
@@ -117,9 +119,7 @@ mod tests {
 
     #[test]
     fn only_files_over_the_limit_are_too_large() {
-        let path = Path::new("content/a.md");
-        assert!(too_large(path, MAX_SOURCE_BYTES).is_none());
-        let diagnostic = too_large(path, 50 * 1024 * 1024).unwrap();
+        let diagnostic = too_large(Path::new("content/a.md"), 50 * 1024 * 1024);
         assert_eq!(diagnostic.code, Code::FileTooLarge);
         assert!(
             diagnostic.message.starts_with("this file is 50.0 MB"),

@@ -16,6 +16,33 @@ pub fn has_scheme(url: &str) -> bool {
         && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
 }
 
+/// The schemes a web address typed into a field may have: everything else (`javascript:`,
+/// `data:`, `vbscript:`, `file:`, ...) could run code or reach what a reader should not.
+const LINK_SCHEMES: [&str; 3] = ["http", "https", "mailto"];
+
+/// Why `url`, typed where byline expects a web address (a source's or claim's `url`, an
+/// image's `src`, a funder's or person's `url` in site.yaml), cannot be published as one; None
+/// when it is an http(s) or mailto address or a path (of the site, or relative to the page).
+/// Read as a browser reads it: spaces and control characters around it are ignored and tabs
+/// and line breaks inside it dropped, so ` JaVaScRiPt:` and `java\tscript:` are `javascript:`;
+/// no control character is accepted at all.
+pub fn unsafe_link(url: &str) -> Option<String> {
+    if url.chars().any(char::is_control) {
+        return Some("it holds a control character (a tab or line break, say), which browsers drop, so the address is not what it looks like".to_string());
+    }
+    let trimmed = url.trim_matches(|c: char| c == ' ');
+    if !has_scheme(trimmed) {
+        return None;
+    }
+    let scheme = trimmed
+        .split_once(':')
+        .map_or("", |(scheme, _)| scheme)
+        .to_ascii_lowercase();
+    (!LINK_SCHEMES.contains(&scheme.as_str())).then(|| {
+        format!("a `{scheme}:` address could run code in the reader's browser or lead where a link should not; only http:, https: and mailto: addresses and paths of the site are allowed")
+    })
+}
+
 /// Whether `url` leaves the site: it has a scheme or is protocol-relative (`//host/...`).
 pub fn is_external(url: &str) -> bool {
     url.starts_with("//") || has_scheme(url)
@@ -173,6 +200,38 @@ mod tests {
             "/s/story/notes/10:30.pdf"
         );
         assert!(!has_scheme("1x:y") && !has_scheme(":x") && !has_scheme("a b:c"));
+    }
+
+    #[test]
+    fn only_web_mail_and_site_addresses_are_safe_links() {
+        for safe in [
+            "https://example.org/a?b#c",
+            "HTTP://example.org",
+            "mailto:desk@example.org",
+            "/files/report.pdf",
+            "report.pdf",
+            "../other/",
+            "//cdn.example/x.png",
+            "#notes",
+            "notes/10:30.pdf",
+            "javascript&colon;alert(1)",
+        ] {
+            assert_eq!(unsafe_link(safe), None, "{safe}");
+        }
+        for unsafe_url in [
+            "javascript:alert(1)",
+            " JaVaScRiPt:alert(1)",
+            "java\tscript:alert(1)",
+            "java\nscript:alert(1)",
+            "\u{1}javascript:alert(1)",
+            "data:text/html,<script>alert(1)</script>",
+            "DATA:image/png;base64,AAAA",
+            "vbscript:msgbox",
+            "file:///etc/passwd",
+            "ftp://example.org/",
+        ] {
+            assert!(unsafe_link(unsafe_url).is_some(), "{unsafe_url:?}");
+        }
     }
 
     #[test]

@@ -91,6 +91,11 @@ fn cases() -> Vec<Case> {
             vec!["content/inquiry/new.md:4:1 E-FRONT-PLACEHOLDER"],
         ),
         case(
+            "E-FRONT-URL",
+            vec![(new, story("sources:\n  - title: S\n    url: \"javascript:alert(1)\"\n", ""))],
+            vec!["content/inquiry/new.md:9:5 E-FRONT-URL"],
+        ),
+        case(
             "E-EMBARGO-NO-ZONE",
             vec![(new, story("publish_at: 2030-01-01T06:00:00\n", ""))],
             vec!["content/inquiry/new.md:7:1 E-EMBARGO-NO-ZONE"],
@@ -143,6 +148,11 @@ fn cases() -> Vec<Case> {
             vec![("content/inquiry/_index.md", "---\ntitle: The Inquiry\nsummary: S\nfunder: Nobody\n---\n".into())],
             vec!["content/inquiry/_index.md:4:1 E-FUNDING-UNKNOWN"],
         ),
+        case(
+            "E-BODY-DUPLICATE-ID",
+            vec![(new, story("", "## Notes {#main}\n\n## More {#more}\n\n## Again {#more}"))],
+            vec!["content/inquiry/new.md:9:1 E-BODY-DUPLICATE-ID", "content/inquiry/new.md:13:1 E-BODY-DUPLICATE-ID"],
+        ),
         case("E-LINK-BROKEN", vec![(new, story("", "See [this](/nowhere/)."))], vec!["content/inquiry/new.md:9:5 E-LINK-BROKEN"]),
         case(
             "E-LINK-BROKEN",
@@ -153,6 +163,14 @@ fn cases() -> Vec<Case> {
             "E-LINK-ANCHOR",
             vec![(new, story("", "See [the ruling](/inquiry/first/#ruling)."))],
             vec!["content/inquiry/new.md:9:5 E-LINK-ANCHOR"],
+        ),
+        case(
+            "E-BUNDLE-ACTIVE-FILE",
+            vec![
+                ("site.yaml", "title: Clean Bureau\nbase_url: https://clean.example.org\nsafe_html: true\nfunders: [{name: Luminate}, {name: Open Society Foundations}]\n".into()),
+                ("content/inquiry/the-map/chart.html", "<script>alert(1)</script>".into()),
+            ],
+            vec!["content/inquiry/the-map/chart.html:-:- E-BUNDLE-ACTIVE-FILE"],
         ),
         case(
             "E-LINK-MISSING-FILE",
@@ -253,6 +271,14 @@ fn cases() -> Vec<Case> {
             vec!["content/inquiry/new.md:10:3 W-IMAGE-ALT-IS-CAPTION"],
         ),
         case("W-STRUCTURE-UNPUBLISHED-FILE", vec![("content/notes.txt", "x".into())], vec!["content/notes.txt:-:- W-STRUCTURE-UNPUBLISHED-FILE"]),
+        case(
+            "W-SERIES-WITHHELD",
+            vec![
+                ("content/later/_index.md", "---\ntitle: Later\nfunder: Luminate\n---\n".into()),
+                ("content/later/soon.md", story("publish_at: 2030-01-01T06:00:00+00:00\n", "")),
+            ],
+            vec!["content/later/_index.md:1:1 W-SERIES-WITHHELD"],
+        ),
     ]
 }
 
@@ -756,6 +782,8 @@ fn new_story_and_series_have_placeholders_that_check_reports() {
     assert_eq!(
         places(&run),
         [
+            // Its one story cannot be published yet, so neither can the series.
+            "content/water-deals/_index.md:1:1 W-SERIES-WITHHELD",
             "content/water-deals/_index.md:3:1 E-FRONT-PLACEHOLDER",
             "content/water-deals/_index.md:4:1 E-FRONT-PLACEHOLDER",
         ]
@@ -810,4 +838,428 @@ fn readme_lists_every_check_code() {
             "README does not list {code}"
         );
     }
+}
+
+#[test]
+fn a_file_where_byline_writes_a_page_is_an_error_naming_both() {
+    // `static/atom.xml` or `static/<series>/<story>/index.html` was silently dropped.
+    let site = TestSite::fixture("clean");
+    site.write("static/atom.xml", "<feed/>");
+    site.write("static/inquiry/first/index.html", "<p>mine</p>");
+    site.write("static/topics/courts/index.html", "<p>mine</p>");
+    site.write("content/inquiry/the-map/index.html", "<p>a chart</p>");
+    site.write("themes/default/static/robots.txt", "User-agent: *\n");
+    site.write(
+        "content/inquiry/later.md",
+        &story("publish_at: 2030-01-01T06:00:00+00:00\n", "Not yet."),
+    );
+    site.write("static/inquiry/later/index.html", "<p>squatting</p>");
+    // Files of other names, or elsewhere, are fine.
+    site.write("static/inquiry/first/data.csv", "a,b\n");
+    site.write("static/files/index.html", "<p>an index of files</p>");
+    let run = check(&site, &[]);
+    run.assert_failure(1);
+    let found = findings(&run);
+    let clashes: Vec<(String, String)> = found
+        .iter()
+        .filter(|f| f.code == "E-STRUCTURE-DUPLICATE-URL")
+        .map(|f| (f.file.clone(), f.message.clone()))
+        .collect();
+    let expected = [
+        (
+            "content/inquiry/the-map/index.html",
+            "/inquiry/the-map/index.html",
+            "content/inquiry/the-map/index.md",
+        ),
+        ("static/atom.xml", "/atom.xml", "feed"),
+        (
+            "static/inquiry/first/index.html",
+            "/inquiry/first/index.html",
+            "content/inquiry/first.md",
+        ),
+        (
+            "static/inquiry/later/index.html",
+            "/inquiry/later/index.html",
+            "content/inquiry/later.md",
+        ),
+        (
+            "static/topics/courts/index.html",
+            "/topics/courts/index.html",
+            "topic",
+        ),
+        ("themes/default/static/robots.txt", "/robots.txt", "robots"),
+    ];
+    assert_eq!(clashes.len(), expected.len(), "{clashes:#?}");
+    for ((file, message), (want_file, at, page)) in clashes.iter().zip(expected) {
+        assert_eq!(file, want_file);
+        assert!(message.contains(at) && message.contains(page), "{message}");
+    }
+    site.build(&[]).assert_failure(1);
+}
+
+#[test]
+fn the_sites_address_and_language_are_checked() {
+    let site = TestSite::fixture("clean");
+    let config = std::fs::read_to_string(site.path("site.yaml")).unwrap();
+    for (base_url, why) in [
+        ("https://x.example#frag", "#fragment"),
+        ("https://x.example/news?edition=1", "?query"),
+        ("https://user:secret@x.example", "password"),
+    ] {
+        site.write(
+            "site.yaml",
+            &config.replace("https://clean.example.org", base_url),
+        );
+        let run = check(&site, &[]);
+        let found = findings(&run);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].place(), "site.yaml:2:1 E-CONFIG-VALUE");
+        assert!(found[0].message.contains(why), "{}", found[0].message);
+        site.write("site.yaml", &config);
+        let flag = site.build(&["--base-url", base_url]);
+        flag.assert_failure(2);
+        assert!(
+            flag.stderr.contains("--base-url") && flag.stderr.contains(why),
+            "{}",
+            flag.stderr
+        );
+    }
+    site.build(&["--base-url", "https://staging.example.org/news/"])
+        .assert_success();
+    for (language, ok) in [
+        ("en-GB", true),
+        ("de-CH-1996", true),
+        ("zh-Hant-TW", true),
+        ("en_US", false),
+        ("e", false),
+        ("en US", false),
+        ("en-", false),
+        ("\"\\\"><script>\"", false),
+    ] {
+        site.write("site.yaml", &format!("{config}language: {language}\n"));
+        let run = check(&site, &[]);
+        if ok {
+            run.assert_success();
+        } else {
+            let places: Vec<String> = findings(&run).iter().map(common::Finding::place).collect();
+            assert_eq!(places, ["site.yaml:7:1 E-CONFIG-VALUE"], "{language}");
+        }
+    }
+}
+
+#[test]
+fn names_written_two_ways_that_share_a_page_are_an_error_naming_both() {
+    // `reporter: ana lind` here and `Ana Lind` there gave one page headed "ana lind", and the
+    // other story's byline linked to /people/; `!!!` and `???` both became `untitled`.
+    let site = TestSite::fixture("clean");
+    let with = |reporter: &str, topics: &str| {
+        format!(
+            "---\ntitle: T {reporter}\ndate: 2022-03-0{}\nreporter: \"{reporter}\"\neditor: Meirion Jones\nsummary: S\ntopics: [{topics}]\n---\n",
+            reporter.len() % 9 + 1
+        )
+    };
+    site.write("content/inquiry/lower.md", &with("ana lind", "courts"));
+    site.write("content/inquiry/bang.md", &with("!!!", "Courts"));
+    site.write("content/inquiry/query.md", &with("???", "Courts"));
+    let run = check(&site, &[]);
+    run.assert_failure(1);
+    let clashes: Vec<(String, String)> = findings(&run)
+        .into_iter()
+        .filter(|f| f.code == "E-STRUCTURE-DUPLICATE-URL")
+        .map(|f| (f.file, f.message))
+        .collect();
+    let described: Vec<String> = clashes
+        .iter()
+        .map(|(file, message)| format!("{file}: {message}"))
+        .collect();
+    for (spellings, files, page) in [
+        (
+            ["\"ana lind\"", "\"Ana Lind\""],
+            ["lower.md", "first.md"],
+            "/people/ana-lind/",
+        ),
+        (
+            ["\"courts\"", "\"Courts\""],
+            ["lower.md", "bang.md"],
+            "/topics/courts/",
+        ),
+        (
+            ["\"!!!\"", "\"???\""],
+            ["bang.md", "query.md"],
+            "/people/untitled/",
+        ),
+    ] {
+        assert!(
+            described.iter().any(|finding| spellings
+                .iter()
+                .chain(&files)
+                .all(|part| finding.contains(part))
+                && finding.contains(page)),
+            "no clash of {spellings:?} in {files:?}: {described:#?}"
+        );
+    }
+    assert_eq!(described.len(), 3, "{described:#?}");
+    site.build(&[]).assert_failure(1);
+
+    // Where site.yaml lists the person, every spelling is theirs: one page, every byline
+    // linking to it under the listed name.
+    site.remove("content/inquiry/bang.md");
+    site.remove("content/inquiry/query.md");
+    site.write("content/inquiry/lower.md", &with("ana lind", "Courts"));
+    let config = std::fs::read_to_string(site.path("site.yaml")).unwrap();
+    site.write(
+        "site.yaml",
+        &format!("{config}people:\n  - name: Ana Lind\n    title: Reporter\n"),
+    );
+    check(&site, &[]).assert_success();
+    site.build(&[]).assert_success();
+    for story in ["inquiry/lower/index.html", "inquiry/first/index.html"] {
+        let page = site.page(story);
+        let byline = common::attrs(&page, ".byline a[href^='/people/']", "href");
+        assert!(
+            byline.contains(&"/people/ana-lind/".to_string()),
+            "{story}: {byline:?}"
+        );
+        assert!(
+            !byline.contains(&"/people/".to_string()),
+            "{story}: {byline:?}"
+        );
+        assert!(
+            common::texts(&page, ".byline")
+                .join(" ")
+                .contains("Ana Lind"),
+            "{story}"
+        );
+    }
+    let person = site.page("people/ana-lind/index.html");
+    assert_eq!(common::texts(&person, "h1"), ["Ana Lind"]);
+    assert_eq!(common::texts(&person, ".card-title").len(), 2);
+
+    // Series folders whose names slugify alike would publish at one address too.
+    site.write(
+        "content/Inquiry/_index.md",
+        "---\ntitle: Another inquiry\nfunder: Luminate\n---\n",
+    );
+    if site.path("content/inquiry/_index.md") != site.path("content/Inquiry/_index.md")
+        && std::fs::read_dir(site.path("content")).unwrap().count() == 3
+    {
+        let places: Vec<String> = findings(&check(&site, &[]))
+            .iter()
+            .map(common::Finding::place)
+            .collect();
+        assert_eq!(
+            places,
+            [
+                "content/Inquiry/_index.md:1:1 W-SERIES-WITHHELD",
+                "content/inquiry/_index.md:1:1 E-STRUCTURE-DUPLICATE-URL"
+            ]
+        );
+    }
+}
+
+/// The clean fixture with an embargoed page bundle holding a PDF, a draft bundle holding a
+/// chart, and a series whose only story is under embargo until 2026-12-01T06:00Z.
+fn site_with_withheld_bundles_and_series() -> TestSite {
+    let site = TestSite::fixture("clean");
+    site.write(
+        "content/inquiry/sec/index.md",
+        &story("publish_at: 2026-12-01T06:00:00+00:00\n", "The filing.")
+            .replace("title: T\n", "title: The filing\n"),
+    );
+    site.write("content/inquiry/sec/leaked.pdf", "%PDF-1.4 the leak");
+    site.write(
+        "content/inquiry/draft/index.md",
+        &story("draft: true\n", "Half written.").replace("title: T\n", "title: Half written\n"),
+    );
+    site.write("content/inquiry/draft/chart.png", "not really a png");
+    site.write(
+        "content/merger/_index.md",
+        "---\ntitle: The Merger Files\nsummary: Everything about the secret merger.\nfunder: Luminate\n---\n\nThe series.\n",
+    );
+    site.write(
+        "content/merger/deal.md",
+        &story("publish_at: 2026-12-01T06:00:00+00:00\n", "The deal.")
+            .replace("title: T\n", "title: The deal is done\n"),
+    );
+    site
+}
+
+#[test]
+fn withheld_stories_keep_their_files_and_a_series_without_a_published_story_back() {
+    let site = site_with_withheld_bundles_and_series();
+    // Links to what is withheld say so, rather than "does not exist".
+    site.write(
+        "content/alone.md",
+        "---\ntitle: Alone\ndate: 2021-12-01\nreporter: Tom Byrne\neditor: Meirion Jones\nfunder: Luminate\nsummary: S.\n---\n\n\
+         Read [the leak](/inquiry/sec/leaked.pdf), see ![a chart](/inquiry/draft/chart.png \"C. Credit: X\") and [the series](/merger/).\n",
+    );
+    let run = check(&site, &[]);
+    run.assert_failure(1);
+    let found: Vec<(String, String)> = findings(&run)
+        .into_iter()
+        .map(|f| (f.place(), f.message))
+        .collect();
+    let expected = [
+        (
+            "content/alone.md:10:6 E-EMBARGO-LINK",
+            "a file of \"The filing\", which is under embargo",
+        ),
+        (
+            "content/alone.md:10:47 E-LINK-BROKEN",
+            "a file of \"Half written\", which is a draft",
+        ),
+        // The file is read all the same: it goes out as it is once the draft is published.
+        (
+            "content/alone.md:10:47 W-IMAGE-TYPE-MISMATCH",
+            "/inquiry/draft/chart.png is named as a PNG image, but it is not",
+        ),
+        // The series comes out with its story under embargo.
+        (
+            "content/alone.md:10:103 E-EMBARGO-LINK",
+            "the series \"The Merger Files\", which comes out with its first story, under embargo until 2026-12-01T06:00:00+00:00",
+        ),
+        (
+            "content/merger/_index.md:1:1 W-SERIES-WITHHELD",
+            "\"The Merger Files\" has no story a build would publish",
+        ),
+    ];
+    assert_eq!(found.len(), expected.len(), "{found:#?}");
+    for ((place, message), (want_place, want)) in found.iter().zip(expected) {
+        assert_eq!(place, want_place, "{found:#?}");
+        assert!(message.contains(want), "{message}");
+    }
+
+    // Nothing of them is published: no file, no page, no listing, feed, sitemap entry or
+    // funders-page mention.
+    site.write(
+        "content/alone.md",
+        "---\ntitle: Alone\ndate: 2021-12-01\nreporter: Tom Byrne\neditor: Meirion Jones\nfunder: Luminate\nsummary: S.\n---\n\nNothing withheld here.\n",
+    );
+    build_at(&site, "2026-11-30T00:00:00Z").assert_success();
+    let output = snapshot(&site.output());
+    for gone in ["inquiry/sec/", "inquiry/draft/", "merger/"] {
+        let files: Vec<&String> = output
+            .keys()
+            .filter(|path| path.starts_with(gone))
+            .collect();
+        assert!(files.is_empty(), "{gone}: {files:?}");
+    }
+    for needle in [
+        "leaked.pdf",
+        "chart.png",
+        "The Merger Files",
+        "secret merger",
+        "/merger/",
+        "The filing",
+        "Half written",
+    ] {
+        let hits: Vec<&String> = output
+            .iter()
+            .filter(|(_, bytes)| String::from_utf8_lossy(bytes).contains(needle))
+            .map(|(path, _)| path)
+            .collect();
+        assert!(hits.is_empty(), "{needle} is in {hits:?}");
+    }
+    assert!(
+        output.contains_key("inquiry/index.html"),
+        "the other series stays"
+    );
+
+    // A draft's files go out with it when drafts are published; embargoed ones when the
+    // embargo lifts, and the series with its first story.
+    site.build(&["--now", "2026-11-30T00:00:00Z", "--drafts"])
+        .assert_success();
+    assert!(site.output().join("inquiry/draft/chart.png").is_file());
+    assert!(!site.output().join("inquiry/sec/leaked.pdf").exists());
+    build_at(&site, "2026-12-01T06:00:00Z").assert_success();
+    assert!(site.output().join("inquiry/sec/leaked.pdf").is_file());
+    assert!(site.page("merger/index.html").contains("The Merger Files"));
+    assert!(site.page("index.html").contains("/merger/"));
+    assert!(site.page("funders/index.html").contains("The Merger Files"));
+    assert!(site.page("sitemap.xml").contains("/merger/"));
+}
+
+#[test]
+fn the_preview_shows_withheld_files_and_series_that_a_build_leaves_out() {
+    let site = site_with_withheld_bundles_and_series();
+    let server = common::server::Server::start(&site, &["--now", "2026-11-30T00:00:00Z"]);
+    assert_eq!(server.get("/inquiry/sec/leaked.pdf").status, 200);
+    assert_eq!(server.get("/merger/").status, 200);
+    // The preview always shows drafts, their files with them.
+    assert_eq!(server.get("/inquiry/draft/chart.png").status, 200);
+    build_at(&site, "2026-11-30T00:00:00Z").assert_success();
+    assert!(!site.output().join("inquiry/sec/leaked.pdf").exists());
+    assert!(!site.output().join("merger").exists());
+}
+
+#[test]
+fn the_leak_audit_reads_titles_as_readers_do() {
+    // Smart punctuation made `Don't` into `Don’t` on the page, and the audit, comparing bytes,
+    // let the title through.
+    let embargoed = story("publish_at: 2030-01-01T06:00:00+00:00\n", "The merger.").replace(
+        "title: T\n",
+        "title: \"Don't Look Up: Inside the Merger\"\n",
+    );
+    for mention in [
+        "Coming soon: Don't Look Up: Inside the Merger.",
+        "COMING SOON: DON'T LOOK UP: INSIDE THE MERGER",
+        "Coming soon: *Don't Look Up*: Inside the Merger.",
+        "Coming soon: Don&#8217;t Look Up --\nno: Don't Look Up:  Inside\nthe Merger.",
+    ] {
+        let site = TestSite::fixture("clean");
+        site.write("content/inquiry/merger.md", &embargoed);
+        site.write("content/inquiry/teaser.md", &story("", mention));
+        let run = site.build(&["--format", "json"]);
+        run.assert_failure(1);
+        let leaks: Vec<String> = findings(&run)
+            .iter()
+            .filter(|f| f.code == "E-EMBARGO-LEAK")
+            .map(|f| format!("{} {}", f.file, f.message))
+            .collect();
+        assert!(
+            leaks
+                .iter()
+                .any(|leak| leak.contains("inquiry/teaser/index.html")
+                    && leak.contains("the title of")),
+            "{mention:?}: {leaks:?}"
+        );
+        assert!(!site.output().exists(), "nothing was published");
+    }
+}
+
+#[test]
+fn a_title_the_site_publishes_anyway_is_no_leak() {
+    // An embargoed story titled like an existing topic blocked every build until it lifted.
+    let site = TestSite::fixture("clean");
+    site.write(
+        "content/inquiry/courts.md",
+        &story(
+            "publish_at: 2030-01-01T06:00:00+00:00\nslug: court-week\n",
+            "Soon.",
+        )
+        .replace("title: T\n", "title: Courts\n"),
+    );
+    site.build(&["--now", "2026-01-01T00:00:00Z"])
+        .assert_success();
+    assert!(site.page("topics/courts/index.html").contains("Courts"));
+    assert!(!site.output().join("inquiry/court-week").exists());
+    // Its address still gives a mention away.
+    site.write(
+        "content/inquiry/first.md",
+        &std::fs::read_to_string(site.path("content/inquiry/first.md"))
+            .unwrap()
+            .replace(
+                "and [below](#the-ruling).",
+                "and [below](#the-ruling). Next: <a href=\"/inquiry/court-week/\">soon</a>.",
+            ),
+    );
+    let run = site.build(&["--now", "2026-01-01T00:00:00Z", "--format", "json"]);
+    run.assert_failure(1);
+    assert!(
+        findings(&run)
+            .iter()
+            .any(|f| f.code == "E-EMBARGO-LEAK" && f.message.contains("address")),
+        "{}",
+        run.stdout
+    );
 }

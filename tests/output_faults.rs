@@ -238,3 +238,217 @@ fn a_full_disk_fails_the_build_and_keeps_the_old_site() {
         ["filler", "public"]
     );
 }
+
+/// The args of a build of `site` into `output`, with `extra` after them.
+fn build_args(site: &TestSite, output: &Path, extra: &[&str]) -> Vec<String> {
+    let mut args: Vec<String> = vec![
+        "build".into(),
+        "--root".into(),
+        site.root.to_str().unwrap().into(),
+        "--output".into(),
+        output.to_str().unwrap().into(),
+    ];
+    args.extend(extra.iter().map(|arg| arg.to_string()));
+    args
+}
+
+fn run(args: &[String], site: &TestSite) -> Run {
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    common::byline(&args, &site.root)
+}
+
+#[track_caller]
+fn assert_refused(run: &Run, why: &str) {
+    run.assert_failure(1);
+    assert!(run.stderr.contains("E-OUTPUT"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("refusing to publish into"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains(why), "no {why:?} in:\n{}", run.stderr);
+}
+
+#[test]
+fn only_a_folder_byline_made_an_empty_or_a_missing_one_is_replaced() {
+    let site = TestSite::fixture("clean");
+    let scratch = site.root.parent().unwrap().to_path_buf();
+
+    // The site's own repository: `--output .git` removed .git/HEAD.
+    site.write(".git/HEAD", "ref: refs/heads/main\n");
+    let git = site.path(".git");
+    assert_refused(&run(&build_args(&site, &git, &[]), &site), "did not make");
+    assert_eq!(
+        std::fs::read_to_string(git.join("HEAD")).unwrap(),
+        "ref: refs/heads/main\n"
+    );
+
+    // Somebody's folder of files: refused, and replaced only when asked for.
+    let elsewhere = scratch.join("somewhere");
+    std::fs::create_dir_all(elsewhere.join("notes")).unwrap();
+    std::fs::write(elsewhere.join("notes/todo.txt"), "keep me").unwrap();
+    let before = snapshot(&elsewhere);
+    let refused = run(&build_args(&site, &elsewhere, &[]), &site);
+    assert_refused(&refused, "--force");
+    assert!(
+        refused.stderr.contains("the previous site is unchanged"),
+        "{}",
+        refused.stderr
+    );
+    assert_eq!(snapshot(&elsewhere), before);
+    run(&build_args(&site, &elsewhere, &["--force"]), &site).assert_success();
+    assert!(!elsewhere.join("notes").exists());
+    assert!(elsewhere.join("index.html").is_file());
+
+    // A file is never turned into a folder, even with --force.
+    let notes = scratch.join("notes.txt");
+    std::fs::write(&notes, "a file").unwrap();
+    for extra in [&[][..], &["--force"][..]] {
+        assert_refused(
+            &run(&build_args(&site, &notes, extra), &site),
+            "it is a file",
+        );
+        assert_eq!(std::fs::read_to_string(&notes).unwrap(), "a file");
+    }
+
+    // A committed link `public -> elsewhere`: a plain build replaced the other folder's files.
+    let other = scratch.join("other");
+    std::fs::create_dir_all(&other).unwrap();
+    std::fs::write(other.join("precious.txt"), "not a site").unwrap();
+    std::os::unix::fs::symlink(&other, site.path("public")).unwrap();
+    for extra in [&[][..], &["--force"][..]] {
+        let mut args = vec!["build", "--root", site.root.to_str().unwrap()];
+        args.extend_from_slice(extra);
+        assert_refused(&common::byline(&args, &site.root), "symbolic link");
+        assert_eq!(
+            std::fs::read_to_string(other.join("precious.txt")).unwrap(),
+            "not a site"
+        );
+    }
+    std::fs::remove_file(site.path("public")).unwrap();
+    // Nor is the marker trusted when it is not a plain file.
+    std::os::unix::fs::symlink(
+        elsewhere.join(".byline-output"),
+        other.join(".byline-output"),
+    )
+    .unwrap();
+    assert_refused(&run(&build_args(&site, &other, &[]), &site), "did not make");
+
+    // Missing, empty and byline's own folders are replaced without a word.
+    let fresh = scratch.join("fresh/public");
+    run(&build_args(&site, &fresh, &[]), &site).assert_success();
+    assert!(fresh.join(".byline-output").is_file());
+    run(&build_args(&site, &fresh, &[]), &site).assert_success();
+    let empty = scratch.join("empty");
+    std::fs::create_dir_all(&empty).unwrap();
+    run(&build_args(&site, &empty, &[]), &site).assert_success();
+    site.build(&[]).assert_success();
+    site.build(&[]).assert_success();
+}
+
+/// Runs byline under strace with `faults` (strace's `-e inject=...`); None, with a note, where
+/// strace is missing or may not trace (a container without ptrace).
+fn under_strace(faults: &[&str], args: &[String]) -> Option<Run> {
+    let works = Command::new("strace")
+        .args(["-f", "-o", "/dev/null", "true"])
+        .status()
+        .is_ok_and(|status| status.success());
+    if !works {
+        eprintln!(
+            "note: strace is missing or cannot trace here, so the kill during the swap is not tested"
+        );
+        return None;
+    }
+    let mut command = Command::new("strace");
+    command.args(["-f", "-o", "/dev/null"]);
+    for fault in faults {
+        command.args(["-e", fault]);
+    }
+    let output = command
+        .arg(env!("CARGO_BIN_EXE_byline"))
+        .args(args)
+        .output()
+        .unwrap();
+    Some(Run::from(output))
+}
+
+#[test]
+fn a_build_killed_during_the_swap_never_loses_the_site() {
+    // Killed between the two renames of the old swap, a build left no public/ at all, and the
+    // next failed build still said "the previous site is unchanged".
+    let published = Published::new();
+    let before = snapshot(&published.output);
+    let parent = published.output.parent().unwrap().to_path_buf();
+    let args = published.args();
+
+    // The atomic exchange: killed as it starts, the old site is whole; killed just after, the
+    // new one is.
+    let Some(killed) = under_strace(&["inject=renameat2:signal=SIGKILL:when=1"], &args) else {
+        return;
+    };
+    assert!(!killed.output.status.success(), "{}", killed.stderr);
+    assert!(
+        snapshot(&published.output) == before,
+        "the old site changed"
+    );
+    // A clean build removes that one's leftovers, so the next kill hits the first removal
+    // after the exchange: the old site's, now beside the new one.
+    let stale = snapshot(&published.output);
+    run(&args, &published.site).assert_success();
+    let live = snapshot(&published.output);
+    assert!(live != stale);
+    edit(&published.site.root);
+    let Some(killed) = under_strace(&["inject=unlinkat:signal=SIGKILL:when=1"], &args) else {
+        return;
+    };
+    assert!(!killed.output.status.success(), "{}", killed.stderr);
+    let after = snapshot(&published.output);
+    assert!(after != live, "the new site is in place");
+    let story = String::from_utf8_lossy(&after["decision-machines/twitter-cuts-ties/index.html"])
+        .matches("Edited after publication.")
+        .count();
+    assert_eq!(story, 2);
+    let next = run(&args, &published.site);
+    next.assert_success();
+    assert_eq!(leftovers(&parent, &["public"]), Vec::<String>::new());
+}
+
+#[test]
+fn where_there_is_no_atomic_exchange_the_next_build_puts_the_old_site_back() {
+    // Where the system has no exchange (here: made to say so), two renames; killed between
+    // them, the next build puts the old site back before it does anything else, and says
+    // what is true.
+    let published = Published::new();
+    let parent = published.output.parent().unwrap().to_path_buf();
+    let args = published.args();
+    let live = snapshot(&published.output);
+    let Some(killed) = under_strace(
+        &[
+            "inject=renameat2:error=EINVAL",
+            "inject=rename:signal=SIGKILL:when=2",
+        ],
+        &args,
+    ) else {
+        return;
+    };
+    assert!(!killed.output.status.success(), "{}", killed.stderr);
+    assert!(!published.output.exists(), "killed between the renames");
+    published.site.write(
+        "content/broken.md",
+        "---\ntitle: Broken\nreportr: typo\n---\n",
+    );
+    let failed = run(&args, &published.site);
+    failed.assert_failure(1);
+    assert!(
+        failed.stderr.contains("the previous site is unchanged"),
+        "{}",
+        failed.stderr
+    );
+    assert!(
+        snapshot(&published.output) == live,
+        "the site put back is the live one"
+    );
+    published.site.remove("content/broken.md");
+    run(&args, &published.site).assert_success();
+    assert_eq!(leftovers(&parent, &["public"]), Vec::<String>::new());
+}

@@ -1125,3 +1125,97 @@ fn stories_cannot_take_the_address_of_a_site_page() {
         common::findings(&run)
     );
 }
+
+#[test]
+fn ids_in_a_page_are_unique_and_the_themes_own_stay_the_themes() {
+    let site = TestSite::fixture("clean");
+    site.write(
+        "content/ids.md",
+        "---\ntitle: Ids\ndate: 2022-03-01\nreporter: Ana Lind\neditor: Meirion Jones\nfunder: Luminate\nsummary: S.\n\
+         corrections:\n  - date: 2022-03-02\n    text: Fixed.\nclaims:\n  - claim: The sky is green\n    claimant: X\n    rating: \"False\"\n---\n\n\
+         ## Sources\n\nText[^sources] and[^1].\n\n## 1\n\n## Main\n\n## Corrections\n\n## Claims heading\n\n## Story title\n\n\
+         ## Claim the sky is green\n\n## Correction 2022 03 02\n\n[^sources]: A note.\n[^1]: Another.\n",
+    );
+    site.write(
+        "content/inquiry/_index.md",
+        "---\ntitle: The Inquiry\nsummary: S.\nfunder: Open Society Foundations\n---\n\n## Stories heading\n\nIn [the first story](first.md).\n",
+    );
+    // Links to the body's headings name the ids they get on the page.
+    site.write(
+        "content/linker.md",
+        "---\ntitle: Linker\ndate: 2022-03-03\nreporter: Ana Lind\neditor: Meirion Jones\nfunder: Luminate\nsummary: S.\n---\n\n\
+         See [main](/ids/#main-1), [sources](/ids/#sources) and [claims](/ids/#claims-heading-1).\n",
+    );
+    site.build(&["--now", "2026-01-01T00:00:00Z"])
+        .assert_success();
+    for page in ["ids/index.html", "inquiry/index.html"] {
+        let html = site.page(page);
+        let ids = attrs(&html, "[id]", "id");
+        let mut unique = ids.clone();
+        unique.sort();
+        unique.dedup();
+        assert_eq!(unique.len(), ids.len(), "{page}: {ids:?}");
+        // Every reference inside the page reaches the element meant.
+        for target in attrs(&html, "[aria-labelledby]", "aria-labelledby") {
+            assert_eq!(
+                attrs(&html, &format!("#{target}"), "id").len(),
+                1,
+                "{target}"
+            );
+        }
+    }
+    let html = site.page("ids/index.html");
+    assert_eq!(attrs(&html, "main#main", "id").len(), 1);
+    assert_eq!(
+        attrs(&html, "section.claims > h2#claims-heading", "id").len(),
+        1
+    );
+    assert_eq!(
+        attrs(&html, "section#corrections.corrections", "id").len(),
+        1
+    );
+    assert_eq!(attrs(&html, "h1#story-title", "id").len(), 1);
+    assert_eq!(
+        attrs(&html, ".story-body h2", "id"),
+        [
+            "sources",
+            "1-1",
+            "main-1",
+            "corrections-1",
+            "claims-heading-1",
+            "story-title-1",
+            "claim-the-sky-is-green-1",
+            "correction-2022-03-02-1"
+        ]
+    );
+    for href in attrs(&html, "sup.footnote-reference a", "href") {
+        let id = href.trim_start_matches('#');
+        assert_eq!(
+            attrs(
+                &html,
+                &format!("div.footnote-definition[id=\"{id}\"]"),
+                "id"
+            )
+            .len(),
+            1,
+            "{href}"
+        );
+    }
+    let claim_review = of_type(&json_ld(&html), "ClaimReview")[0].clone();
+    let claim_url = claim_review["url"].as_str().unwrap().to_string();
+    let anchor = claim_url.split_once('#').unwrap().1;
+    assert_eq!(
+        attrs(&html, &format!("li.claim#{anchor}"), "id").len(),
+        1,
+        "{claim_url}"
+    );
+    let series = site.page("inquiry/index.html");
+    assert_eq!(
+        attrs(&series, ".series-description h2", "id"),
+        ["stories-heading-1"]
+    );
+    assert_eq!(
+        attrs(&series, "section.listing > h2#stories-heading", "id").len(),
+        1
+    );
+}

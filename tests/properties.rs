@@ -258,7 +258,7 @@ fn render_in_process(text: &str) -> Result<BTreeMap<String, String>, TestCaseErr
         &site,
         &edition,
         Arc::new(ImageSizes::default()),
-        templates.strings(),
+        &templates,
         None,
     );
     let view = SiteView::new(&site, &index, &bodies);

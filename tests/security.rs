@@ -340,3 +340,149 @@ fn safe_html_removes_scripts_handlers_iframes_and_javascript_urls() {
     assert!(body.contains("Hello."), "{body}");
     assert_clean("the preview's story", &body);
 }
+
+#[test]
+fn addresses_in_front_matter_and_site_yaml_are_web_mail_or_site_paths_only() {
+    // `sources: [{title: s, url: "javascript:alert(1)"}]` became a clickable link, with or
+    // without --safe-html; so did claims' urls, any capitalisation and data: pages.
+    let payloads = [
+        "javascript:alert(1)",
+        " JaVaScRiPt:alert(1)",
+        "java\\tscript:alert(1)",
+        "data:text/html,<script>alert(1)</script>",
+        "vbscript:msgbox(1)",
+    ];
+    for payload in payloads {
+        let site = TestSite::fixture("clean");
+        site.write(
+            "content/inquiry/urls.md",
+            &format!(
+                "---\ntitle: Urls\ndate: 2022-03-01\nreporter: Ana Lind\neditor: Meirion Jones\nsummary: S.\n\
+                 sources:\n  - title: A source\n    url: \"{payload}\"\n\
+                 claims:\n  - claim: C\n    claimant: X\n    rating: \"False\"\n    url: \"{payload}\"\n\
+                 image:\n  src: \"{payload}\"\n  alt: A picture\n  credit: Somebody\n---\n\nText.\n"
+            ),
+        );
+        site.write(
+            "content/inquiry/_index.md",
+            &format!(
+                "---\ntitle: The Inquiry\nsummary: S.\nfunder: Open Society Foundations\nimage:\n  src: \"{payload}\"\n  alt: A picture\n  credit: Somebody\n---\n"
+            ),
+        );
+        for extra in [&[][..], &["--safe-html"][..]] {
+            let mut args = vec!["--format", "json"];
+            args.extend_from_slice(extra);
+            let build = site.build(&args);
+            build.assert_failure(1);
+            let places = common::error_places(&build);
+            assert_eq!(
+                places,
+                [
+                    "content/inquiry/_index.md:6:3 E-FRONT-URL",
+                    "content/inquiry/urls.md:9:5 E-FRONT-URL",
+                    "content/inquiry/urls.md:14:5 E-FRONT-URL",
+                    "content/inquiry/urls.md:16:3 E-FRONT-URL",
+                ],
+                "{payload:?} {extra:?}"
+            );
+            assert!(!site.output().exists(), "nothing was published");
+        }
+        let check = site.check(&["--format", "json"]);
+        assert_eq!(common::error_places(&check).len(), 4, "{payload:?}");
+    }
+
+    // site.yaml's addresses too.
+    let site = TestSite::fixture("clean");
+    site.write(
+        "site.yaml",
+        "title: Clean Bureau\nbase_url: https://clean.example.org\n\
+         publisher: {name: P, url: \"javascript:alert(1)\", logo: \"data:image/svg+xml,<svg onload=alert(1)>\"}\n\
+         funders:\n  - name: Open Society Foundations\n    url: \"javascript:alert(2)\"\n  - name: Luminate\n\
+         people:\n  - name: Ana Lind\n    url: \" javascript:alert(3)\"\n",
+    );
+    let build = site.build(&["--format", "json"]);
+    build.assert_failure(1);
+    assert_eq!(
+        common::error_places(&build),
+        [
+            "site.yaml:3:1 E-CONFIG-VALUE",
+            "site.yaml:3:1 E-CONFIG-VALUE",
+            "site.yaml:6:5 E-CONFIG-VALUE",
+            "site.yaml:10:5 E-CONFIG-VALUE",
+        ]
+    );
+
+    // Addresses that are fine still are, and Markdown links in the text are left to
+    // --safe-html, which removes the ones that could run.
+    let site = TestSite::fixture("clean");
+    site.write(
+        "content/inquiry/urls.md",
+        "---\ntitle: Urls\ndate: 2022-03-01\nreporter: Ana Lind\neditor: Meirion Jones\nsummary: S.\n\
+         sources:\n  - title: Web\n    url: https://example.org/a\n  - title: Mail\n    url: mailto:desk@example.org\n  - title: Ours\n    url: /images/zug.png\n---\n\n\
+         A [bad link](javascript:alert(9)) and [another]( JaVaScRiPt:alert(8)).\n",
+    );
+    site.build(&["--safe-html"]).assert_success();
+    let page = site.page("inquiry/urls/index.html");
+    for href in [
+        "https://example.org/a",
+        "mailto:desk@example.org",
+        "/images/zug.png",
+    ] {
+        assert!(page.contains(&format!("href=\"{href}\"")), "{href}");
+    }
+    assert!(!page.to_ascii_lowercase().contains("javascript:"), "{page}");
+}
+
+#[test]
+fn safe_html_refuses_page_bundle_files_that_would_run_code() {
+    // chart.html with a <script> and pic.svg with an inline script passed --safe-html
+    // untouched, and the story linked to them.
+    let site = TestSite::fixture("clean");
+    site.write(
+        "content/inquiry/the-map/chart.html",
+        "<script>fetch('/steal?c='+document.cookie)</script>",
+    );
+    site.write(
+        "content/inquiry/the-map/pic.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"><script>alert(1)</script></svg>",
+    );
+    let text = std::fs::read_to_string(site.path("content/inquiry/the-map/index.md")).unwrap();
+    site.write(
+        "content/inquiry/the-map/index.md",
+        &(text + "\nSee [the chart](chart.html) and ![a picture](pic.svg \"P. Credit: X\").\n"),
+    );
+    // Trusted authors (the default) may publish them.
+    site.build(&[]).assert_success();
+    assert!(site.output().join("inquiry/the-map/chart.html").is_file());
+
+    let expected = [
+        "content/inquiry/the-map/chart.html:-:- E-BUNDLE-ACTIVE-FILE",
+        "content/inquiry/the-map/pic.svg:-:- E-BUNDLE-ACTIVE-FILE",
+    ];
+    let build = site.build(&["--safe-html", "--format", "json"]);
+    build.assert_failure(1);
+    let errors = common::error_places(&build);
+    for place in expected {
+        assert!(errors.iter().any(|e| e == place), "{place} in {errors:?}");
+    }
+    assert!(
+        site.output().join("inquiry/the-map/chart.html").is_file(),
+        "the old site stays"
+    );
+
+    // site.yaml's safe_html says the same to check and to the preview.
+    let config = std::fs::read_to_string(site.path("site.yaml")).unwrap();
+    site.write("site.yaml", &format!("{config}safe_html: true\n"));
+    let check = site.check(&["--format", "json"]);
+    check.assert_failure(1);
+    let errors = common::error_places(&check);
+    for place in expected {
+        assert!(errors.iter().any(|e| e == place), "{place} in {errors:?}");
+    }
+    let server = Server::start(&site, &[]);
+    for refused in ["/inquiry/the-map/chart.html", "/inquiry/the-map/pic.svg"] {
+        let response = server.get(refused);
+        assert_ne!(response.status, 200, "{refused}");
+        assert!(!response.body.contains("<script>alert") && !response.body.contains("cookie"));
+    }
+}

@@ -569,3 +569,94 @@ fn ctrl_c_stops_the_server_cleanly() {
     assert!(exit.success(), "{exit}");
     assert!(server.stdout().contains("Stopped."), "{}", server.stdout());
 }
+
+#[test]
+fn only_requests_for_this_computer_are_answered() {
+    // Any Host was answered: a web page using DNS rebinding (its own name pointed at
+    // 127.0.0.1) could read the preview, embargoed stories included.
+    let site = TestSite::fixture("newsroom");
+    site.write(
+        "content/decision-machines/embargoed.md",
+        "---\ntitle: Under embargo\ndate: 2022-04-01\nreporter: Ana Lind\neditor: Meirion Jones\npublish_at: 2099-06-01T07:00:00+00:00\n---\nSecret until then.\n",
+    );
+    let server = Server::start(&site, &[]);
+    let port = server.port;
+    for path in [
+        "/decision-machines/embargoed/",
+        "/",
+        "/style.css",
+        "/__byline/events",
+    ] {
+        for hostile in [
+            "evil.example",
+            &format!("evil.example:{port}"),
+            "127.0.0.1.nip.example",
+        ] {
+            let response = server.get_for(path, hostile);
+            assert_eq!(response.status, 403, "{path} for {hostile}");
+            assert!(
+                !response.body.contains("Under embargo"),
+                "{}",
+                response.body
+            );
+            assert!(response.body.contains("--allow-host"), "{}", response.body);
+        }
+    }
+    for allowed in [
+        format!("localhost:{port}"),
+        format!("127.0.0.1:{port}"),
+        format!("[::1]:{port}"),
+    ] {
+        let page = server.get_for("/decision-machines/embargoed/", &allowed);
+        assert_eq!(page.status, 200, "{allowed}");
+        assert_eq!(texts(&page.body, "h1"), ["Under embargo"]);
+    }
+    // The event stream is this computer's too.
+    let mut events = server.events();
+    assert_eq!(events.next(PATIENCE).expect("hello").name, "hello");
+    assert_eq!(server.get_for("/", "preview.newsroom.test").status, 403);
+
+    // A name given with --allow-host is answered, in any case and with any port.
+    let named = Server::start(&site, &["--allow-host", "preview.newsroom.test"]);
+    let page = named.get_for(
+        "/decision-machines/embargoed/",
+        &format!("PREVIEW.newsroom.test:{}", named.port),
+    );
+    assert_eq!(page.status, 200);
+    assert_eq!(named.get_for("/", "evil.example").status, 403);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_named_pipe_among_the_images_does_not_stall_the_preview() {
+    // The preview renders the pages an edit touches before it shows the new version (and
+    // holds it back while the site has errors, as a named pipe in static/ is); reading an
+    // image's size opened whatever the path named, so a pipe stalled it for ever, every
+    // request waiting behind it.
+    let (site, server) = serve();
+    let text = std::fs::read_to_string(site.path(TWITTER_MD)).unwrap();
+    site.write(
+        TWITTER_MD,
+        &(text + "\n![A pipe](/images/pipe.png \"Not a picture. Credit: Nobody\")\n"),
+    );
+    let made = std::process::Command::new("mkfifo")
+        .arg(site.path("static/images/pipe.png"))
+        .status()
+        .is_ok_and(|status| status.success());
+    if !made {
+        eprintln!("skipped: mkfifo cannot make a named pipe here");
+        return;
+    }
+    server.wait_for_output("the pipe reported", |_, stderr| {
+        stderr.contains("static/images/pipe.png") && stderr.contains("not a regular file")
+    });
+    // Every request is answered, with the overlay naming the pipe.
+    let page = server.get(TWITTER);
+    assert_eq!(page.status, 200);
+    assert_eq!(texts(&page.body, "h1"), [TWITTER_TITLE]);
+    assert!(
+        page.body.contains("static/images/pipe.png"),
+        "the overlay names the pipe"
+    );
+    assert_eq!(server.get("/images/pipe.png").status, 404);
+}

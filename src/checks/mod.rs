@@ -8,17 +8,20 @@
 //! so `check`, `build` and `serve` report the same findings from the same scans.
 
 mod embargo;
+mod fold;
 mod pictures;
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
+use std::sync::{Arc, OnceLock};
 
 use crate::dates::StoryDate;
 use crate::diag::{Code, Diagnostic};
 use crate::images::ImageSizes;
 use crate::index::{LinkMap, SiteIndex};
 use crate::markdown::{BodyScan, MAX_NESTING};
-use crate::model::{Edition, Site, WithheldReason};
+use crate::model::{Edition, Site, Story, WithheldReason};
+use crate::outputs::ledger::story_anchors;
 use crate::routes::Routes;
 use crate::url::{is_external, resolve_against, split_url};
 
@@ -50,6 +53,9 @@ impl LinkTargets {
     }
 }
 
+/// How many of a story's anchors the hint of a broken `#anchor` lists.
+const ANCHORS_LISTED: usize = 30;
+
 fn looks_like_file(path: &str) -> bool {
     let last = path.rsplit('/').next().unwrap_or("");
     last.contains('.') && !last.ends_with(".html")
@@ -76,16 +82,32 @@ pub struct BodyChecker {
     story_at: HashMap<String, usize>,
     /// Each withheld story by its URL: its title, and why it is withheld.
     withheld: HashMap<String, (String, WithheldReason)>,
+    /// The series the edition withholds, by URL: title, and when the first of its stories
+    /// under embargo comes out (None: only drafts).
+    withheld_series: HashMap<String, (String, Option<StoryDate>)>,
+    /// The ids the theme's templates give elements, which texts must leave to them.
+    theme_ids: Arc<HashSet<String>>,
+    /// The ids each story's headings have on its page, by index in [`Site::stories`]: worked
+    /// out the first time a link names one of them.
+    heading_ids: Vec<OnceLock<HeadingIds>>,
+}
+
+/// The heading ids of a story page, to look up and to list.
+struct HeadingIds {
+    set: HashSet<String>,
+    sorted: Vec<String>,
 }
 
 impl BodyChecker {
     /// Checks the texts of `site` against the pages the edition `index` lists (which `edition`
-    /// made) and the files published with it (`files`, paths in the output).
+    /// made), the files published with it (`files`, paths in the output) and the ids the
+    /// theme's pages give their own elements (`theme_ids`).
     pub fn new<'f>(
         site: &Site,
         edition: &Edition,
         index: &SiteIndex,
         files: impl Iterator<Item = &'f str>,
+        theme_ids: Arc<HashSet<String>>,
     ) -> BodyChecker {
         let routes = Routes::new(site, index);
         let mut targets = LinkTargets {
@@ -115,8 +137,27 @@ impl BodyChecker {
                 Some((story.url.clone(), (story.title.clone(), reason)))
             })
             .collect();
-        // The edition's stories, and the ones under embargo: they are finished work, checked in
-        // full before they go out. A draft is checked only when drafts are asked for.
+        // When each series the edition withholds comes out: with its first story under
+        // embargo, or (None) not before a draft of it is published.
+        let withheld_series: HashMap<String, (String, Option<StoryDate>)> = (0..site.series.len())
+            .filter(|&series| !index.publishes_series(series))
+            .map(|series| {
+                let lifts = site
+                    .stories
+                    .iter()
+                    .filter(|story| story.series == Some(series))
+                    .filter_map(|story| match edition.withheld_reason(story) {
+                        Some(WithheldReason::Embargo(until)) => Some(until),
+                        _ => None,
+                    })
+                    .min_by_key(|until| until.instant);
+                let series = &site.series[series];
+                (series.url.clone(), (series.title.clone(), lifts))
+            })
+            .collect();
+        // The edition's stories and series, and the ones under embargo: they are finished
+        // work, checked in full before they go out. A draft is checked only when drafts are
+        // asked for.
         let units = (0..site.stories.len())
             .filter(|&story| {
                 let story = &site.stories[story];
@@ -127,7 +168,16 @@ impl BodyChecker {
                     )
             })
             .map(Unit::Story)
-            .chain((0..site.series.len()).map(Unit::Series))
+            .chain(
+                (0..site.series.len())
+                    .filter(|&series| {
+                        index.publishes_series(series)
+                            || withheld_series
+                                .get(&site.series[series].url)
+                                .is_some_and(|(_, lifts)| lifts.is_some())
+                    })
+                    .map(Unit::Series),
+            )
             .chain(
                 (0..site.rejected.len())
                     .filter(|&story| edition.drafts || !site.rejected[story].draft)
@@ -140,7 +190,35 @@ impl BodyChecker {
             units,
             story_at,
             withheld,
+            withheld_series,
+            theme_ids,
+            heading_ids: (0..site.stories.len()).map(|_| OnceLock::new()).collect(),
         }
+    }
+
+    /// The ids the headings of `story` have on its page, where the theme's ids and the
+    /// story's own anchors (claims, corrections) come first.
+    fn heading_ids(&self, site: &Site, story: usize) -> &HeadingIds {
+        self.heading_ids[story].get_or_init(|| {
+            let story = &site.stories[story];
+            let ids = story
+                .body
+                .scan
+                .heading_ids_on_page(&self.reserved_on(story));
+            let mut sorted = ids.clone();
+            sorted.sort();
+            sorted.dedup();
+            HeadingIds {
+                set: ids.into_iter().collect(),
+                sorted,
+            }
+        })
+    }
+
+    /// Whether an id is taken on the page of `story` before its text's headings get theirs.
+    fn reserved_on(&self, story: &Story) -> impl Fn(&str) -> bool + Sync + use<'_> {
+        let anchors = story_anchors(story);
+        move |id: &str| self.theme_ids.contains(id) || anchors.iter().any(|anchor| anchor == id)
     }
 
     /// Every text of the site.
@@ -151,25 +229,19 @@ impl BodyChecker {
     /// Checks one text of `site` (the site the checker was made for): its links, anchors,
     /// images and image credits.
     pub fn check(&self, site: &Site, unit: Unit) -> Vec<Diagnostic> {
-        let (source, url, scan, embargo) = match unit {
+        let embargo = self.embargo_of(site, unit);
+        let (source, url, scan) = match unit {
             Unit::Story(i) => {
                 let story = &site.stories[i];
-                let embargo = self
-                    .withheld
-                    .get(&story.url)
-                    .and_then(|(_, reason)| match reason {
-                        WithheldReason::Embargo(until) => Some(*until),
-                        WithheldReason::Draft => None,
-                    });
-                (&story.source, &story.url, &*story.body.scan, embargo)
+                (&story.source, &story.url, &*story.body.scan)
             }
             Unit::Series(i) => {
                 let series = &site.series[i];
-                (&series.source, &series.url, &*series.description.scan, None)
+                (&series.source, &series.url, &*series.description.scan)
             }
             Unit::Rejected(i) => {
                 let story = &site.rejected[i];
-                (&story.source, &story.url, &*story.body.scan, None)
+                (&story.source, &story.url, &*story.body.scan)
             }
         };
         let mut found = Vec::new();
@@ -180,41 +252,78 @@ impl BodyChecker {
             embargo,
         };
         self.check_text(&text, scan, &mut found);
+        let clashing = match unit {
+            Unit::Story(i) => scan.clashing_explicit_ids(&self.reserved_on(&site.stories[i])),
+            _ => scan.clashing_explicit_ids(&|id: &str| self.theme_ids.contains(id)),
+        };
+        for heading in clashing {
+            found.push(
+                Diagnostic::new(
+                    Code::BodyDuplicateId,
+                    source,
+                    format!(
+                        "the id `{}` of this heading is already the id of another element of the page (a heading or footnote of the text, or the theme's own), so links to #{} would not reach it",
+                        heading.id, heading.id
+                    ),
+                )
+                .at(heading.line, 1)
+                .with_hint("give the heading another `{#id}`, or remove it and let byline make a unique one"),
+            );
+        }
         relax(site, found)
+    }
+
+    /// When the text `unit` comes out, when it is under embargo: a story when its embargo
+    /// lifts, a series withheld for its stories' embargoes when the first of them lifts.
+    fn embargo_of(&self, site: &Site, unit: Unit) -> Option<StoryDate> {
+        match unit {
+            Unit::Story(i) => match self.withheld.get(&site.stories[i].url) {
+                Some((_, WithheldReason::Embargo(until))) => Some(*until),
+                _ => None,
+            },
+            Unit::Series(i) => self
+                .withheld_series
+                .get(&site.series[i].url)
+                .and_then(|(_, lifts)| *lifts),
+            Unit::Rejected(_) => None,
+        }
     }
 
     /// Checks what belongs to no text: the header images of the stories and series of `site`;
     /// and the pictures (`images`: their sizes and types) of every text and header.
     pub fn check_site(&self, site: &Site, images: &ImageSizes) -> Vec<Diagnostic> {
         let mut found = pictures::check(site, &self.units, images);
-        let header_images = self
-            .units
-            .iter()
-            .filter_map(|unit| match unit {
-                Unit::Story(story) => Some(&site.stories[*story]),
-                _ => None,
-            })
-            .filter_map(|story| Some((&story.source, story.image.as_ref()?)))
-            .chain(
-                site.series
-                    .iter()
-                    .filter_map(|series| Some((&series.source, series.image.as_ref()?))),
-            );
-        for (source, image) in header_images {
-            if !is_external(&image.src) && !self.targets.files.contains(split_url(&image.src).0) {
-                found.push(
-                    Diagnostic::new(
-                        Code::LinkMissingFile,
-                        source,
-                        format!(
-                            "the image {} does not exist in static/ or beside the story",
-                            image.src
-                        ),
-                    )
-                    .at_position(image.position)
-                    .with_hint("check the file name under `image: src:` (it is case-sensitive)"),
-                );
+        for &unit in &self.units {
+            let (source, image) = match unit {
+                Unit::Story(story) => {
+                    let story = &site.stories[story];
+                    (&story.source, story.image.as_ref())
+                }
+                Unit::Series(series) => {
+                    let series = &site.series[series];
+                    (&series.source, series.image.as_ref())
+                }
+                Unit::Rejected(_) => continue,
+            };
+            let Some(image) = image else { continue };
+            let path = split_url(&image.src).0;
+            if is_external(&image.src) || self.targets.files.contains(path) {
+                continue;
             }
+            let finding = match self.withheld_target(source, path, self.embargo_of(site, unit)) {
+                Withheld::PublishedTogether => continue,
+                Withheld::Finding(finding) => finding,
+                Withheld::No => Diagnostic::new(
+                    Code::LinkMissingFile,
+                    source,
+                    format!(
+                        "the image {} does not exist in static/ or beside the story",
+                        image.src
+                    ),
+                )
+                .with_hint("check the file name under `image: src:` (it is case-sensitive)"),
+            };
+            found.push(finding.at_position(image.position));
         }
         relax(site, found)
     }
@@ -328,22 +437,24 @@ impl BodyChecker {
         if self.targets.has_page(path) {
             if let Some(fragment) = fragment.filter(|f| !f.is_empty())
                 && let Some(&story) = self.story_at.get(path.trim_end_matches("index.html"))
-                && let headings = &site.stories[story].body.scan.headings
-                && !headings.iter().any(|heading| heading.id == fragment)
+                && let ids = self.heading_ids(site, story)
+                && !ids.set.contains(fragment)
             {
-                let mut known: Vec<&str> = headings.iter().map(|h| h.id.as_str()).collect();
-                known.sort();
-                known.dedup();
+                let known = &ids.sorted;
                 let hint = if known.is_empty() {
                     "that story has no headings to link to".to_string()
                 } else {
+                    let mut listed: Vec<String> = known
+                        .iter()
+                        .take(ANCHORS_LISTED)
+                        .map(|id| format!("#{id}"))
+                        .collect();
+                    if known.len() > ANCHORS_LISTED {
+                        listed.push(format!("and {} more", known.len() - ANCHORS_LISTED));
+                    }
                     format!(
                         "the headings of that story have the anchors: {}",
-                        known
-                            .iter()
-                            .map(|id| format!("#{id}"))
-                            .collect::<Vec<_>>()
-                            .join(", ")
+                        listed.join(", ")
                     )
                 };
                 out.push(
@@ -364,41 +475,13 @@ impl BodyChecker {
         if self.targets.files.contains(path) {
             return;
         }
-        let with_slash = format!("{}/", path.trim_end_matches('/'));
-        if let Some((title, reason)) = self
-            .withheld
-            .get(path)
-            .or_else(|| self.withheld.get(with_slash.as_str()))
-        {
-            if let (Some(own), WithheldReason::Embargo(until)) = (embargo, reason)
-                && until.instant <= own.instant
-            {
-                // Both go out together, or the other first: the link is fine by then.
+        match self.withheld_target(source, path, embargo) {
+            Withheld::No => {}
+            Withheld::PublishedTogether => return,
+            Withheld::Finding(finding) => {
+                out.push(finding.at(line, column).ending_at(end_column));
                 return;
             }
-            let (code, message, hint) = match *reason {
-                WithheldReason::Embargo(until) => (
-                    Code::EmbargoLink,
-                    format!(
-                        "this links to \"{}\", which is under embargo until {}; the link would reveal it",
-                        title,
-                        until.rfc3339()
-                    ),
-                    "remove the link until the embargo lifts, or publish both stories at the same time".to_string(),
-                ),
-                WithheldReason::Draft => (
-                    Code::LinkBroken,
-                    format!("this links to \"{}\", which is a draft and will not be published", title),
-                    "publish the draft first, or remove the link".to_string(),
-                ),
-            };
-            out.push(
-                Diagnostic::new(code, source, message)
-                    .at(line, column)
-                    .ending_at(end_column)
-                    .with_hint(hint),
-            );
-            return;
         }
         if is_image || looks_like_file(path) {
             out.push(
@@ -408,7 +491,7 @@ impl BodyChecker {
                     format!("{url} does not exist: there is no {path} in static/ or beside the story"),
                 )
                 .at(line, column)
-                    .ending_at(end_column)
+                .ending_at(end_column)
                 .with_hint("check the file name (it is case-sensitive) and that the file is in static/ or the page bundle"),
             );
         } else {
@@ -422,6 +505,105 @@ impl BodyChecker {
                 .ending_at(end_column)
                 .with_hint("check the address; story pages are /<series>/<slug>/"),
             );
+        }
+    }
+}
+
+/// What a link to a site path the edition publishes nothing at means.
+enum Withheld {
+    /// Nothing is withheld there: the link goes nowhere.
+    No,
+    /// It belongs to something under embargo that goes out no later than the linking text.
+    PublishedTogether,
+    /// It belongs to something withheld: why, for the linking text, without a place.
+    Finding(Diagnostic),
+}
+
+impl BodyChecker {
+    /// Why nothing is published at site path `path` when it belongs to something the edition
+    /// withholds: a draft or embargoed story, a file of its page bundle (its address alone
+    /// names the story), a series with no published story or its feed. `own_embargo` is when
+    /// the linking text `source` itself comes out, when it is under embargo.
+    fn withheld_target(
+        &self,
+        source: &Path,
+        path: &str,
+        own_embargo: Option<StoryDate>,
+    ) -> Withheld {
+        let comes_out_with_text = |until: &StoryDate| {
+            // Both go out together, or the target first: the link is fine by then.
+            own_embargo.is_some_and(|own| until.instant <= own.instant)
+        };
+        if let Some((title, lifts)) = self
+            .withheld_series
+            .get(path)
+            .or_else(|| self.withheld_series.get(path.trim_end_matches("atom.xml")))
+            .or_else(|| self.withheld_series.get(format!("{path}/").as_str()))
+        {
+            let finding = match lifts {
+                Some(until) if comes_out_with_text(until) => return Withheld::PublishedTogether,
+                Some(until) => Diagnostic::new(
+                    Code::EmbargoLink,
+                    source,
+                    format!(
+                        "this links to the series \"{title}\", which comes out with its first story, under embargo until {}; the link would reveal it",
+                        until.rfc3339()
+                    ),
+                )
+                .with_hint("remove the link until the embargo lifts, or publish both at the same time"),
+                None => Diagnostic::new(
+                    Code::LinkBroken,
+                    source,
+                    format!(
+                        "this links to the series \"{title}\", which has no published story yet, so its page and feed are not published"
+                    ),
+                )
+                .with_hint("link to the series once one of its stories is published"),
+            };
+            return Withheld::Finding(finding);
+        }
+        let Some((story_url, (title, reason))) = self.withheld_story_at(path) else {
+            return Withheld::No;
+        };
+        let what = if story_url == path || story_url == format!("{path}/") {
+            format!("\"{title}\"")
+        } else {
+            format!("a file of \"{title}\"")
+        };
+        let (code, message, hint) = match reason {
+            WithheldReason::Embargo(until) if comes_out_with_text(until) => {
+                return Withheld::PublishedTogether;
+            }
+            WithheldReason::Embargo(until) => (
+                Code::EmbargoLink,
+                format!(
+                    "this links to {what}, which is under embargo until {}; the link would reveal it",
+                    until.rfc3339()
+                ),
+                "remove the link until the embargo lifts, or publish both stories at the same time",
+            ),
+            WithheldReason::Draft => (
+                Code::LinkBroken,
+                format!("this links to {what}, which is a draft and will not be published"),
+                "publish the draft first, or remove the link",
+            ),
+        };
+        Withheld::Finding(Diagnostic::new(code, source, message).with_hint(hint))
+    }
+
+    /// The withheld story at `path`, or whose page bundle holds it: its URL, title and why it
+    /// is withheld.
+    fn withheld_story_at(&self, path: &str) -> Option<(&str, &(String, WithheldReason))> {
+        let mut candidate = format!("{}/", path.trim_end_matches('/'));
+        loop {
+            if let Some((url, withheld)) = self.withheld.get_key_value(candidate.as_str()) {
+                return Some((url, withheld));
+            }
+            let parent = candidate.trim_end_matches('/').rfind('/')?;
+            if parent == 0 {
+                return None;
+            }
+            candidate.truncate(parent + 1);
         }
     }
 }

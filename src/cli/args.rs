@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use jiff::Timestamp;
 
 use super::{SettingsOrExit, usage_error};
+use crate::config::normalise_base_url;
 use crate::settings::Settings;
 
 /// Flags shared by every command that reads a site.
@@ -42,14 +43,14 @@ impl SiteArgs {
     }
 }
 
-/// `--base-url`, validated: a full address.
+/// `--base-url`, validated as `base_url` in site.yaml is: a full address, without a query or
+/// fragment.
 pub fn base_url(url: Option<String>) -> Result<Option<String>, std::process::ExitCode> {
     match url {
-        Some(url) if !(url.starts_with("https://") || url.starts_with("http://")) => {
-            Err(usage_error(&format!(
-                "--base-url must be a full address starting with https://, not \"{url}\""
-            )))
-        }
-        other => Ok(other),
+        Some(url) => match normalise_base_url(&url) {
+            Ok(url) => Ok(Some(url)),
+            Err(why) => Err(usage_error(&format!("--base-url: {why}"))),
+        },
+        None => Ok(None),
     }
 }

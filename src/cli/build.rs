@@ -31,6 +31,10 @@ pub struct BuildArgs {
     /// Print how long each stage took (to standard error).
     #[arg(long)]
     timings: bool,
+    /// Replace the output folder even though byline did not make it (it has no .byline-output
+    /// file): everything in it is deleted. Never a file, a link or a folder of the site.
+    #[arg(long)]
+    force: bool,
 }
 
 pub fn run(args: BuildArgs) -> ExitCode {
@@ -46,7 +50,7 @@ pub fn run(args: BuildArgs) -> ExitCode {
     let output = args
         .output
         .unwrap_or_else(|| settings.root.join(DEFAULT_OUTPUT_DIR));
-    match pipeline::build(&settings, &output) {
+    match pipeline::build(&settings, &output, args.force) {
         Ok(built) => {
             report::print(&built.warnings, args.format, &settings.root);
             println!(
@@ -66,8 +70,16 @@ pub fn run(args: BuildArgs) -> ExitCode {
         Err(failure) => {
             report::print(&failure.diagnostics, args.format, &settings.root);
             let errors = count(&failure.diagnostics, Severity::Error);
+            // Said from what is on disk now, so it is true whatever went wrong: a failed build
+            // only ever leaves the previous site in place, or (when putting it back failed,
+            // which an error above says) nothing.
+            let state = if std::fs::symlink_metadata(&output).is_ok() {
+                "the previous site is unchanged".to_string()
+            } else {
+                format!("there is no site at {}", output.display())
+            };
             eprintln!(
-                "build failed: {} found; nothing was published and the previous site is unchanged",
+                "build failed: {} found; nothing was published and {state}",
                 plural(errors, "error")
             );
             failure_code(&failure)

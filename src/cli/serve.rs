@@ -23,6 +23,11 @@ pub struct ServeArgs {
     /// Preview the site as if published at this address instead of site.yaml's base_url.
     #[arg(short, long, value_name = "URL")]
     base_url: Option<String>,
+    /// Also answer requests for this name (a name of this computer on the network, a
+    /// tunnel); repeat for more. Requests naming any other host are refused, so a web page
+    /// cannot read the preview through a name it points at this computer.
+    #[arg(long, value_name = "NAME")]
+    allow_host: Vec<String>,
     /// Open the preview in the default browser.
     #[arg(long)]
     open: bool,
@@ -53,6 +58,7 @@ pub fn run(args: ServeArgs) -> ExitCode {
         open: args.open,
         settings,
         debounce: Duration::from_millis(args.debounce_ms),
+        allowed_hosts: args.allow_host,
     };
     match serve::serve(options) {
         Ok(()) => ExitCode::SUCCESS,

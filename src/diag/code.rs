@@ -51,7 +51,7 @@ codes! {
     ConfigMissing = "E-CONFIG-MISSING", fixed, "a required key of site.yaml is missing, or a name in it is blank";
     FileRead = "E-FILE-READ", fixed, "a content file cannot be read or is not UTF-8";
     FileTooLarge = "E-FILE-TOO-LARGE", fixed, "a story or series file larger than byline reads (10 MB)";
-    Symlink = "E-SYMLINK", fixed, "a symbolic link in content/, static/ or the theme folder (links are never followed)";
+    Symlink = "E-SYMLINK", fixed, "a symbolic link in content/, static/ or the theme folder, or site.yaml as a link (links are never followed)";
     FrontMissing = "E-FRONT-MISSING", fixed, "a story has no front matter";
     FrontUnclosed = "E-FRONT-UNCLOSED", fixed, "the front matter has no closing ---";
     FrontSyntax = "E-FRONT-SYNTAX", fixed, "the front matter is not valid YAML";
@@ -63,6 +63,7 @@ codes! {
     FrontDate = "E-FRONT-DATE", fixed, "a date that does not exist (2022-02-31) or is not written as YYYY-MM-DD";
     FrontPlaceholder = "E-FRONT-PLACEHOLDER", fixed, "a field still holds a TODO placeholder from `byline new`";
     FrontComment = "E-FRONT-COMMENT", fixed, "a value starting with # (read as a comment in YAML) left a field empty";
+    FrontUrl = "E-FRONT-URL", fixed, "a field that holds a web address (a source's or claim's `url`, an image's `src`) is not an http(s) or mailto address or a path of the site (`javascript:`, `data:`, ...)";
     EmbargoNoZone = "E-EMBARGO-NO-ZONE", fixed, "`publish_at` without a time and offset (the site's `timezone` does not stand in for it)";
     EmbargoLink = "E-EMBARGO-LINK", fixed, "a published story links to a story still under embargo";
     EmbargoLeak = "E-EMBARGO-LEAK", fixed, "the built site mentions an embargoed story (URL, slug or title); the build is refused";
@@ -74,9 +75,11 @@ codes! {
     FundingMissing = "E-FUNDING-MISSING", fixed, "a story has no funder, neither its own nor its series'";
     FundingUnknown = "E-FUNDING-UNKNOWN", fixed, "a story or series names a funder that is not in site.yaml's funders";
     BodyTooDeep = "E-BODY-TOO-DEEP", fixed, "quotes or lists in a story text nested more than 100 levels deep";
+    BodyDuplicateId = "E-BODY-DUPLICATE-ID", fixed, "a heading's `{#id}` is the id of another element of its page (a heading, a footnote, the theme's own)";
     LinkBroken = "E-LINK-BROKEN", relaxable, "an internal link to a page that does not exist";
     LinkAnchor = "E-LINK-ANCHOR", relaxable, "a link to #anchor that matches no heading of the target story";
     LinkMissingFile = "E-LINK-MISSING-FILE", relaxable, "an image or file that exists neither in static/ nor in the page bundle";
+    BundleActiveFile = "E-BUNDLE-ACTIVE-FILE", fixed, "with safe HTML, a page-bundle file a browser would run code in (.html, .svg, .xml, .js, ...)";
     StructureDuplicateUrl = "E-STRUCTURE-DUPLICATE-URL", fixed, "two pages would be published at the same address";
     StructureSlug = "E-STRUCTURE-SLUG", fixed, "a `slug` that cannot be used in a web address";
     StructureLayout = "E-STRUCTURE-LAYOUT", fixed, "a Markdown file in a place where it would not be published";
@@ -96,6 +99,7 @@ codes! {
     ImageTypeMismatch = "W-IMAGE-TYPE-MISMATCH", fixed, "an image file whose bytes are not the type its name says (a PNG named .jpg, a page saved as .png)";
     ImageAltIsCaption = "W-IMAGE-ALT-IS-CAPTION", fixed, "an image's alt text repeats its caption (alt should describe the picture)";
     StructureUnpublishedFile = "W-STRUCTURE-UNPUBLISHED-FILE", fixed, "a file in content/ that is not published (static files belong in static/)";
+    SeriesWithheld = "W-SERIES-WITHHELD", fixed, "a series with no story a build would publish (all drafts, under embargo, or none yet): its page, feed and listings are left out";
 }
 
 impl Code {

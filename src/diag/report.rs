@@ -13,6 +13,7 @@ use serde::Serialize;
 
 use super::{Diagnostic, Severity};
 use crate::parallel;
+use crate::safe_read::read_regular;
 
 /// How findings are printed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
@@ -193,16 +194,21 @@ fn write_human(
             writeln!(out, "{}", diagnostic.one_line())?;
             continue;
         }
-        if source
-            .as_ref()
-            .is_none_or(|(path, _)| *path != diagnostic.path)
+        if diagnostic.line.is_some()
+            && source
+                .as_ref()
+                .is_none_or(|(path, _)| *path != diagnostic.path)
         {
-            let file = std::fs::read_to_string(root.join(&diagnostic.path))
-                .ok()
+            let file = quotable_text(&root.join(&diagnostic.path))
                 .map(|text| SimpleFile::new(diagnostic.path.display().to_string(), text));
             source = Some((&diagnostic.path, file));
         }
-        let file = source.as_ref().and_then(|(_, file)| file.as_ref());
+        let source = if diagnostic.line.is_some() {
+            source.as_ref()
+        } else {
+            None
+        };
+        let file = source.and_then(|(_, file)| file.as_ref());
         let severity = match diagnostic.severity {
             Severity::Error => ReportSeverity::Error,
             Severity::Warning => ReportSeverity::Warning,
@@ -238,6 +244,18 @@ fn write_human(
     }
     Ok(())
 }
+
+/// The text of the file at `path`, to quote lines of: only a regular file is read (a named
+/// pipe or a link to a device is reported, never opened to be quoted), and at most as much as
+/// byline reads of a content file.
+fn quotable_text(path: &Path) -> Option<String> {
+    let bytes = read_regular(path, MAX_QUOTED_FILE_BYTES).ok()?;
+    String::from_utf8(bytes).ok()
+}
+
+/// The largest file the human format quotes lines of: a content file byline read is at most
+/// 10 MiB (`site_files::MAX_SOURCE_BYTES`); a finding about a larger one has no line to show.
+const MAX_QUOTED_FILE_BYTES: u64 = 10 * 1024 * 1024;
 
 /// The byte range to underline: from the column to the end of the line's text.
 fn span(

@@ -71,7 +71,7 @@
 pub mod highlight;
 pub mod sanitize;
 
-use std::collections::{HashSet, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::fmt;
 use std::ops::Range;
 
@@ -139,6 +139,8 @@ pub struct RenderContext<'a> {
     pub image_size: Option<&'a ImageSize<'a>>,
     /// The words the HTML carries.
     pub words: Words<'a>,
+    /// Ids the page uses around the text, which its headings and footnotes must not take.
+    pub reserved_ids: Option<&'a IsReserved<'a>>,
 }
 
 impl<'a> RenderContext<'a> {
@@ -150,6 +152,7 @@ impl<'a> RenderContext<'a> {
             rewrite_url: None,
             image_size: None,
             words: Words::ENGLISH,
+            reserved_ids: None,
         }
     }
 }
@@ -170,6 +173,10 @@ impl fmt::Debug for RenderContext<'_> {
                 &self.image_size.map(|_| "Fn(&str) -> Option<(u32, u32)>"),
             )
             .field("words", &self.words)
+            .field(
+                "reserved_ids",
+                &self.reserved_ids.map(|_| "Fn(&str) -> bool"),
+            )
             .finish()
     }
 }
@@ -180,6 +187,8 @@ impl fmt::Debug for RenderContext<'_> {
 pub struct BodyScan {
     /// Every heading, in document order.
     pub headings: Vec<Heading>,
+    /// Every footnote, in the order first mentioned (by a reference or its definition).
+    pub footnotes: Vec<Footnote>,
     /// Every link and image destination, in document order.
     pub links: Vec<LinkRef>,
     /// Every image, figure or not, in document order.
@@ -236,13 +245,33 @@ pub struct Heading {
     /// 1 for `<h1>` to 6 for `<h6>`.
     pub level: u8,
     /// The `id` attribute the heading got: the explicit `{#id}`, or a unique slug of its text.
-    /// Empty when heading ids are switched off and the heading has no explicit id.
+    /// Empty when heading ids are switched off and the heading has no explicit id. Unique
+    /// among the text's ids; on a page that uses ids of its own around the text, see
+    /// [`BodyScan::heading_ids_on_page`].
     pub id: String,
+    /// Whether the id was written as `{#id}` (kept as written, even when another element of
+    /// the page has it: the checks report that).
+    pub explicit: bool,
     /// The heading's plain text.
     pub text: String,
     /// 1-based line in the source file.
     pub line: usize,
 }
+
+/// A footnote of the body, and the id its definition has (its references link to it).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Footnote {
+    /// The label as first written (`[^sources]`: `sources`).
+    pub label: String,
+    /// The label, or the label with `-1`, `-2`, ... when a heading before it has that id.
+    pub id: String,
+    /// How many headings come before its first mention, so its place among them is known.
+    pub headings_before: usize,
+}
+
+/// Whether an id is taken on the page around a text (by the theme, by a story's claims and
+/// corrections): the text's headings and footnotes are given other ids.
+pub type IsReserved<'a> = dyn Fn(&str) -> bool + Sync + 'a;
 
 /// A link or image destination.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -296,12 +325,20 @@ fn process(markdown: &str, context: &RenderContext, write_html: bool) -> Rendere
     let options = context.options;
     let positions = SourcePositions::new(markdown, context.first_line);
     let mut headings = Vec::new();
+    let mut footnotes = Vec::new();
     let mut links = Vec::new();
     let mut images = Vec::new();
     let mut first_paragraph = None;
 
     let events = Parser::new_ext(markdown, parser_options(options)).into_offset_iter();
-    let events = HeadingIds::new(events, options.heading_ids, &positions, &mut headings);
+    let ids = PageIds::new(context.reserved_ids);
+    let events = HeadingIds::new(
+        events,
+        options.heading_ids,
+        ids,
+        &positions,
+        (&mut headings, &mut footnotes),
+    );
     // These steps never hold an event back, so one pass runs them all: each iterator layer
     // costs a move of every event.
     let mut image_records = ImageRecords::new(&positions, &mut images);
@@ -349,6 +386,7 @@ fn process(markdown: &str, context: &RenderContext, write_html: bool) -> Rendere
         html,
         scan: BodyScan {
             headings,
+            footnotes,
             links,
             images,
             first_paragraph,
@@ -545,45 +583,111 @@ impl PlainText {
     }
 }
 
-/// Adapter: gives every heading an `id` and records it.
+/// The ids of one text on its page, handed out in document order: each heading's and each
+/// footnote's id is unique among them and avoids the ids the page reserves around the text.
+/// Linear in the number of ids, however many share a base (each base remembers the next
+/// suffix to try).
+struct PageIds<'r> {
+    used: HashSet<String>,
+    next_suffix: HashMap<String, usize>,
+    reserved: Option<&'r IsReserved<'r>>,
+}
+
+impl<'r> PageIds<'r> {
+    fn new(reserved: Option<&'r IsReserved<'r>>) -> Self {
+        Self {
+            used: HashSet::new(),
+            next_suffix: HashMap::new(),
+            reserved,
+        }
+    }
+
+    fn is_taken(&self, id: &str) -> bool {
+        self.used.contains(id) || self.reserved.is_some_and(|reserved| reserved(id))
+    }
+
+    /// `base`, or `base-1`, `base-2`, ... whichever is free, now taken.
+    fn unique(&mut self, base: String) -> String {
+        if !self.is_taken(&base) {
+            self.used.insert(base.clone());
+            return base;
+        }
+        // Every suffix tried before stays taken (ids are never given back), so the search
+        // goes on where it stopped last time.
+        let mut suffix = self.next_suffix.get(&base).copied().unwrap_or(1);
+        let id = loop {
+            let candidate = format!("{base}-{suffix}");
+            suffix += 1;
+            if !self.is_taken(&candidate) {
+                break candidate;
+            }
+        };
+        self.next_suffix.insert(base, suffix);
+        self.used.insert(id.clone());
+        id
+    }
+
+    /// An id written by the author (`{#id}`), kept as written.
+    fn claim(&mut self, id: &str) {
+        self.used.insert(id.to_owned());
+    }
+}
+
+/// Adapter: gives every heading an `id` and records it, and gives every footnote an id no
+/// heading has (pulldown-cmark uses a footnote's label as its id).
 struct HeadingIds<'a, 'r, I> {
     events: I,
     /// The held-back events of the heading being emitted.
     pending: VecDeque<Spanned<'a>>,
     assign_ids: bool,
-    used_ids: HashSet<String>,
+    ids: PageIds<'r>,
+    /// Each footnote's id, by its label in lower case (labels match regardless of case), and
+    /// whether its definition was met.
+    footnote_ids: HashMap<String, (String, bool)>,
     positions: &'r SourcePositions<'r>,
     headings: &'r mut Vec<Heading>,
+    footnotes: &'r mut Vec<Footnote>,
 }
 
 impl<'a, 'r, I> HeadingIds<'a, 'r, I> {
     fn new(
         events: I,
         assign_ids: bool,
+        ids: PageIds<'r>,
         positions: &'r SourcePositions<'r>,
-        headings: &'r mut Vec<Heading>,
+        (headings, footnotes): (&'r mut Vec<Heading>, &'r mut Vec<Footnote>),
     ) -> Self {
         Self {
             events,
             pending: VecDeque::new(),
             assign_ids,
-            used_ids: HashSet::new(),
+            ids,
+            footnote_ids: HashMap::new(),
             positions,
             headings,
+            footnotes,
         }
     }
 
-    /// `base`, or `base-1`, `base-2`, ... whichever is not yet used in this document.
-    fn unique_id(&mut self, base: String) -> String {
-        let id = if self.used_ids.contains(&base) {
-            (1..)
-                .map(|suffix| format!("{base}-{suffix}"))
-                .find(|candidate| !self.used_ids.contains(candidate))
-                .unwrap_or(base)
-        } else {
-            base
-        };
-        self.used_ids.insert(id.clone());
+    /// The id of the footnote `label`, given when it is first mentioned. A second definition
+    /// of the same label gets an id of its own, so no two elements share one.
+    fn footnote_id(&mut self, label: &str, definition: bool) -> String {
+        let key = label.to_lowercase();
+        if let Some((id, defined)) = self.footnote_ids.get_mut(&key)
+            && !(definition && *defined)
+        {
+            *defined |= definition;
+            return id.clone();
+        }
+        let id = self.ids.unique(label.to_owned());
+        self.footnotes.push(Footnote {
+            label: label.to_owned(),
+            id: id.clone(),
+            headings_before: self.headings.len(),
+        });
+        self.footnote_ids
+            .entry(key)
+            .or_insert_with(|| (id.clone(), definition));
         id
     }
 }
@@ -596,14 +700,22 @@ impl<'a, I: Iterator<Item = Spanned<'a>>> Iterator for HeadingIds<'a, '_, I> {
             return Some(held_back);
         }
         let (event, range) = self.events.next()?;
-        let Event::Start(Tag::Heading {
-            level,
-            id,
-            classes,
-            attrs,
-        }) = event
-        else {
-            return Some((event, range));
+        let (level, id, classes, attrs) = match event {
+            Event::Start(Tag::Heading {
+                level,
+                id,
+                classes,
+                attrs,
+            }) => (level, id, classes, attrs),
+            Event::FootnoteReference(label) if self.assign_ids => {
+                let id = self.footnote_id(&label, false);
+                return Some((Event::FootnoteReference(id.into()), range));
+            }
+            Event::Start(Tag::FootnoteDefinition(label)) if self.assign_ids => {
+                let id = self.footnote_id(&label, true);
+                return Some((Event::Start(Tag::FootnoteDefinition(id.into())), range));
+            }
+            event => return Some((event, range)),
         };
 
         // The id is made from the heading's whole text, so its opening tag has to wait until the
@@ -619,25 +731,24 @@ impl<'a, I: Iterator<Item = Spanned<'a>>> Iterator for HeadingIds<'a, '_, I> {
         }
         let text = text.finish();
 
+        let explicit = id.is_some();
         let id = match id {
             Some(explicit) => {
                 let explicit = explicit.into_string();
                 if self.assign_ids {
                     // Explicit ids are kept as written, but slugs made later must not repeat them.
-                    self.used_ids.insert(explicit.clone());
+                    self.ids.claim(&explicit);
                 }
                 explicit
             }
-            None if self.assign_ids => {
-                let slug = heading_slug(&text);
-                self.unique_id(slug)
-            }
+            None if self.assign_ids => self.ids.unique(heading_slug(&text)),
             None => String::new(),
         };
         let (line, _) = self.positions.line_column(range.start);
         self.headings.push(Heading {
             level: level as u8,
             id: id.clone(),
+            explicit,
             text,
             line,
         });
@@ -650,6 +761,70 @@ impl<'a, I: Iterator<Item = Spanned<'a>>> Iterator for HeadingIds<'a, '_, I> {
             attrs,
         });
         Some((start, range))
+    }
+}
+
+impl BodyScan {
+    /// The ids the headings get on a page that reserves the ids `reserved` says are taken (the
+    /// theme's, a story's claims and corrections), in document order: as [`render`] gives them
+    /// with that [`RenderContext::reserved_ids`]. The scan's own ids when none of them is
+    /// reserved (the usual case: each id took the first free candidate, and every candidate
+    /// it passed over is another of the text's ids); else worked out again in document order.
+    pub fn heading_ids_on_page(&self, reserved: &IsReserved) -> Vec<String> {
+        let scanned = self.headings.iter().map(|heading| heading.id.as_str());
+        let footnotes = self.footnotes.iter().map(|footnote| footnote.id.as_str());
+        let clash = scanned
+            .clone()
+            .chain(footnotes)
+            .any(|id| !id.is_empty() && reserved(id));
+        if !clash {
+            return scanned.map(str::to_owned).collect();
+        }
+        self.ids_on_page(reserved, |_, _| {})
+    }
+
+    /// The headings whose id, written as `{#id}`, another element of the page has too: an
+    /// earlier heading or footnote of the text, or the page around it (`reserved`). Ids made
+    /// by byline never clash: they avoid every id taken before them.
+    pub fn clashing_explicit_ids(&self, reserved: &IsReserved) -> Vec<&Heading> {
+        if !self.headings.iter().any(|heading| heading.explicit) {
+            return Vec::new();
+        }
+        let mut clashing = Vec::new();
+        self.ids_on_page(reserved, |heading, taken_before| {
+            if heading.explicit && taken_before {
+                clashing.push(heading);
+            }
+        });
+        clashing
+    }
+
+    /// Gives the text's ids again in document order, avoiding `reserved`; tells `each` about
+    /// every heading and whether its id was taken before it.
+    fn ids_on_page<'s>(
+        &'s self,
+        reserved: &IsReserved,
+        mut each: impl FnMut(&'s Heading, bool),
+    ) -> Vec<String> {
+        let mut ids = PageIds::new(Some(reserved));
+        let mut footnotes = self.footnotes.iter().peekable();
+        let mut heading_ids = Vec::with_capacity(self.headings.len());
+        for (index, heading) in self.headings.iter().enumerate() {
+            while let Some(footnote) = footnotes.next_if(|f| f.headings_before <= index) {
+                ids.unique(footnote.label.clone());
+            }
+            let id = if heading.explicit {
+                each(heading, ids.is_taken(&heading.id));
+                ids.claim(&heading.id);
+                heading.id.clone()
+            } else if heading.id.is_empty() {
+                String::new()
+            } else {
+                ids.unique(heading_slug(&heading.text))
+            };
+            heading_ids.push(id);
+        }
+        heading_ids
     }
 }
 
@@ -1193,12 +1368,14 @@ mod tests {
                 Heading {
                     level: 1,
                     id: "the-courts-ruling".into(),
+                    explicit: false,
                     text: "The Court’s Ruling".into(),
                     line: 1,
                 },
                 Heading {
                     level: 2,
                     id: "what-happens-next".into(),
+                    explicit: false,
                     text: "What happens next?".into(),
                     line: 5,
                 },
@@ -1218,6 +1395,100 @@ mod tests {
             "<h2 id=\"methods\">Methods</h2>\n<h2 id=\"methods-1\">Methods</h2>\n\
              <h2 id=\"methods-2\">Methods</h2>\n<h2 id=\"methods-1-1\">Methods 1</h2>\n"
         );
+    }
+
+    #[test]
+    fn thousands_of_equal_headings_take_linear_time() {
+        // Each repeat used to try every suffix from -1 up again: 20,000 took 22 s.
+        let markdown = "## a\n\n".repeat(20_000) + "## a 1\n";
+        let started = std::time::Instant::now();
+        let rendered = render_default(&markdown);
+        let ids = ids(&rendered);
+        assert_eq!(ids[0], "a");
+        assert_eq!(ids[19_999], "a-19999");
+        assert_eq!(ids[20_000], "a-1-1");
+        let unique: HashSet<&&str> = ids.iter().collect();
+        assert_eq!(unique.len(), ids.len());
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(10),
+            "{:?}",
+            started.elapsed()
+        );
+    }
+
+    #[test]
+    fn footnotes_and_headings_share_one_set_of_ids() {
+        let rendered = render_default(
+            "## Sources\n\nText[^sources] and[^1] and[^Note].\n\n## 1\n\n[^sources]: A.\n[^1]: B.\n[^note]: C.\n",
+        );
+        assert_eq!(ids(&rendered), ["sources", "1-1"]);
+        let html = &rendered.html;
+        for id in ["sources-1", "1", "Note"] {
+            assert!(html.contains(&format!("href=\"#{id}\"")), "{id}: {html}");
+            assert!(html.contains(&format!("id=\"{id}\"")), "{id}: {html}");
+        }
+        let footnotes: Vec<(&str, &str, usize)> = rendered
+            .scan
+            .footnotes
+            .iter()
+            .map(|f| (f.label.as_str(), f.id.as_str(), f.headings_before))
+            .collect();
+        assert_eq!(
+            footnotes,
+            [
+                ("sources", "sources-1", 1),
+                ("1", "1", 1),
+                ("Note", "Note", 1)
+            ]
+        );
+    }
+
+    #[test]
+    fn ids_the_page_reserves_are_left_to_it_and_the_scan_agrees() {
+        let markdown = "## Main\n\n## Main\n\nA note[^main].\n\n## Claims heading {#claims-heading}\n\n[^main]: N.\n";
+        let options = MarkdownOptions::default();
+        let reserved = |id: &str| matches!(id, "main" | "claims-heading" | "main-2");
+        let context = RenderContext {
+            reserved_ids: Some(&reserved),
+            ..RenderContext::new(&options)
+        };
+        let rendered = render(markdown, &context);
+        assert_eq!(ids(&rendered), ["main-1", "main-3", "claims-heading"]);
+        assert!(rendered.html.contains("id=\"main-4\""), "{}", rendered.html);
+        // The scan, made without knowing the page, gives the same ids once told.
+        let scanned = scan(markdown, &RenderContext::new(&options));
+        assert_eq!(
+            ids(&Rendered {
+                html: String::new(),
+                scan: scanned.clone()
+            }),
+            ["main", "main-1", "claims-heading"]
+        );
+        assert_eq!(
+            scanned.heading_ids_on_page(&reserved),
+            ["main-1", "main-3", "claims-heading"]
+        );
+        assert_eq!(
+            scanned.heading_ids_on_page(&|_: &str| false),
+            ["main", "main-1", "claims-heading"]
+        );
+        let clashing: Vec<&str> = scanned
+            .clashing_explicit_ids(&reserved)
+            .iter()
+            .map(|heading| heading.id.as_str())
+            .collect();
+        assert_eq!(clashing, ["claims-heading"]);
+        let repeated = scan(
+            "## A {#x}\n\nB[^x]\n\n## C {#x}\n\n[^x]: y\n",
+            &RenderContext::new(&options),
+        );
+        let clashing: Vec<usize> = repeated
+            .clashing_explicit_ids(&|_: &str| false)
+            .iter()
+            .map(|heading| heading.line)
+            .collect();
+        assert_eq!(clashing, [5]);
+        assert_eq!(repeated.footnotes[0].id, "x-1");
     }
 
     #[test]
@@ -1605,6 +1876,7 @@ mod tests {
             rewrite_url: Some(&rewrite),
             image_size: None,
             words: Words::ENGLISH,
+            reserved_ids: None,
         };
         assert_eq!(
             render("[Next](other-story.md)\n", &context).html,

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use crate::config::SiteConfig;
-use crate::model::{Correction, Series, Story};
+use crate::model::{Claim, Correction, Series, Story};
 use crate::url::slugify;
 
 /// One correction in the ledger: which story and which of its corrections.
@@ -52,6 +52,36 @@ pub fn correction_anchors(corrections: &[Correction]) -> Vec<String> {
             }
         })
         .collect()
+}
+
+/// The id of each claim on the story page: `claim-` and a slug of the claim, with `-1`, `-2`...
+/// for repeats.
+pub fn claim_anchors(claims: &[Claim]) -> Vec<String> {
+    let mut anchors_used: HashMap<String, usize> = HashMap::new();
+    claims
+        .iter()
+        .map(|claim| {
+            let base = format!("claim-{}", slugify(&claim.claim));
+            let seen = anchors_used.entry(base.clone()).or_insert(0);
+            *seen += 1;
+            if *seen == 1 {
+                base
+            } else {
+                format!("{base}-{}", *seen - 1)
+            }
+        })
+        .collect()
+}
+
+/// The ids byline gives the elements of a story's page besides its text (each claim and
+/// correction), which the text's headings and footnotes must leave to them.
+pub fn story_anchors(story: &Story) -> Vec<String> {
+    if story.claims.is_empty() && story.corrections.is_empty() {
+        return Vec::new();
+    }
+    let mut anchors = claim_anchors(&story.claims);
+    anchors.extend(correction_anchors(&story.corrections));
+    anchors
 }
 
 /// A funder and what it funded: series (and so every story in them) and single stories, apart.

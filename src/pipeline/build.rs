@@ -6,12 +6,13 @@ use std::time::{Duration, Instant};
 
 use super::{Failure, StaticSource, Timings, check, static_files};
 use crate::checks::{EmbargoAudit, is_text_file};
-use crate::diag::Diagnostic;
+use crate::diag::{Code, Diagnostic};
 use crate::model::{Edition, Site, WithheldReason};
 use crate::parallel;
 use crate::publish::{self, Staging};
 use crate::render::SiteView;
 use crate::routes::Page;
+use crate::safe_read::{ReadError, read_regular};
 use crate::settings::Settings;
 use crate::source::Keep;
 use crate::theme::{Templates, Theme};
@@ -29,11 +30,12 @@ pub struct BuildReport {
     pub withheld: Vec<WithheldReason>,
 }
 
-/// Builds the site into `output`, replacing what was there only on success.
-pub fn build(settings: &Settings, output: &Path) -> Result<BuildReport, Failure> {
+/// Builds the site into `output`, replacing what was there only on success. The folder must be
+/// one byline made, an empty or a missing one, unless `force` (see [`publish::prepare_output`]).
+pub fn build(settings: &Settings, output: &Path, force: bool) -> Result<BuildReport, Failure> {
     let started = Instant::now();
     let root = settings.root.as_path();
-    let output: PathBuf = publish::check_output_dir(root, output)
+    let output: PathBuf = publish::prepare_output(root, output, force)
         .map_err(|diagnostic| Failure::new(vec![diagnostic], false))?;
     let mut checked = check(settings, Keep::Text)?;
     let fail = |diagnostics: Vec<Diagnostic>| Failure::new(diagnostics, false);
@@ -48,7 +50,7 @@ pub fn build(settings: &Settings, output: &Path) -> Result<BuildReport, Failure>
     };
     let view = SiteView::new(site, &checked.index, &bodies);
     let pages = view.pages();
-    let audit = EmbargoAudit::new(site, &edition);
+    let audit = EmbargoAudit::new(site, &edition, &checked.index);
     timings.lap("prepare pages and listings");
 
     let staging = Staging::create(&output).map_err(|d| fail(vec![d]))?;
@@ -108,6 +110,23 @@ pub fn check_pages(view: &SiteView, templates: &Templates, pages: &[Page]) -> Ve
     problems
 }
 
+/// The largest text file of static/ or a page bundle the embargo audit reads (64 MiB); a
+/// larger one cannot be shown to name no embargoed story, so it is not published while an
+/// embargo is pending.
+const MAX_AUDITED_BYTES: u64 = 64 * 1024 * 1024;
+
+fn too_large_to_audit(shown: &Path) -> Diagnostic {
+    Diagnostic::new(
+        Code::EmbargoLeak,
+        shown,
+        format!(
+            "this text file is larger than the {} MB the embargo audit reads, so byline cannot tell that it names no embargoed story; nothing was published",
+            MAX_AUDITED_BYTES / (1024 * 1024)
+        ),
+    )
+    .with_hint("publish a large data file compressed (.zip, .gz), which the audit does not read, or wait for the embargo to lift")
+}
+
 /// Writes every file of [`static_files`] into the new site. Text files are audited for embargo
 /// leaks like pages.
 fn copy_static_files(
@@ -142,9 +161,12 @@ fn copy_static_files(
             StaticSource::File(from) | StaticSource::Bundle { path: from, .. } => {
                 if audit.is_active() && is_text_file(inside) {
                     let shown = from.strip_prefix(root).unwrap_or(from);
-                    problems = std::fs::read(from)
-                        .map(|bytes| audited(shown, &bytes))
-                        .unwrap_or_default();
+                    problems = match read_regular(from, MAX_AUDITED_BYTES) {
+                        Ok(bytes) => audited(shown, &bytes),
+                        // Copying it below reports what is wrong with it.
+                        Err(ReadError::Io(_)) => Vec::new(),
+                        Err(ReadError::TooLarge(_)) => vec![too_large_to_audit(shown)],
+                    };
                 }
                 if problems.is_empty()
                     && let Err(error) = staging.copy(from, inside)

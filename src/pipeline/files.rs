@@ -1,17 +1,19 @@
 //! The files of the site that are not pages: the theme's static files, the site's `static/`
 //! and the files of page bundles, by their path in the output.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use walkdir::WalkDir;
 
 use crate::diag::{Code, Diagnostic};
+use crate::index::SiteIndex;
 use crate::layout::STATIC_DIR;
 use crate::model::{Edition, Site};
+use crate::routes::Routes;
 use crate::site_files;
-use crate::theme::Theme;
-use crate::url::web_path;
+use crate::theme::{Origin, Theme};
+use crate::url::{output_path, web_path};
 
 /// Where a file of the site that is not a page comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -90,10 +92,24 @@ pub fn static_files(
     files.extend(site_files);
     // Nothing of a story the edition leaves out is published, its files included: their
     // addresses alone would reveal its slug.
-    let assets: Vec<(String, StaticSource)> = site
+    let shown = site
         .assets
         .iter()
-        .filter(|asset| edition.includes(&site.stories[asset.story]))
+        .filter(|asset| edition.includes(&site.stories[asset.story]));
+    // With safe HTML a story's files are the author's too: a page or picture a browser would
+    // run scripts in, opened from its own address, is not published.
+    let (refused, shown): (Vec<_>, Vec<_>) =
+        shown.partition(|asset| site.config.safe_html && runs_code(&asset.source));
+    errors.extend(refused.into_iter().map(|asset| {
+        Diagnostic::new(
+            Code::BundleActiveFile,
+            &asset.source,
+            "with safe HTML, a story's own files cannot be pages, vector images or scripts a browser would run: this one could carry a script that runs on the site's address",
+        )
+        .with_hint("publish a chart as a picture (PNG, JPEG, WebP) or embed it from elsewhere; the site's own static/ is not cleaned, if this file is trusted it can go there")
+    }));
+    let assets: Vec<(String, StaticSource)> = shown
+        .into_iter()
         .map(|asset| {
             (
                 asset.url.trim_start_matches('/').to_string(),
@@ -108,4 +124,137 @@ pub fn static_files(
     files.retain(|(path, _)| !asset_paths.contains(path.as_str()));
     files.extend(assets);
     (files, errors)
+}
+
+/// The names of the files byline writes for pages: only a file of one of these names can be
+/// at a page's path.
+const PAGE_FILE_NAMES: [&str; 6] = [
+    "index.html",
+    "atom.xml",
+    "404.html",
+    "sitemap.xml",
+    "news-sitemap.xml",
+    "robots.txt",
+];
+
+/// Files of `files` (static/, the theme's static files, page bundles) at the path of a page
+/// byline writes for the edition `index` lists, or of a story it withholds (its address is
+/// taken too): one of the two would be lost without a word, so each is an error naming both.
+pub fn files_at_pages(
+    root: &Path,
+    site: &Site,
+    index: &SiteIndex,
+    theme: &Theme,
+    files: &[(String, StaticSource)],
+) -> Vec<Diagnostic> {
+    let named_like_pages: Vec<&(String, StaticSource)> = files
+        .iter()
+        .filter(|(path, _)| {
+            let name = path.rsplit('/').next().unwrap_or(path);
+            PAGE_FILE_NAMES.contains(&name)
+        })
+        .collect();
+    if named_like_pages.is_empty() {
+        return Vec::new();
+    }
+    let routes = Routes::new(site, index);
+    let mut pages: HashMap<String, String> = routes
+        .pages()
+        .into_iter()
+        .map(|page| {
+            let url = routes.url(page);
+            let what = match routes.source(page) {
+                Some(source) if page.kind() == "feed" => {
+                    format!("the feed of {}", source.display())
+                }
+                Some(source) => format!("the page of {}", source.display()),
+                None => format!("the site's {} page", page.kind()),
+            };
+            (output_path(&url), format!("{what} ({url})"))
+        })
+        .collect();
+    for story in &site.stories {
+        pages
+            .entry(output_path(&story.url))
+            .or_insert_with(|| format!("the page of {} ({})", story.source.display(), story.url));
+    }
+    named_like_pages
+        .into_iter()
+        .filter_map(|(path, source)| {
+            let page = pages.get(path)?;
+            let file = match source {
+                StaticSource::Theme(name) => theme
+                    .static_file(name)
+                    .map(|file| file.origin.display_path())
+                    .unwrap_or_else(|| Origin::BuiltIn(format!("static/{name}")).display_path()),
+                StaticSource::File(full) | StaticSource::Bundle { path: full, .. } => {
+                    full.strip_prefix(root).unwrap_or(full).to_path_buf()
+                }
+            };
+            Some(
+                Diagnostic::new(
+                    Code::StructureDuplicateUrl,
+                    file,
+                    format!(
+                        "this file would be published at /{path}, where byline writes {page}: one of the two would be lost"
+                    ),
+                )
+                .with_hint("rename or move the file; to change a page byline writes, put your own template for it in the theme (see docs/themes.md)"),
+            )
+        })
+        .collect()
+}
+
+/// Whether a browser opening the file at `path` would run scripts in it: HTML and XHTML
+/// pages, SVG and other XML (which can hold XHTML), XSLT and JavaScript, by the media type
+/// static hosts serve it with.
+fn runs_code(path: &Path) -> bool {
+    const RUNNABLE: [&str; 10] = [
+        "text/html",
+        "application/xhtml+xml",
+        "image/svg+xml",
+        "application/xml",
+        "text/xml",
+        "application/xslt+xml",
+        "text/xsl",
+        "application/javascript",
+        "text/javascript",
+        "message/rfc822",
+    ];
+    mime_guess::from_path(path)
+        .iter()
+        .any(|mime| RUNNABLE.contains(&mime.essence_str()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pages_pictures_and_scripts_that_run_code_are_known() {
+        for active in [
+            "chart.html",
+            "chart.HTM",
+            "a.xhtml",
+            "pic.svg",
+            "pic.svgz",
+            "data.xml",
+            "t.xsl",
+            "app.js",
+            "app.mjs",
+            "x.shtml",
+        ] {
+            assert!(runs_code(Path::new(active)), "{active}");
+        }
+        for inert in [
+            "map.png",
+            "report.pdf",
+            "data.csv",
+            "photo.jpeg",
+            "notes.txt",
+            "a.json",
+        ] {
+            assert!(!runs_code(Path::new(inert)), "{inert}");
+        }
+    }
 }

@@ -11,6 +11,7 @@
 mod build;
 mod files;
 
+use std::collections::HashSet;
 use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -29,7 +30,7 @@ use crate::theme::{Strings, Templates, Theme};
 use crate::validate;
 
 pub use build::{BuildReport, build, check_pages};
-pub use files::{StaticSource, static_files};
+pub use files::{StaticSource, files_at_pages, static_files};
 
 /// Reads one content file: [`source::read`], or a cache in front of it (`serve` keeps the files
 /// it has read and reads again only the ones that changed). Called in parallel.
@@ -132,7 +133,7 @@ impl Checked {
             &self.site,
             &self.edition,
             Arc::clone(&self.images),
-            loaded.templates.strings(),
+            &loaded.templates,
             None,
         ))
     }
@@ -167,8 +168,15 @@ pub fn check_with(settings: &Settings, read: &ReadSource) -> Result<Checked, Fai
     let theme_files = theme.as_ref().map_or(&empty_theme, |loaded| &loaded.theme);
     let (files, found) = static_files(root, &site, &edition, theme_files);
     diagnostics.extend(found);
+    diagnostics.extend(files_at_pages(root, &site, &index, theme_files, &files));
     let file_paths = files.iter().map(|(path, _)| path.as_str());
-    diagnostics.extend(check_texts(&site, &edition, &index, file_paths, &images));
+    let theme_ids = theme
+        .as_ref()
+        .map(|loaded| Arc::clone(loaded.templates.element_ids()))
+        .unwrap_or_default();
+    diagnostics.extend(check_texts(
+        &site, &edition, &index, file_paths, &images, theme_ids,
+    ));
     Diagnostic::sort(&mut diagnostics);
     timings.lap("check links, credits, structure");
     Ok(Checked {
@@ -251,7 +259,10 @@ pub struct ReadSite {
 /// site.yaml, with the settings' overrides.
 fn read_config(root: &Path, settings: &Settings) -> Result<SiteConfig, Failure> {
     let config = config::load(root).map_err(|diagnostics| {
-        let unreadable = diagnostics.iter().any(|d| d.code == Code::SiteRead);
+        // Without its configuration nothing of the site can be checked.
+        let unreadable = diagnostics
+            .iter()
+            .any(|d| matches!(d.code, Code::SiteRead | Code::Symlink));
         Failure::new(diagnostics, unreadable)
     })?;
     Ok(config.with_overrides(settings.base_url.as_deref(), settings.safe_html))
@@ -282,17 +293,20 @@ pub fn compile(
 }
 
 /// The check stage: every text's links, anchors, images and credits, and the header images,
-/// against the pages the edition `index` lists and the files (`files`, paths in the output)
-/// published with it (in parallel).
+/// against the pages the edition `index` lists, the files (`files`, paths in the output)
+/// published with it and the ids the theme's pages use (in parallel).
 pub fn check_texts<'f>(
     site: &Site,
     edition: &Edition,
     index: &SiteIndex,
     files: impl Iterator<Item = &'f str>,
     images: &ImageSizes,
+    theme_ids: Arc<HashSet<String>>,
 ) -> Vec<Diagnostic> {
-    let checker = BodyChecker::new(site, edition, index, files);
+    let checker = BodyChecker::new(site, edition, index, files, theme_ids);
     let mut diagnostics = parallel::flat_map(checker.units(), |&unit| checker.check(site, unit));
     diagnostics.extend(checker.check_site(site, images));
+    diagnostics.extend(index.name_clashes(site));
+    diagnostics.extend(index.withheld_series(site));
     diagnostics
 }

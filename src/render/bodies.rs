@@ -3,7 +3,7 @@
 //! paths they mean and figures given the size of their image. The preview keeps what it
 //! rendered in a [`MarkdownCache`]; a build renders each body as its page is written.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -13,7 +13,7 @@ use crate::images::ImageSizes;
 use crate::index::LinkMap;
 use crate::markdown::{self, MarkdownOptions, RenderContext, Words};
 use crate::model::{Body, Edition, Site};
-use crate::theme::Strings;
+use crate::theme::{Strings, Templates};
 use crate::url::resolve_against;
 
 /// Renders the Markdown texts of one edition of a site.
@@ -24,6 +24,10 @@ pub struct BodyRenderer {
     options: MarkdownOptions,
     images: Arc<ImageSizes>,
     words: OwnedWords,
+    /// The ids the theme's templates give elements, which no heading or footnote may take.
+    theme_ids: Arc<HashSet<String>>,
+    /// A hash of them in order, for the cache's keys.
+    theme_ids_hash: u64,
     cache: Option<Arc<MarkdownCache>>,
 }
 
@@ -69,13 +73,13 @@ pub fn markdown_options(site: &Site) -> MarkdownOptions {
 }
 
 impl BodyRenderer {
-    /// Renders the texts of the stories `edition` shows (links to others stay as written),
-    /// through `cache` when there is one.
+    /// Renders the texts of the stories `edition` shows (links to others stay as written)
+    /// for pages of `templates`, through `cache` when there is one.
     pub fn new(
         site: &Site,
         edition: &Edition,
         images: Arc<ImageSizes>,
-        strings: &Strings,
+        templates: &Templates,
         cache: Option<Arc<MarkdownCache>>,
     ) -> BodyRenderer {
         BodyRenderer {
@@ -83,7 +87,9 @@ impl BodyRenderer {
             config: Arc::new(site.config.clone()),
             options: markdown_options(site),
             images,
-            words: OwnedWords::new(strings),
+            words: OwnedWords::new(templates.strings()),
+            theme_ids: Arc::clone(templates.element_ids()),
+            theme_ids_hash: ordered_hash(templates.element_ids()),
             cache,
         }
     }
@@ -98,15 +104,19 @@ impl BodyRenderer {
         self.cache.is_some()
     }
 
-    /// The HTML of `body`, the text of the file `source` published at site path `url`.
-    pub fn html(&self, source: &Path, url: &str, body: &Body) -> String {
+    /// The HTML of `body`, the text of the file `source` published at site path `url` on a
+    /// page that gives `anchors` to elements of its own (a story's claims and corrections).
+    pub fn html(&self, source: &Path, url: &str, body: &Body, anchors: &[String]) -> String {
         match &self.cache {
-            Some(cache) => cache.html(self, source, url, body).as_str().to_string(),
-            None => self.render(source, url, body),
+            Some(cache) => cache
+                .html(self, source, url, body, anchors)
+                .as_str()
+                .to_string(),
+            None => self.render(source, url, body, anchors),
         }
     }
 
-    fn render(&self, source: &Path, url: &str, body: &Body) -> String {
+    fn render(&self, source: &Path, url: &str, body: &Body, anchors: &[String]) -> String {
         let rewrite = |target: &str| -> Option<String> {
             let resolved = self
                 .links
@@ -124,15 +134,27 @@ impl BodyRenderer {
                 .unwrap_or(src);
             self.images.size(site_path)
         };
+        let reserved =
+            |id: &str| self.theme_ids.contains(id) || anchors.iter().any(|anchor| anchor == id);
         let context = RenderContext {
             options: &self.options,
             first_line: body.first_line,
             rewrite_url: Some(&rewrite),
             image_size: Some(&image_size),
             words: self.words.words(),
+            reserved_ids: Some(&reserved),
         };
         markdown::render(body.text_to_render(), &context).html
     }
+}
+
+/// A hash of `ids` that does not depend on the set's order.
+fn ordered_hash(ids: &HashSet<String>) -> u64 {
+    let mut sorted: Vec<&String> = ids.iter().collect();
+    sorted.sort();
+    let mut hasher = DefaultHasher::new();
+    sorted.hash(&mut hasher);
+    hasher.finish()
 }
 
 /// Rendered story bodies and series descriptions, kept between versions of a site so that an
@@ -160,15 +182,27 @@ struct CacheKey {
     page_url: String,
     options: MarkdownOptions,
     words: u64,
+    /// The ids the page keeps for itself (the theme's, the story's anchors).
+    reserved: u64,
 }
 
 impl MarkdownCache {
-    fn html(&self, renderer: &BodyRenderer, source: &Path, url: &str, body: &Body) -> Arc<String> {
+    fn html(
+        &self,
+        renderer: &BodyRenderer,
+        source: &Path,
+        url: &str,
+        body: &Body,
+        anchors: &[String],
+    ) -> Arc<String> {
         let text = body.text_to_render();
         let mut hasher = DefaultHasher::new();
         text.hash(&mut hasher);
         let mut words = DefaultHasher::new();
         renderer.words.words().hash(&mut words);
+        let mut reserved = DefaultHasher::new();
+        anchors.hash(&mut reserved);
+        renderer.theme_ids_hash.hash(&mut reserved);
         let key = CacheKey {
             hash: hasher.finish(),
             length: text.len(),
@@ -176,6 +210,7 @@ impl MarkdownCache {
             page_url: url.to_string(),
             options: renderer.options,
             words: words.finish(),
+            reserved: reserved.finish(),
         };
         if let Some(cached) = self.lock().get(source)
             && cached.key == key
@@ -186,7 +221,7 @@ impl MarkdownCache {
         {
             return Arc::clone(&cached.html);
         }
-        let html = Arc::new(renderer.render(source, url, body));
+        let html = Arc::new(renderer.render(source, url, body, anchors));
         let story_links = body
             .scan
             .links
@@ -248,6 +283,8 @@ mod tests {
             options: MarkdownOptions::default(),
             images: Arc::clone(&images),
             words: OwnedWords::new(&strings),
+            theme_ids: Arc::default(),
+            theme_ids_hash: 0,
             cache: Some(Arc::clone(&cache)),
         };
         let html = |renderer: &BodyRenderer, text: &str, first_line: usize| {
@@ -256,6 +293,7 @@ mod tests {
                 source,
                 "/s/a/",
                 &body(text, first_line, Keep::Text),
+                &[],
             )
         };
         let text = "See [b](b.md) and *this*.";

@@ -45,6 +45,7 @@ impl<'a> SiteView<'a> {
                 &series.source,
                 &series.url,
                 &series.description,
+                &[],
             )),
             image: self.image(series.image.as_ref()),
             funders: self.funders(series.funders.iter().map(String::as_str)),
@@ -151,7 +152,9 @@ impl<'a> SiteView<'a> {
             .site
             .series
             .iter()
-            .map(|s| SeriesSummary {
+            .enumerate()
+            .filter(|(index, _)| self.index.publishes_series(*index))
+            .map(|(_, s)| SeriesSummary {
                 title: smart(&s.title),
                 url: self.href(&s.url),
                 summary: smart(s.summary.as_deref().unwrap_or("")),
@@ -224,6 +227,7 @@ impl<'a> SiteView<'a> {
                     series: funder
                         .series
                         .iter()
+                        .filter(|(index, _)| self.index.publishes_series(*index))
                         .map(|(index, stories)| {
                             let series = &self.site.series[*index];
                             FunderSeriesContext {

@@ -202,7 +202,11 @@ impl<'a> SiteView<'a> {
     /// The body HTML of `site.stories[index]`, as a template value.
     fn body_html(&self, index: usize) -> Value {
         let story = &self.site.stories[index];
-        let render = || self.bodies.html(&story.source, &story.url, &story.body);
+        let render = || {
+            let anchors = ledger::story_anchors(story);
+            self.bodies
+                .html(&story.source, &story.url, &story.body, &anchors)
+        };
         if self.bodies.is_cached() {
             return Value::from_safe_string(render());
         }
@@ -235,12 +239,20 @@ impl<'a> SiteView<'a> {
             .unwrap_or(crate::layout::PEOPLE_URL)
     }
 
+    /// Each person of `names` with their page, named as their page names them (as site.yaml
+    /// lists them, when it does).
     fn people_links<'s>(&'s self, names: &'s [String]) -> Vec<LinkContext<'s>> {
         names
             .iter()
-            .map(|name| LinkContext {
-                name: smart(name),
-                url: self.href(self.person_url(name)),
+            .map(|name| match self.index.person(name) {
+                Some(person) => LinkContext {
+                    name: smart(&person.name),
+                    url: self.href(&person.url),
+                },
+                None => LinkContext {
+                    name: smart(name),
+                    url: self.href(self.person_url(name)),
+                },
             })
             .collect()
     }

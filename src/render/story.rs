@@ -1,8 +1,6 @@
 //! The story page: the story with its byline by role, series place and neighbours, funding
 //! disclosure, corrections, claims and structured data.
 
-use std::collections::HashMap;
-
 use minijinja::Value;
 
 use super::SiteView;
@@ -12,12 +10,11 @@ use super::context::{
 };
 use crate::index::{Role, story_roles};
 use crate::layout::{TOPICS_URL, feed_url};
-use crate::model::{AgentKind, Claim, Funding, Series, Story, funding};
+use crate::model::{AgentKind, Funding, Series, Story, funding};
 use crate::outputs::{self, jsonld, ledger};
 use crate::routes::Page;
 use crate::theme::Strings;
 use crate::typography::{smart, smart_owned};
-use crate::url::slugify;
 
 impl<'a> SiteView<'a> {
     pub(super) fn story_page(&self, index: usize, strings: &Strings) -> Value {
@@ -53,7 +50,7 @@ impl<'a> SiteView<'a> {
             note: config.funding_note.as_deref().map(smart),
             funders: self.funders(funded_by.all()),
         });
-        let claim_anchors = claim_anchors(&story.claims);
+        let claim_anchors = ledger::claim_anchors(&story.claims);
         let correction_anchors = ledger::correction_anchors(&story.corrections);
         let description = story.summary_or_first_paragraph();
         let json_ld = jsonld::story_documents(&jsonld::ArticleInput {
@@ -253,25 +250,6 @@ pub(super) fn funding_text(funding: &Funding, strings: &Strings) -> String {
             }
         }
     }
-}
-
-/// The id of each claim on the story page: `claim-` and a slug of the claim, with `-1`, `-2`...
-/// for repeats.
-pub fn claim_anchors(claims: &[Claim]) -> Vec<String> {
-    let mut anchors_used: HashMap<String, usize> = HashMap::new();
-    claims
-        .iter()
-        .map(|claim| {
-            let base = format!("claim-{}", slugify(&claim.claim));
-            let seen = anchors_used.entry(base.clone()).or_insert(0);
-            *seen += 1;
-            if *seen == 1 {
-                base
-            } else {
-                format!("{base}-{}", *seen - 1)
-            }
-        })
-        .collect()
 }
 
 #[cfg(test)]

@@ -4,14 +4,21 @@
 //! lock on the preview, so a request that comes in during an update waits for it and then gets
 //! the new version, never a half-updated one. Ctrl-C (or SIGTERM) ends the event streams and
 //! stops the server.
+//!
+//! Every request, the event stream's included, must name this computer in its `Host` header
+//! ([`AllowedHosts`]): a web page elsewhere can make a browser send requests to the preview
+//! under a name it controls and then point that name at 127.0.0.1 (DNS rebinding), and would
+//! then read the preview, embargoed stories included. The header is what gives it away.
 
+use std::net::IpAddr;
 use std::sync::{Arc, PoisonError, RwLock};
 use std::time::Duration;
 
 use axum::Router;
 use axum::body::Body;
-use axum::extract::State;
-use axum::http::{HeaderValue, Method, StatusCode, Uri, header};
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
+use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use percent_encoding::percent_decode_str;
@@ -31,11 +38,96 @@ struct AppState {
     stop: watch::Receiver<bool>,
 }
 
-/// Serves the preview on `listener` until Ctrl-C or SIGTERM.
+/// The names a request may give in its `Host` header: `localhost`, loopback addresses, the
+/// address the preview listens on (any address of this computer when it listens on all), and
+/// the names given with `--allow-host` (a name on the local network, a tunnel).
+#[derive(Debug, Clone)]
+pub struct AllowedHosts {
+    bind: IpAddr,
+    names: Vec<String>,
+}
+
+impl AllowedHosts {
+    pub fn new(bind: IpAddr, names: &[String]) -> AllowedHosts {
+        AllowedHosts {
+            bind,
+            names: names
+                .iter()
+                .map(|name| host_name(name))
+                .filter(|name| !name.is_empty())
+                .collect(),
+        }
+    }
+
+    /// Whether a request with this `Host` header (None: it gave none, as HTTP/1.0 tools may)
+    /// is for this preview.
+    pub fn allows(&self, host: Option<&str>) -> bool {
+        let Some(host) = host else {
+            return true;
+        };
+        let name = host_name(host);
+        if name == "localhost" || self.names.contains(&name) {
+            return true;
+        }
+        // An address cannot be pointed elsewhere, as a name can.
+        match name.parse::<IpAddr>() {
+            Ok(ip) => ip.is_loopback() || ip == self.bind || self.bind.is_unspecified(),
+            Err(_) => false,
+        }
+    }
+}
+
+/// The name in a `Host` header, without its port, brackets or final dot, in lower case.
+fn host_name(host: &str) -> String {
+    let host = host.trim();
+    let name = match host.strip_prefix('[') {
+        // `[::1]` or `[::1]:1111`, nothing else after the bracket.
+        Some(bracketed) => match bracketed.split_once(']') {
+            Some((address, "")) => address,
+            Some((address, port))
+                if port
+                    .strip_prefix(':')
+                    .is_some_and(|digits| digits.bytes().all(|b| b.is_ascii_digit())) =>
+            {
+                address
+            }
+            _ => return String::new(),
+        },
+        None => match host.rsplit_once(':') {
+            Some((name, port)) if port.bytes().all(|b| b.is_ascii_digit()) => name,
+            _ => host,
+        },
+    };
+    name.trim_end_matches('.').to_ascii_lowercase()
+}
+
+/// Refuses a request whose `Host` names another site (see the module docs).
+async fn only_this_computer(
+    State(allowed): State<Arc<AllowedHosts>>,
+    headers: HeaderMap,
+    request: Request,
+    next: Next,
+) -> Response {
+    let host = headers
+        .get(header::HOST)
+        .map(|value| value.to_str().unwrap_or("\u{fffd}"));
+    if allowed.allows(host) {
+        return next.run(request).await;
+    }
+    (
+        StatusCode::FORBIDDEN,
+        [(header::CACHE_CONTROL, "no-store")],
+        "this preview answers only requests for this computer (localhost, 127.0.0.1); to reach it under another name, start it with --allow-host NAME\n",
+    )
+        .into_response()
+}
+
+/// Serves the preview on `listener` until Ctrl-C or SIGTERM, to requests `allowed` lets in.
 pub async fn run(
     listener: std::net::TcpListener,
     preview: Arc<RwLock<Preview>>,
     versions: Versions,
+    allowed: AllowedHosts,
 ) -> std::io::Result<()> {
     listener.set_nonblocking(true)?;
     let listener = tokio::net::TcpListener::from_std(listener)?;
@@ -48,7 +140,11 @@ pub async fn run(
     let app = Router::new()
         .route(EVENTS_PATH, get(events))
         .fallback(site)
-        .with_state(state);
+        .with_state(state)
+        .layer(middleware::from_fn_with_state(
+            Arc::new(allowed),
+            only_this_computer,
+        ));
     let server = axum::serve(listener, app).with_graceful_shutdown(async move {
         stop_signal().await;
         stop_sender.send_replace(true);
@@ -178,6 +274,40 @@ pub fn site_path(raw: &str) -> Result<String, &'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_names_of_this_computer_are_answered() {
+        let loopback = AllowedHosts::new("127.0.0.1".parse().unwrap(), &["Preview.Local".into()]);
+        for allowed in [
+            None,
+            Some("localhost"),
+            Some("LOCALHOST:1111"),
+            Some("localhost.:80"),
+            Some("127.0.0.1:1111"),
+            Some("127.1.2.3"),
+            Some("[::1]:1111"),
+            Some("preview.local:8080"),
+        ] {
+            assert!(loopback.allows(allowed), "{allowed:?}");
+        }
+        for refused in [
+            "evil.example",
+            "evil.example:1111",
+            "localhost.evil.example",
+            "10.0.0.5",
+            "",
+            "127.0.0.1.evil.example",
+            "[::1].evil.example",
+        ] {
+            assert!(!loopback.allows(Some(refused)), "{refused}");
+        }
+        let everywhere = AllowedHosts::new("0.0.0.0".parse().unwrap(), &[]);
+        assert!(everywhere.allows(Some("192.168.1.20:1111")));
+        assert!(!everywhere.allows(Some("evil.example")));
+        let lan = AllowedHosts::new("192.168.1.20".parse().unwrap(), &[]);
+        assert!(lan.allows(Some("192.168.1.20:1111")));
+        assert!(!lan.allows(Some("10.0.0.5")));
+    }
 
     #[test]
     fn refuses_paths_that_leave_the_site() {

@@ -102,6 +102,8 @@ pub struct ServeOptions {
     pub settings: Settings,
     /// How long the files must be quiet after a change before the preview updates.
     pub debounce: Duration,
+    /// Names besides this computer's that requests may give as their `Host` (`--allow-host`).
+    pub allowed_hosts: Vec<String>,
 }
 
 /// Why the preview could not start.
@@ -177,7 +179,12 @@ pub fn serve(options: ServeOptions) -> Result<(), ServeError> {
         .build()
         .map_err(|error| ServeError::Failed(error.to_string()))?;
     runtime
-        .block_on(http::run(listener, preview, versions))
+        .block_on(http::run(
+            listener,
+            preview,
+            versions,
+            http::AllowedHosts::new(options.bind, &options.allowed_hosts),
+        ))
         .map_err(|error| ServeError::Failed(error.to_string()))?;
     // Pages still rendering or connections still open are dropped with the runtime.
     runtime.shutdown_timeout(Duration::from_millis(200));

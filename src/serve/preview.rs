@@ -503,8 +503,15 @@ impl Preview {
         let Some(model) = self.model.as_mut() else {
             return;
         };
-        let (files, errors) =
+        let (files, mut errors) =
             pipeline::static_files(&self.root, &model.site, &model.edition, &model.theme);
+        errors.extend(pipeline::files_at_pages(
+            &self.root,
+            &model.site,
+            &model.published,
+            &model.theme,
+            &files,
+        ));
         model.files = files.into_iter().collect();
         // Only a full load can tell when these are gone.
         self.findings.site.extend(errors);
@@ -704,17 +711,24 @@ impl Model {
     ) -> (Model, Vec<Diagnostic>) {
         let images = Arc::new(ImageSizes::new(root, &site));
         let edition = preview_edition(settings);
-        let (statics, errors) = pipeline::static_files(root, &site, &edition, &theme.theme);
+        let (statics, mut errors) = pipeline::static_files(root, &site, &edition, &theme.theme);
+        let published = SiteIndex::new(&site, &settings.edition());
+        errors.extend(pipeline::files_at_pages(
+            root,
+            &site,
+            &published,
+            &theme.theme,
+            &statics,
+        ));
         let files: HashMap<String, StaticSource> = statics.into_iter().collect();
         let bodies = BodyRenderer::new(
             &site,
             &edition,
             Arc::clone(&images),
-            theme.templates.strings(),
+            &theme.templates,
             Some(markdown),
         );
-        let published = SiteIndex::new(&site, &settings.edition());
-        let checker = checker(&site, &published, &files, settings);
+        let checker = checker(&site, &published, &files, &theme.templates, settings);
         let mut model = Model {
             shown: SiteIndex::new(&site, &edition),
             published,
@@ -747,14 +761,20 @@ impl Model {
             &self.site,
             &self.edition,
             Arc::clone(&self.images),
-            templates.strings(),
+            templates,
             Some(markdown),
         )
     }
 
     /// The check stage over this whole version, as a build would judge it.
     fn check_all(&mut self, settings: &Settings) {
-        self.checker = checker(&self.site, &self.published, &self.files, settings);
+        self.checker = checker(
+            &self.site,
+            &self.published,
+            &self.files,
+            &self.templates,
+            settings,
+        );
         let units = self.checker.units().to_vec();
         self.text_findings.clear();
         self.check_again(&units);
@@ -772,6 +792,10 @@ impl Model {
             }
         }
         self.image_findings = checker.check_site(site, &self.images);
+        self.image_findings
+            .extend(self.published.name_clashes(&self.site));
+        self.image_findings
+            .extend(self.published.withheld_series(&self.site));
     }
 
     /// Everything the check stage found in this version.
@@ -886,6 +910,7 @@ fn checker(
     site: &Site,
     published: &SiteIndex,
     files: &HashMap<String, StaticSource>,
+    templates: &Templates,
     settings: &Settings,
 ) -> BodyChecker {
     let edition = settings.edition();
@@ -897,6 +922,7 @@ fn checker(
             .iter()
             .filter(|(_, source)| source.in_edition(site, &edition))
             .map(|(path, _)| path.as_str()),
+        Arc::clone(templates.element_ids()),
     )
 }
 

@@ -14,6 +14,7 @@ use crate::dates::DateFormat;
 use crate::model::Story;
 use crate::pipeline::StaticSource;
 use crate::routes::Page;
+use crate::safe_read::open_regular;
 use crate::settings::Settings;
 
 /// What to send back.
@@ -164,11 +165,15 @@ fn read_file(model: &Model, root: &Path, source: &StaticSource) -> Option<Vec<u8
     match source {
         StaticSource::Theme(name) => model.theme.static_file(name).map(|f| f.contents.clone()),
         StaticSource::File(path) | StaticSource::Bundle { path, .. } => {
-            let meta = std::fs::symlink_metadata(path).ok()?;
-            if !meta.file_type().is_file() || !path.canonicalize().ok()?.starts_with(root) {
+            if !path.canonicalize().ok()?.starts_with(root) {
                 return None;
             }
-            std::fs::read(path).ok()
+            // Opened only as a regular file, never through a link or a named pipe put there
+            // since the folder was listed.
+            let (mut file, meta) = open_regular(path).ok()?;
+            let mut bytes = Vec::with_capacity(meta.len() as usize);
+            std::io::Read::read_to_end(&mut file, &mut bytes).ok()?;
+            Some(bytes)
         }
     }
 }

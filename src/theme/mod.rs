@@ -5,19 +5,24 @@
 pub mod strings;
 pub mod templates;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use walkdir::WalkDir;
 
 use crate::diag::{Code, Diagnostic};
 use crate::layout::{CONFIG_FILE, THEMES_DIR};
+use crate::safe_read::{ReadError, read_regular};
 use crate::url::web_path;
 
 pub use strings::Strings;
 pub use templates::Templates;
 
 include!(concat!(env!("OUT_DIR"), "/default_theme.rs"));
+
+/// The largest theme file byline reads (32 MiB): templates, stylesheets and the odd font or
+/// picture; every one is kept in memory while byline runs.
+const MAX_THEME_FILE_BYTES: u64 = 32 * 1024 * 1024;
 
 /// The theme a site gets when site.yaml names none, compiled into byline.
 pub const DEFAULT_THEME: &str = "default";
@@ -115,11 +120,18 @@ impl Theme {
                 .strip_prefix(root)
                 .unwrap_or(entry.path())
                 .to_path_buf();
-            let contents = std::fs::read(entry.path()).map_err(|error| {
+            let contents = read_regular(entry.path(), MAX_THEME_FILE_BYTES).map_err(|error| {
+                let problem = match error {
+                    ReadError::Io(error) => error.to_string(),
+                    ReadError::TooLarge(_) => format!(
+                        "it is larger than the {} MB byline reads for a theme file",
+                        MAX_THEME_FILE_BYTES / (1024 * 1024)
+                    ),
+                };
                 Diagnostic::new(
                     Code::Theme,
                     &relative,
-                    format!("cannot read this theme file: {error}"),
+                    format!("cannot read this theme file: {problem}"),
                 )
             })?;
             files.insert(
@@ -160,6 +172,21 @@ impl Theme {
         (site, built_in)
     }
 
+    /// The ids the theme's templates give their elements as written (`id="main"`): no heading
+    /// or footnote of a story text may take one of them, or the page would have two elements
+    /// of one id. Ids a template makes itself (`id="{{ claim.anchor }}"`) are byline's, which
+    /// reserves them where they are made.
+    pub fn element_ids(&self) -> HashSet<String> {
+        self.templates()
+            .flat_map(|(_, file)| {
+                let text = String::from_utf8_lossy(&file.contents);
+                literal_ids(&text)
+                    .map(str::to_owned)
+                    .collect::<Vec<String>>()
+            })
+            .collect()
+    }
+
     /// Static files: path inside `static/` (the path in the output) and file.
     pub fn static_files(&self) -> impl Iterator<Item = (&str, &ThemeFile)> {
         self.files
@@ -168,9 +195,48 @@ impl Theme {
     }
 }
 
+/// The values of the `id` attributes written in `template` as plain text.
+fn literal_ids(template: &str) -> impl Iterator<Item = &str> {
+    template.match_indices("id=").filter_map(move |(at, _)| {
+        // `id=` itself, not `data-id=` or `aria-labelledby=`.
+        let before = template[..at].chars().next_back()?;
+        if !before.is_ascii_whitespace() {
+            return None;
+        }
+        let quoted = &template[at + "id=".len()..];
+        let quote = quoted.chars().next().filter(|c| matches!(c, '"' | '\''))?;
+        let value = &quoted[1..];
+        let value = &value[..value.find(quote)?];
+        let literal = !value.is_empty()
+            && !value.contains(['{', '}', '%'])
+            && !value.contains(char::is_whitespace);
+        literal.then_some(value)
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn element_ids_are_the_literal_ids_of_the_templates() {
+        let ids: Vec<&str> = literal_ids(
+            "<main id=\"main\"><h2 id='claims-heading' aria-labelledby=\"x\" data-id=\"y\">\n<p id=\"{{ claim.anchor }}\"><p\nid=\"a-{{ n }}\"><b id=\"sources\">",
+        )
+        .collect();
+        assert_eq!(ids, ["main", "claims-heading", "sources"]);
+        let theme = Theme::load(Path::new("/nonexistent-site"), DEFAULT_THEME).unwrap();
+        let ids = theme.element_ids();
+        for id in [
+            "main",
+            "story-title",
+            "corrections",
+            "claims-heading",
+            "sources-heading",
+        ] {
+            assert!(ids.contains(id), "{id} not in {ids:?}");
+        }
+    }
 
     #[test]
     fn default_theme_is_built_in() {

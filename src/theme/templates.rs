@@ -2,7 +2,7 @@
 //! autoescape for HTML and XML) and renders pages, turning template errors into diagnostics that
 //! name the template, its line and the page being rendered.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -23,6 +23,8 @@ pub struct Templates {
     env: Environment<'static>,
     origins: HashMap<String, Origin>,
     strings: Arc<Strings>,
+    /// The ids the templates give elements (see [`Theme::element_ids`]).
+    element_ids: Arc<HashSet<String>>,
 }
 
 impl Templates {
@@ -77,6 +79,7 @@ impl Templates {
                 env,
                 origins,
                 strings,
+                element_ids: Arc::new(theme.element_ids()),
             })
         } else {
             Err(diagnostics)
@@ -86,6 +89,11 @@ impl Templates {
     /// The reader-facing words the templates were compiled with.
     pub fn strings(&self) -> &Strings {
         &self.strings
+    }
+
+    /// The ids the templates give elements, which story texts must leave to them.
+    pub fn element_ids(&self) -> &Arc<HashSet<String>> {
+        &self.element_ids
     }
 
     /// Renders template `name` for the page built from `source` (the story or series file, for

@@ -10,7 +10,7 @@ use crate::dates::{StoryDate, days_meant};
 use crate::diag::{Code, Diagnostic, Position, did_you_mean};
 use crate::model::Image;
 use crate::source::front_matter::ImageFields;
-use crate::url::resolve_against;
+use crate::url::{resolve_against, unsafe_link};
 use crate::yaml::Located;
 
 /// `value`, or a report that the story lacks `key` (unless a `#` emptied it, which is reported
@@ -125,6 +125,32 @@ pub(super) fn names(
     names
 }
 
+/// `value`, a web address typed in the field `key`, unless a browser would read it as anything
+/// but an http(s) or mailto address or a path (see [`unsafe_link`]): then reported where it is
+/// written.
+pub(super) fn web_address(
+    value: Located<String>,
+    key: &str,
+    path: &Path,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<String> {
+    match unsafe_link(&value.value) {
+        None => Some(value.value),
+        Some(why) => {
+            diagnostics.push(
+                Diagnostic::new(
+                    Code::FrontUrl,
+                    path,
+                    format!("`{key}` is not an address byline publishes as a link: {why}"),
+                )
+                .at_position(value.position)
+                .with_hint("write the full address, starting with https://, or a path of the site such as /files/report.pdf"),
+            );
+            None
+        }
+    }
+}
+
 pub(super) fn image(
     value: Located<ImageFields>,
     page_url: &str,
@@ -133,7 +159,9 @@ pub(super) fn image(
 ) -> Option<Image> {
     let fields = value.value;
     let src = match fields.src {
-        Some(src) if !src.value.trim().is_empty() => Some(src.value),
+        Some(src) if !src.value.trim().is_empty() => {
+            web_address(src, "image: src", path, diagnostics)
+        }
         _ => {
             diagnostics.push(
                 Diagnostic::new(

@@ -92,7 +92,25 @@ pub fn series_stage(
         .into_iter()
         .filter_map(|parsed| story::validate_series(&config, parsed, &mut diagnostics))
         .collect();
-    series.sort_by(|a, b| a.slug.cmp(&b.slug));
+    series.sort_by(|a, b| a.slug.cmp(&b.slug).then_with(|| a.source.cmp(&b.source)));
+    // Folders whose names slugify alike (`Inquiry`, `inquiry`) would publish at one address.
+    for pair in series.windows(2) {
+        if pair[0].slug == pair[1].slug {
+            diagnostics.push(
+                Diagnostic::new(
+                    Code::StructureDuplicateUrl,
+                    &pair[1].source,
+                    format!(
+                        "this series would be published at {}, the same address as the series of {}",
+                        pair[1].url,
+                        pair[0].source.display()
+                    ),
+                )
+                .at(1, 1)
+                .with_hint("rename one of the two folders"),
+            );
+        }
+    }
     let series_by_dir = series
         .iter()
         .enumerate()

@@ -22,7 +22,7 @@ use crate::yaml::{FreeValue, Located};
 
 use super::fields::{
     Separators, check_funders, image, missing_in_entry, names, not_blank, parse_date, required,
-    required_in_entry, warn_of_list_as_text,
+    required_in_entry, warn_of_list_as_text, web_address,
 };
 
 pub(super) fn validate_series(
@@ -573,9 +573,13 @@ fn validate_source(
             .with_hint("add `url:` if the source is online; offline sources can stay as they are"),
         );
     }
+    let url = match source.url {
+        Some(url) => Some(web_address(url, "sources: url", path, diagnostics)?),
+        None => None,
+    };
     Some(Source {
         title,
-        url: source.url.map(|u| u.value),
+        url,
         publisher: source.publisher.map(|p| p.value),
     })
 }
@@ -642,7 +646,18 @@ fn validate_claim(
         .and_then(|date| parse_date(date, "claims: claim_date", zone, path, diagnostics));
     let appeared_in = claim.appeared_in.and_then(|place| {
         let at = place.position;
-        let url = required_in_entry(place.value.url, "appeared_in", "url", at, path, diagnostics)?;
+        let written = place.value.url;
+        let url_at = written.as_ref().map(|url| url.position);
+        let url = required_in_entry(written, "appeared_in", "url", at, path, diagnostics)?;
+        let url = web_address(
+            Located {
+                value: url,
+                position: url_at?,
+            },
+            "appeared_in: url",
+            path,
+            diagnostics,
+        )?;
         Some(Appearance {
             url,
             title: place
@@ -734,11 +749,12 @@ fn claimant_of(
             }
         },
     };
-    let url = fields.url.map(|url| url.value).or_else(|| {
-        person
+    let url = match fields.url {
+        Some(url) => Some(web_address(url, "claimant: url", path, diagnostics)?),
+        None => person
             .and_then(|p| p.url.clone())
             .or_else(|| funder.and_then(|f| f.url.clone()))
-            .or_else(|| publisher.and_then(|p| p.url.clone()))
-    });
+            .or_else(|| publisher.and_then(|p| p.url.clone())),
+    };
     Some(Claimant { name, kind, url })
 }

@@ -6,8 +6,10 @@
 pub mod server;
 
 use std::collections::BTreeMap;
+use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
 
 pub struct TestSite {
     _dir: tempfile::TempDir,
@@ -132,6 +134,58 @@ pub fn byline(args: &[&str], cwd: &Path) -> Run {
         .output()
         .expect("the byline binary runs");
     Run::from(output)
+}
+
+/// Runs byline like [`byline`], but kills it when it has not finished within `limit`: a test of
+/// something that used to hang fails instead of hanging. Err with how long it was given.
+pub fn byline_within(args: &[&str], cwd: &Path, limit: Duration) -> Result<Run, Duration> {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_byline"))
+        .args(args)
+        .current_dir(cwd)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the byline binary runs");
+    // The pipes are drained while byline runs, so a long report cannot fill them and stall it.
+    let drain = |pipe: Option<Box<dyn Read + Send>>| {
+        std::thread::spawn(move || {
+            let mut bytes = Vec::new();
+            if let Some(mut pipe) = pipe {
+                let _ = pipe.read_to_end(&mut bytes);
+            }
+            bytes
+        })
+    };
+    let stdout = drain(
+        child
+            .stdout
+            .take()
+            .map(|p| Box::new(p) as Box<dyn Read + Send>),
+    );
+    let stderr = drain(
+        child
+            .stderr
+            .take()
+            .map(|p| Box::new(p) as Box<dyn Read + Send>),
+    );
+    let deadline = Instant::now() + limit;
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("byline can be waited for") {
+            break status;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            return Err(limit);
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    Ok(Run::from(Output {
+        status,
+        stdout: stdout.join().unwrap_or_default(),
+        stderr: stderr.join().unwrap_or_default(),
+    }))
 }
 
 impl From<Output> for Run {

@@ -103,6 +103,11 @@ impl Server {
         get(&self.host, self.port, path)
     }
 
+    /// GET `path` with `host_header` as its `Host`.
+    pub fn get_for(&self, path: &str, host_header: &str) -> Response {
+        get_for(&self.host, self.port, path, host_header)
+    }
+
     /// Polls `path` until `done` holds for the response; panics with the last one after
     /// [`PATIENCE`].
     #[track_caller]
@@ -215,11 +220,17 @@ impl Response {
 
 /// GET `path` from `host`:`port` over a fresh connection.
 pub fn get(host: &str, port: u16, path: &str) -> Response {
+    get_for(host, port, path, &format!("localhost:{port}"))
+}
+
+/// GET `path` from `host`:`port`, naming `host_header` as the site asked for (what a browser
+/// sends for the name in its address bar).
+pub fn get_for(host: &str, port: u16, path: &str, host_header: &str) -> Response {
     let mut stream = TcpStream::connect((host, port)).expect("the server accepts");
     stream.set_read_timeout(Some(PATIENCE)).unwrap();
     write!(
         stream,
-        "GET {path} HTTP/1.1\r\nHost: localhost:{port}\r\nConnection: close\r\n\r\n"
+        "GET {path} HTTP/1.1\r\nHost: {host_header}\r\nConnection: close\r\n\r\n"
     )
     .unwrap();
     let mut raw = Vec::new();
