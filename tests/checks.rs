@@ -1263,3 +1263,46 @@ fn a_title_the_site_publishes_anyway_is_no_leak() {
         run.stdout
     );
 }
+
+#[test]
+fn a_series_under_embargo_is_checked_and_may_link_to_what_comes_out_with_it() {
+    let site = site_with_withheld_bundles_and_series();
+    // The story links to its series and the series to its story: both come out together.
+    // A second story of the series, out a day later, is linked from the series text: that
+    // link would reveal it a day early. And a broken link in the series text is found now,
+    // not when the embargo lifts and the scheduled build fails.
+    site.write(
+        "content/merger/deal.md",
+        &story(
+            "publish_at: 2026-12-01T06:00:00+00:00\n",
+            "The deal. See [the whole series](/merger/).",
+        )
+        .replace("title: T\n", "title: The deal is done\n"),
+    );
+    site.write(
+        "content/merger/aftermath.md",
+        &story("publish_at: 2026-12-02T06:00:00+00:00\n", "After.")
+            .replace("title: T\n", "title: The aftermath\n"),
+    );
+    site.write(
+        "content/merger/_index.md",
+        "---\ntitle: The Merger Files\nsummary: Everything about the secret merger.\nfunder: Luminate\n---\n\nStart with [the deal](deal.md), then [the aftermath](aftermath.md) and [the filing](/nowhere/).\n",
+    );
+    let run = check(&site, &[]);
+    run.assert_failure(1);
+    let places: Vec<String> = findings(&run)
+        .iter()
+        .map(common::Finding::place)
+        .filter(|place| place.starts_with("content/merger/"))
+        .collect();
+    assert_eq!(
+        places,
+        [
+            "content/merger/_index.md:1:1 W-SERIES-WITHHELD",
+            "content/merger/_index.md:7:38 E-EMBARGO-LINK",
+            "content/merger/_index.md:7:72 E-LINK-BROKEN",
+        ],
+        "{}",
+        run.stdout
+    );
+}
