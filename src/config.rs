@@ -44,7 +44,8 @@ pub struct SiteConfig {
     pub base_url: String,
     pub language: String,
     pub theme: String,
-    pub date_format: DateFormat,
+    /// How pages write a day, when the site says (else the theme's language decides).
+    pub date_format: Option<DateFormat>,
     /// The newsroom's time zone (`timezone`, an IANA name; UTC when not given): a date written
     /// without a time is that day there.
     pub timezone: TimeZone,
@@ -243,17 +244,17 @@ pub fn parse(text: &str, path: &Path) -> Result<SiteConfig, Vec<Diagnostic>> {
     let theme = reader
         .text("theme")
         .map_or_else(|| "default".to_string(), |t| t.value);
-    let date_format = match reader.text("date_format") {
-        None => DateFormat::default(),
-        Some(pattern) => DateFormat::new(&pattern.value).unwrap_or_else(|message| {
-            reader.report(
-                Diagnostic::new(Code::ConfigValue, path, message)
-                    .at_position(pattern.position)
-                    .with_hint("use strftime codes, e.g. \"%-d %B %Y\" for 9 February 2022"),
-            );
-            DateFormat::default()
-        }),
-    };
+    let date_format = reader.text("date_format").and_then(|pattern| {
+        DateFormat::new(&pattern.value)
+            .map_err(|message| {
+                reader.report(
+                    Diagnostic::new(Code::ConfigValue, path, message)
+                        .at_position(pattern.position)
+                        .with_hint("use strftime codes, e.g. \"%-d %B %Y\" for 9 February 2022"),
+                );
+            })
+            .ok()
+    });
     let timezone = match reader.text("timezone") {
         None => TimeZone::UTC,
         Some(name) => time_zone(&name.value).unwrap_or_else(|message| {
@@ -525,7 +526,7 @@ mod tests {
         assert_eq!(config.base_url, "https://example.org");
         assert_eq!(config.language, "en");
         assert_eq!(config.theme, "default");
-        assert_eq!(config.date_format, DateFormat::default());
+        assert_eq!(config.date_format, None);
         assert_eq!(config.timezone, TimeZone::UTC);
         assert_eq!(config.absolute_url("/a/"), "https://example.org/a/");
     }

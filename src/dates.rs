@@ -163,9 +163,9 @@ impl StoryDate {
         format!("{} {zone}", local.strftime("%Y-%m-%d %H:%M"))
     }
 
-    /// The day in the site's `date_format`.
-    pub fn display(&self, format: &DateFormat) -> String {
-        format.format(self.day)
+    /// The day as the site writes it for readers.
+    pub fn display(&self, style: &DateStyle) -> String {
+        style.format(self.day)
     }
 
     /// Whether this date is certainly before `other`: a day alone is the whole day, so it is
@@ -318,6 +318,46 @@ impl Default for DateFormat {
     }
 }
 
+/// The names of months and weekdays in the site's language (jiff writes them in English only),
+/// which a date format's `%B`, `%b`, `%A` and `%a` stand for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DateNames {
+    /// January first.
+    pub months: [String; 12],
+    pub months_short: [String; 12],
+    /// Monday first.
+    pub weekdays: [String; 7],
+    pub weekdays_short: [String; 7],
+}
+
+impl Default for DateNames {
+    /// English, as jiff writes them.
+    fn default() -> Self {
+        let day = |n: i8| Date::constant(2024, 1, n);
+        let month = |n: i8| Date::constant(2024, n, 1);
+        DateNames {
+            months: std::array::from_fn(|i| month(i as i8 + 1).strftime("%B").to_string()),
+            months_short: std::array::from_fn(|i| month(i as i8 + 1).strftime("%b").to_string()),
+            // 1 January 2024 was a Monday.
+            weekdays: std::array::from_fn(|i| day(i as i8 + 1).strftime("%A").to_string()),
+            weekdays_short: std::array::from_fn(|i| day(i as i8 + 1).strftime("%a").to_string()),
+        }
+    }
+}
+
+/// How the site writes a day for readers: its format with the names of its language.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct DateStyle {
+    pub format: DateFormat,
+    pub names: DateNames,
+}
+
+impl DateStyle {
+    pub fn format(&self, day: Date) -> String {
+        self.format.format_with(day, &self.names)
+    }
+}
+
 impl DateFormat {
     pub fn new(pattern: &str) -> Result<DateFormat, String> {
         let sample = Date::constant(2022, 2, 9);
@@ -327,9 +367,52 @@ impl DateFormat {
         Ok(DateFormat(pattern.to_string()))
     }
 
+    /// `day` in this format, months and weekdays in English.
     pub fn format(&self, day: Date) -> String {
-        // The pattern was checked against a date in `new`, so formatting a date cannot fail.
-        jiff::fmt::strtime::format(&self.0, day).unwrap_or_else(|_| day.to_string())
+        self.format_with(day, &DateNames::default())
+    }
+
+    /// `day` in this format, months and weekdays named by `names`: each name is put into the
+    /// pattern (its `%` doubled) before jiff formats the rest.
+    pub fn format_with(&self, day: Date, names: &DateNames) -> String {
+        let mut pattern = String::with_capacity(self.0.len() + 16);
+        let mut rest = self.0.as_str();
+        while let Some(percent) = rest.find('%') {
+            pattern.push_str(&rest[..percent]);
+            let directive = &rest[percent + 1..];
+            let flags = directive
+                .find(|c: char| !matches!(c, '-' | '_' | '0' | '^' | '#'))
+                .unwrap_or(directive.len());
+            let Some(code) = directive[flags..].chars().next() else {
+                pattern.push_str(&rest[percent..]);
+                rest = "";
+                break;
+            };
+            let month = usize::from(day.month().unsigned_abs()) - 1;
+            let weekday = usize::from(day.weekday().to_monday_zero_offset().unsigned_abs());
+            let name = match code {
+                'B' => Some(&names.months[month]),
+                'b' | 'h' => Some(&names.months_short[month]),
+                'A' => Some(&names.weekdays[weekday]),
+                'a' => Some(&names.weekdays_short[weekday]),
+                _ => None,
+            };
+            match name {
+                Some(name) => {
+                    let name = if directive[..flags].contains('^') {
+                        name.to_uppercase()
+                    } else {
+                        name.clone()
+                    };
+                    pattern.push_str(&name.replace('%', "%%"));
+                }
+                None => pattern.push_str(&rest[percent..percent + 1 + flags + code.len_utf8()]),
+            }
+            rest = &directive[flags + code.len_utf8()..];
+        }
+        pattern.push_str(rest);
+        // The pattern was checked against a date in `new`, and names only add plain text.
+        jiff::fmt::strtime::format(&pattern, day).unwrap_or_else(|_| day.to_string())
     }
 }
 
@@ -350,7 +433,7 @@ mod tests {
         let date = utc("2022-02-09");
         assert_eq!(date.iso(), "2022-02-09");
         assert_eq!(date.rfc3339(), "2022-02-09T00:00:00+00:00");
-        assert_eq!(date.display(&DateFormat::default()), "9 February 2022");
+        assert_eq!(date.display(&DateStyle::default()), "9 February 2022");
     }
 
     #[test]
@@ -472,5 +555,40 @@ mod tests {
             "09.02.22"
         );
         assert!(DateFormat::new("%Q").is_err());
+    }
+
+    #[test]
+    fn names_come_from_the_language() {
+        let english = DateNames::default();
+        assert_eq!(english.months[1], "February");
+        assert_eq!(english.months_short[8], "Sep");
+        assert_eq!(english.weekdays[0], "Monday");
+        assert_eq!(english.weekdays_short[6], "Sun");
+        let mut german = english.clone();
+        german.months[2] = "März".to_string();
+        german.weekdays[3] = "Donnerstag".to_string();
+        german.months_short[2] = "Mär.".to_string();
+        let day = Date::constant(2026, 3, 5);
+        let style = |pattern: &str| DateStyle {
+            format: DateFormat::new(pattern).unwrap(),
+            names: german.clone(),
+        };
+        assert_eq!(
+            style("%A, %-d. %B %Y").format(day),
+            "Donnerstag, 5. März 2026"
+        );
+        assert_eq!(style("%-d %b %Y").format(day), "5 Mär. 2026");
+        assert_eq!(style("%^B").format(day), "MÄRZ");
+        // A literal percent sign, and a name with one, stay as written.
+        assert_eq!(style("%B 100%%").format(day), "März 100%");
+        german.months[2] = "50%".to_string();
+        assert_eq!(
+            DateStyle {
+                format: DateFormat::new("%B %Y").unwrap(),
+                names: german,
+            }
+            .format(day),
+            "50% 2026"
+        );
     }
 }

@@ -44,7 +44,8 @@ fn quoted(text: &str) -> String {
 }
 
 /// Creates a working site in `dir` (which must be new or empty). Returns the files written.
-pub fn init(dir: &Path, today: &str) -> Result<Vec<PathBuf>, ScaffoldError> {
+/// `zone` is the newsroom's time zone (an IANA name) the site starts with.
+pub fn init(dir: &Path, today: &str, zone: &str) -> Result<Vec<PathBuf>, ScaffoldError> {
     if dir.exists() {
         let mut entries = std::fs::read_dir(dir)
             .map_err(|e| ScaffoldError::Write(dir.to_path_buf(), e.to_string()))?;
@@ -55,16 +56,20 @@ pub fn init(dir: &Path, today: &str) -> Result<Vec<PathBuf>, ScaffoldError> {
     let files = [
         (
             "site.yaml",
-            "title: My Newsroom\n\
+            format!("title: My Newsroom\n\
              base_url: https://example.org\n\
+             # The words and dates readers see: en, de, fr and es come with the theme.\n\
              language: en\n\
+             # The newsroom's time zone (an IANA name such as Europe/Berlin): a story's day\n\
+             # alone is that day here.\n\
+             timezone: {zone}\n\
              theme: default\n\
-             date_format: \"%-d %B %Y\"\n\
+             # How pages write a day; the language's own way when not set.\n\
+             # date_format: \"%-d %B %Y\"\n\
              funding_note: None of our funders have any influence over our editorial decisions or output.\n\
              publisher:\n  name: My Newsroom\n  url: https://example.org\n\
              funders:\n  - name: Example Foundation\n    url: https://foundation.example.org\n    description: Funds our investigations.\n\
-             people:\n  - name: Alex Reporter\n    title: Reporter\n    bio: Alex investigates how public money is spent.\n"
-                .to_string(),
+             people:\n  - name: Alex Reporter\n    title: Reporter\n    bio: Alex investigates how public money is spent.\n"),
         ),
         (
             "content/first-investigation/_index.md",
@@ -174,7 +179,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("x"), "").unwrap();
         assert_eq!(
-            init(dir.path(), "2026-01-01"),
+            init(dir.path(), "2026-01-01", "UTC"),
             Err(ScaffoldError::NotEmpty(dir.path().to_path_buf()))
         );
     }

@@ -58,7 +58,11 @@ fn newsroom_today(root: &std::path::Path) -> String {
 }
 
 pub fn run_init(args: InitArgs) -> ExitCode {
-    match scaffold::init(&args.dir, &today()) {
+    // The new site's newsroom is taken to work where this computer is, when its zone has an
+    // IANA name; UTC otherwise (the comment in site.yaml says how to change it).
+    let system = jiff::tz::TimeZone::system();
+    let zone = system.iana_name().unwrap_or("UTC");
+    match scaffold::init(&args.dir, &today(), zone) {
         Ok(files) => {
             for file in files {
                 println!("created {}", file.display());

@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use crate::config::SiteConfig;
+use crate::dates::DateStyle;
 use crate::images::ImageSizes;
 use crate::index::LinkMap;
 use crate::markdown::{self, MarkdownOptions, RenderContext, Words};
@@ -24,6 +25,8 @@ pub struct BodyRenderer {
     options: MarkdownOptions,
     images: Arc<ImageSizes>,
     words: OwnedWords,
+    /// How the pages these texts go into write a day (the theme's language, or site.yaml).
+    dates: DateStyle,
     /// The ids the theme's templates give elements, which no heading or footnote may take.
     theme_ids: Arc<HashSet<String>>,
     /// A hash of them in order, for the cache's keys.
@@ -88,10 +91,18 @@ impl BodyRenderer {
             options: markdown_options(site),
             images,
             words: OwnedWords::new(templates.strings()),
+            dates: templates
+                .strings()
+                .date_style(site.config.date_format.as_ref()),
             theme_ids: Arc::clone(templates.element_ids()),
             theme_ids_hash: ordered_hash(templates.element_ids()),
             cache,
         }
+    }
+
+    /// How the pages these texts go into write a day.
+    pub fn date_style(&self) -> &DateStyle {
+        &self.dates
     }
 
     /// The image sizes figures are given.
@@ -283,6 +294,7 @@ mod tests {
             options: MarkdownOptions::default(),
             images: Arc::clone(&images),
             words: OwnedWords::new(&strings),
+            dates: DateStyle::default(),
             theme_ids: Arc::default(),
             theme_ids_hash: 0,
             cache: Some(Arc::clone(&cache)),

@@ -177,7 +177,7 @@ impl<'a> SiteView<'a> {
     }
 
     pub(super) fn corrections_page(&self, strings: &Strings) -> Value {
-        let format = &self.site.config.date_format;
+        let format = self.bodies.date_style();
         let corrections: Vec<LedgerContext> = self
             .ledger()
             .iter()

@@ -61,7 +61,7 @@ impl<'a> SiteView<'a> {
                     corrections: story
                         .corrections
                         .iter()
-                        .map(|c| (c.date.display(&config.date_format), c.text.clone()))
+                        .map(|c| (c.date.display(self.bodies.date_style()), c.text.clone()))
                         .collect(),
                     funding: self.funding_disclosure(story, strings),
                 };
@@ -90,7 +90,7 @@ impl<'a> SiteView<'a> {
                     &self.site.stories[entry.story],
                     correction,
                     &self.correction_anchor(**entry),
-                    &correction.date.display(&config.date_format),
+                    &correction.date.display(self.bodies.date_style()),
                     strings,
                 ))
             })

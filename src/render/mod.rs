@@ -268,7 +268,7 @@ impl<'a> SiteView<'a> {
     }
 
     fn card(&self, story: &Story) -> Value {
-        let format = &self.site.config.date_format;
+        let format = self.bodies.date_style();
         value(CardContext {
             title: smart(&story.title),
             url: self.href(&story.url),

@@ -35,7 +35,7 @@ impl<'a> SiteView<'a> {
         let story: &'a Story = &self.site.stories[index];
         let (series_context, previous, next) = self.series_neighbours(index);
         let config = &self.site.config;
-        let format = &config.date_format;
+        let format = self.bodies.date_style();
         let series = story.series.map(|index| &self.site.series[index]);
         let byline: Vec<RoleContext> = story_roles(story)
             .map(|(role, names)| RoleContext {
@@ -167,7 +167,7 @@ impl<'a> SiteView<'a> {
         let Some(position) = stories.iter().position(|&story| story == index) else {
             return (None, None, None);
         };
-        let format = &self.site.config.date_format;
+        let format = self.bodies.date_style();
         let neighbour = |story: Option<&usize>| {
             story.map(|&story| {
                 let story: &'a Story = &self.site.stories[story];

@@ -49,7 +49,7 @@ pub(super) struct Model {
     /// What the preview shows: that, and the stories under embargo.
     shown: SiteIndex,
     edition: Edition,
-    bodies: BodyRenderer,
+    pub(super) bodies: BodyRenderer,
     images: Arc<ImageSizes>,
     pub(super) theme: Theme,
     pub(super) templates: Templates,

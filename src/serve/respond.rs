@@ -10,7 +10,7 @@ use minijinja::Value;
 use super::overlay::{self, Banner, Shown};
 use super::preview::{Model, Preview};
 use super::reload::{self, Versions};
-use crate::dates::DateFormat;
+use crate::dates::DateStyle;
 use crate::model::Story;
 use crate::pipeline::StaticSource;
 use crate::routes::Page;
@@ -106,7 +106,7 @@ fn render(model: &Model, settings: &Settings, page: Page, status: u16, shown: &S
     let banners = match page {
         Page::Story(index) => banners(
             &model.site.stories[index],
-            &model.site.config.date_format,
+            model.bodies.date_style(),
             settings,
         ),
         _ => Vec::new(),
@@ -138,7 +138,7 @@ fn render(model: &Model, settings: &Settings, page: Page, status: u16, shown: &S
 }
 
 /// The banners of a story that is not public: a draft, or embargoed until a time to come.
-fn banners(story: &Story, format: &DateFormat, settings: &Settings) -> Vec<Banner> {
+fn banners(story: &Story, format: &DateStyle, settings: &Settings) -> Vec<Banner> {
     let mut banners = Vec::new();
     if story.draft {
         banners.push(Banner::Draft);

@@ -9,6 +9,7 @@ use std::collections::{HashMap, HashSet};
 use serde::Deserialize;
 
 use super::{DEFAULT_THEME_FILES, Theme};
+use crate::dates::{DateFormat, DateNames, DateStyle};
 use crate::diag::{Code, Diagnostic};
 use crate::yaml::{self, FreeValue};
 
@@ -38,6 +39,31 @@ enum Node {
 }
 
 const PLURAL_CATEGORIES: [&str; 6] = ["zero", "one", "two", "few", "many", "other"];
+
+/// The keys of the months' and weekdays' names under `date.`.
+const MONTHS: [&str; 12] = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+];
+const WEEKDAYS: [&str; 7] = [
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+];
 
 impl Strings {
     /// The default theme's English words.
@@ -119,6 +145,16 @@ impl Strings {
                     strings.add_override(key.clone(), value, &mut translated);
                 }
             }
+        }
+        if let Some(Err(message)) = strings.date_format() {
+            problems.push(
+                Diagnostic::new(
+                    Code::Theme,
+                    crate::layout::CONFIG_FILE,
+                    format!("the theme's date format for `{language}` (`date.format` in its strings) cannot be used: {message}"),
+                )
+                .with_hint("use strftime codes, e.g. \"%-d %B %Y\" for 9 February 2022"),
+            );
         }
         if !problems.is_empty() {
             return Err(problems);
@@ -299,6 +335,34 @@ impl Strings {
             .unwrap_or_else(|| key.to_string())
     }
 
+    /// How pages write a day: site.yaml's `date_format` (`site_format`) or else the language's
+    /// (`date.format`), with the language's names of months and weekdays.
+    pub fn date_style(&self, site_format: Option<&DateFormat>) -> DateStyle {
+        DateStyle {
+            format: site_format
+                .cloned()
+                .or_else(|| self.date_format().and_then(Result::ok))
+                .unwrap_or_default(),
+            names: DateNames {
+                months: self.names("months", &MONTHS),
+                months_short: self.names("months_short", &MONTHS),
+                weekdays: self.names("weekdays", &WEEKDAYS),
+                weekdays_short: self.names("weekdays_short", &WEEKDAYS),
+            },
+        }
+    }
+
+    /// The names under `date.<group>.`, in the order of `keys` (the English ones fill gaps).
+    fn names<const N: usize>(&self, group: &str, keys: &[&str; N]) -> [String; N] {
+        std::array::from_fn(|i| self.say(&format!("date.{group}.{}", keys[i]), &[]))
+    }
+
+    /// The language's `date.format`, checked, when the theme has one.
+    fn date_format(&self) -> Option<Result<DateFormat, String>> {
+        self.format("date.format", &[])
+            .map(|pattern| DateFormat::new(&pattern))
+    }
+
     /// "A", "A and B", "A, B and C", with the theme's words between the names.
     pub fn join(&self, names: &[impl AsRef<str>]) -> String {
         match names {
@@ -455,5 +519,80 @@ mod tests {
         theme.files.get_mut("strings/en.yaml").unwrap().contents = b"funding: [1, 2]\n".to_vec();
         let problems = Strings::load(&theme, "en", &FreeValue::empty_map()).unwrap_err();
         assert_eq!(problems[0].code, Code::Theme);
+    }
+
+    /// The languages the default theme ships words for, besides English.
+    const SHIPPED: &[&str] = &["de", "fr", "es"];
+
+    #[test]
+    fn every_shipped_language_has_every_word_and_a_date_format() {
+        let theme = Theme::load(std::path::Path::new("/nonexistent-site"), "default").unwrap();
+        let english = Strings::english();
+        for language in SHIPPED {
+            let (strings, warnings) =
+                Strings::load(&theme, language, &FreeValue::empty_map()).unwrap();
+            assert!(warnings.is_empty(), "{language}: {warnings:?}");
+            for key in english.entries.keys() {
+                let translated = strings.entries.get(key);
+                assert!(translated.is_some(), "{language} lacks {key}");
+                // Placeholders survive translation.
+                let placeholders = |entry: &Entry| -> Vec<String> {
+                    let text = match entry {
+                        Entry::Text(text) => text.clone(),
+                        Entry::Plural(forms) => forms["other"].clone(),
+                    };
+                    let mut names: Vec<String> = text
+                        .split('{')
+                        .skip(1)
+                        .filter_map(|rest| rest.split_once('}').map(|(name, _)| name.to_string()))
+                        .collect();
+                    names.sort();
+                    names
+                };
+                assert_eq!(
+                    placeholders(translated.unwrap()),
+                    placeholders(&english.entries[key]),
+                    "{language} {key}"
+                );
+            }
+            assert!(strings.date_format().unwrap().is_ok(), "{language}");
+        }
+    }
+
+    #[test]
+    fn dates_are_written_the_language_s_way_unless_the_site_says() {
+        let theme = Theme::load(std::path::Path::new("/nonexistent-site"), "default").unwrap();
+        let day = jiff::civil::Date::constant(2026, 3, 5);
+        let written = |language: &str, site: Option<&str>| {
+            let (strings, _) = Strings::load(&theme, language, &FreeValue::empty_map()).unwrap();
+            let site = site.map(|pattern| DateFormat::new(pattern).unwrap());
+            strings.date_style(site.as_ref()).format(day)
+        };
+        assert_eq!(written("en", None), "5 March 2026");
+        assert_eq!(written("de", None), "5. März 2026");
+        assert_eq!(written("de-AT", None), "5. März 2026");
+        assert_eq!(written("fr", None), "5 mars 2026");
+        assert_eq!(written("es", None), "5 de marzo de 2026");
+        assert_eq!(written("de", Some("%A, %-d. %b")), "Donnerstag, 5. März");
+        assert_eq!(written("it", None), "5 March 2026");
+    }
+
+    #[test]
+    fn a_theme_date_format_that_cannot_be_used_is_reported() {
+        let mut theme = Theme::load(std::path::Path::new("/nonexistent-site"), "default").unwrap();
+        theme.files.insert(
+            "strings/de.yaml".into(),
+            super::super::ThemeFile {
+                origin: super::super::Origin::Site("themes/default/strings/de.yaml".into()),
+                contents: b"date:\n  format: \"%Q\"\n".to_vec(),
+            },
+        );
+        let problems = Strings::load(&theme, "de", &FreeValue::empty_map()).unwrap_err();
+        assert_eq!(problems[0].code, Code::Theme);
+        assert!(
+            problems[0].message.contains("date.format"),
+            "{}",
+            problems[0].message
+        );
     }
 }
