@@ -498,14 +498,12 @@ fn a_taken_port_is_named_and_the_next_free_one_used() {
     let port = taken.local_addr().unwrap().port();
     let server = Server::start(&site, &["--port", &port.to_string()]);
     assert_ne!(server.port, port);
-    assert!(
-        server.stderr().contains(&format!(
-            "Port {port} is already in use; using port {}",
-            server.port
-        )),
-        "{}",
-        server.stderr()
+    // stderr is read on its own thread, so it may trail the address line on stdout.
+    let notice = format!(
+        "Port {port} is already in use; using port {}",
+        server.port
     );
+    server.wait_for_output("which port it took", |_, stderr| stderr.contains(&notice));
     assert_eq!(server.get("/").status, 200);
 }
 
@@ -513,11 +511,9 @@ fn a_taken_port_is_named_and_the_next_free_one_used() {
 fn binding_every_interface_is_a_warned_choice() {
     let site = TestSite::fixture("newsroom");
     let server = Server::start(&site, &["--bind", "0.0.0.0"]);
-    assert!(
-        server.stderr().contains("warning: --bind 0.0.0.0"),
-        "{}",
-        server.stderr()
-    );
+    server.wait_for_output("the warning", |_, stderr| {
+        stderr.contains("warning: --bind 0.0.0.0")
+    });
     assert!(server.stdout().contains("http://127.0.0.1:"));
     assert_eq!(server.get("/").status, 200);
 }
