@@ -8,6 +8,7 @@
 //! so `check`, `build` and `serve` report the same findings from the same scans.
 
 mod embargo;
+mod urls;
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
@@ -20,7 +21,8 @@ use crate::model::{Edition, Site, WithheldReason};
 use crate::routes::Routes;
 use crate::url::{is_external, resolve_against, split_url};
 
-pub use embargo::{EmbargoAudit, is_text_file};
+pub use embargo::{EmbargoAudit, is_text_file, search_file_text};
+pub use urls::is_locked;
 
 /// Everything a link inside the site may point at.
 #[derive(Debug, Default)]
@@ -73,6 +75,8 @@ pub struct BodyChecker {
     story_at: HashMap<String, usize>,
     /// Each withheld story by its URL: its title, and why it is withheld.
     withheld: HashMap<String, (String, WithheldReason)>,
+    /// What the site's addresses have wrong as a whole (see [`urls`]).
+    url_findings: Vec<Diagnostic>,
 }
 
 impl BodyChecker {
@@ -85,12 +89,10 @@ impl BodyChecker {
         files: impl Iterator<Item = &'f str>,
     ) -> BodyChecker {
         let routes = Routes::new(site, index);
+        let pages = routes.pages();
+        let url_findings = urls::findings(site, edition, &routes, &pages);
         let mut targets = LinkTargets {
-            pages: routes
-                .pages()
-                .into_iter()
-                .map(|page| routes.url(page))
-                .collect(),
+            pages: pages.iter().map(|&page| routes.url(page)).collect(),
             files: files.map(|path| format!("/{path}")).collect(),
         };
         // Links to a story that has errors of its own are not broken links: its errors say
@@ -114,10 +116,11 @@ impl BodyChecker {
             .collect();
         // The edition's stories, and the ones under embargo: they are finished work, checked in
         // full before they go out. A draft is checked only when drafts are asked for.
+        // A withdrawn story's text is not published: only its notice is.
         let units = (0..site.stories.len())
             .filter(|&story| {
                 let story = &site.stories[story];
-                edition.includes(story)
+                (edition.includes(story) && story.withdrawn.is_none())
                     || matches!(
                         edition.withheld_reason(story),
                         Some(WithheldReason::Embargo(_))
@@ -137,6 +140,7 @@ impl BodyChecker {
             units,
             story_at,
             withheld,
+            url_findings,
         }
     }
 
@@ -180,9 +184,10 @@ impl BodyChecker {
         relax(site, found)
     }
 
-    /// Checks what belongs to no text: the header images of the stories and series of `site`.
+    /// Checks what belongs to no text: the header images of the stories and series of `site`,
+    /// and the site's addresses (aliases, `urls.lock`).
     pub fn check_site(&self, site: &Site) -> Vec<Diagnostic> {
-        let mut found = Vec::new();
+        let mut found = self.url_findings.clone();
         let header_images = self
             .units
             .iter()

@@ -29,7 +29,7 @@ use crate::theme::{Strings, Templates, Theme};
 use crate::validate;
 
 pub use build::{BuildReport, build, check_pages};
-pub use files::{StaticSource, static_files};
+pub use files::{StaticSource, made_copies, static_files};
 
 /// Reads one content file: [`source::read`], or a cache in front of it (`serve` keeps the files
 /// it has read and reads again only the ones that changed). Called in parallel.
@@ -165,7 +165,7 @@ pub fn check_with(settings: &Settings, read: &ReadSource) -> Result<Checked, Fai
     timings.lap("index stories and listings");
     let empty_theme = Theme::default();
     let theme_files = theme.as_ref().map_or(&empty_theme, |loaded| &loaded.theme);
-    let (files, found) = static_files(root, &site, &edition, theme_files);
+    let (files, found) = static_files(root, &site, &edition, theme_files, &images);
     diagnostics.extend(found);
     let file_paths = files.iter().map(|(path, _)| path.as_str());
     diagnostics.extend(check_texts(&site, &edition, &index, file_paths));
@@ -227,8 +227,12 @@ pub fn read_and_validate(
         }
         outcomes.push(outcome);
     }
-    let (site, found) = validate::finish(stage, outcomes);
+    let (mut site, found) = validate::finish(stage, outcomes);
     diagnostics.extend(found);
+    match crate::url_lock::UrlLock::read(root) {
+        Ok(lock) => site.url_lock = lock,
+        Err(problem) => diagnostics.push(problem),
+    }
     timings.lap("read, parse, scan and validate files");
     Ok(ReadSite {
         site,

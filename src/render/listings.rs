@@ -1,5 +1,7 @@
-//! The pages that list stories: a series, a topic, a person, the home page, the indexes of
-//! topics and people, the corrections ledger and the funders page; and the 404 page.
+//! The pages that list stories: a series, a topic, a person, a funder, the home page (each a
+//! page of its listing at a time), the indexes of topics and people, the corrections ledger
+//! and the funders page; the search page, the 404 page, what stays at a withdrawn story's
+//! address, the redirects from old addresses.
 
 use minijinja::Value;
 
@@ -13,24 +15,39 @@ use crate::config::PersonProfile;
 use crate::layout::{CORRECTIONS_FEED_URL, feed_url};
 use crate::model::{Correction, Series};
 use crate::outputs::ledger::{self, LedgerEntry};
-use crate::routes::Page;
+use crate::routes::{Listing, Page};
 use crate::theme::Strings;
 
 impl<'a> SiteView<'a> {
-    pub(super) fn series_page(&self, index: usize, strings: &Strings) -> Value {
+    /// The stories page `number` of `listing` shows, as cards.
+    fn page_cards(&self, listing: Listing, number: usize) -> Value {
+        let stories = self
+            .routes
+            .listed_stories(Page::Listing(listing, number))
+            .unwrap_or_default();
+        self.cards_of(stories.into_iter())
+    }
+
+    pub(super) fn series_page(&self, index: usize, number: usize, strings: &Strings) -> Value {
         let series = &self.site.series[index];
         let description = series.summary.as_deref().unwrap_or("");
+        let listing = Listing::Series(index);
+        let latest = self.index.series_stories[index]
+            .first()
+            .map(|&story| self.card_at(story));
         minijinja::context! {
             site => self.site_value.clone(),
-            page => self.page_value(
-                Page::Series(index),
+            page => self.listing_page_value(
+                listing,
+                number,
                 &series.title,
                 description,
                 Some((&series.title, feed_url(&series.url))),
                 strings,
             ),
             series => self.series_value(series),
-            stories => self.cards_of(self.index.series_stories[index].iter().copied()),
+            stories => self.page_cards(listing, number),
+            latest,
         }
     }
 
@@ -51,19 +68,21 @@ impl<'a> SiteView<'a> {
         })
     }
 
-    pub(super) fn topic_page(&self, index: usize, strings: &Strings) -> Value {
+    pub(super) fn topic_page(&self, index: usize, number: usize, strings: &Strings) -> Value {
         let topic = &self.index.topics[index];
+        let listing = Listing::Topic(index);
         minijinja::context! {
             site => self.site_value.clone(),
-            page => self.page_value(
-                Page::Topic(index),
+            page => self.listing_page_value(
+                listing,
+                number,
                 &topic.name,
                 "",
                 Some((&topic.name, feed_url(&topic.url))),
                 strings,
             ),
             topic => value(LinkContext { name: &topic.name, url: self.href(&topic.url) }),
-            stories => self.cards_of(topic.stories.iter().copied()),
+            stories => self.page_cards(listing, number),
         }
     }
 
@@ -85,12 +104,12 @@ impl<'a> SiteView<'a> {
         }
     }
 
-    pub(super) fn person_page(&self, index: usize, strings: &Strings) -> Value {
+    pub(super) fn person_page(&self, index: usize, number: usize, strings: &Strings) -> Value {
         let config = &self.site.config;
         let person = &self.index.people[index];
+        let listing = Listing::Person(index);
         let profile: Option<&PersonProfile> = person.profile.map(|i| &config.people[i]);
-        let entries: Vec<Value> = person
-            .stories
+        let entries: Vec<Value> = person.stories[self.routes.page_items(listing, number)]
             .iter()
             .map(|(story, roles)| {
                 let roles: Vec<String> =
@@ -101,8 +120,9 @@ impl<'a> SiteView<'a> {
         let description = profile.and_then(|p| p.bio.as_deref()).unwrap_or("");
         minijinja::context! {
             site => self.site_value.clone(),
-            page => self.page_value(
-                Page::Person(index),
+            page => self.listing_page_value(
+                listing,
+                number,
                 &person.name,
                 description,
                 Some((&person.name, feed_url(&person.url))),
@@ -139,7 +159,7 @@ impl<'a> SiteView<'a> {
         }
     }
 
-    pub(super) fn home_page(&self, strings: &Strings) -> Value {
+    pub(super) fn home_page(&self, number: usize, strings: &Strings) -> Value {
         let series_list: Vec<SeriesSummary> = self
             .site
             .series
@@ -150,11 +170,10 @@ impl<'a> SiteView<'a> {
                 summary: s.summary.as_deref().unwrap_or(""),
             })
             .collect();
-        let latest = self.routes.listed_stories(Page::Home).unwrap_or_default();
         minijinja::context! {
             site => self.site_value.clone(),
-            page => self.page_value(Page::Home, &self.site.config.title, "", None, strings),
-            stories => self.cards_of(latest.into_iter()),
+            page => self.listing_page_value(Listing::Home, number, &self.site.config.title, "", None, strings),
+            stories => self.page_cards(Listing::Home, number),
             series_list => value(series_list),
         }
     }
@@ -166,10 +185,10 @@ impl<'a> SiteView<'a> {
         }
     }
 
-    pub(super) fn corrections_page(&self, strings: &Strings) -> Value {
+    pub(super) fn corrections_page(&self, number: usize, strings: &Strings) -> Value {
         let format = &self.site.config.date_format;
-        let corrections: Vec<LedgerContext> = self
-            .ledger()
+        let items = self.routes.page_items(Listing::Corrections, number);
+        let corrections: Vec<LedgerContext> = self.ledger()[items]
             .iter()
             .map(|entry| {
                 let story = &self.site.stories[entry.story];
@@ -191,8 +210,9 @@ impl<'a> SiteView<'a> {
         let title = strings.say("page.corrections", &[]);
         minijinja::context! {
             site => self.site_value.clone(),
-            page => self.page_value(
-                Page::Corrections,
+            page => self.listing_page_value(
+                Listing::Corrections,
+                number,
                 &title,
                 &strings.say("page.corrections_description", &[]),
                 Some((&title, CORRECTIONS_FEED_URL.to_string())),
@@ -202,31 +222,35 @@ impl<'a> SiteView<'a> {
         }
     }
 
-    pub(super) fn funders_page(&self, strings: &Strings) -> Value {
+    /// A funder of [`SiteIndex::funders`](crate::index::SiteIndex) as templates see it.
+    fn funder_value(&self, index: usize) -> FunderPageContext<'a> {
         let config = &self.site.config;
-        let funders: Vec<FunderPageContext> = self
-            .funder_stories()
-            .iter()
-            .map(|funder| {
-                let registered = funder.registry.map(|index| &config.funders[index]);
-                FunderPageContext {
-                    name: &funder.name,
-                    anchor: &funder.anchor,
-                    url: registered.and_then(|f| f.url.as_deref()),
-                    description: registered.and_then(|f| f.description.as_deref()),
-                    series: self
-                        .site
-                        .series
-                        .iter()
-                        .filter(|series| series.funders.contains(&funder.name))
-                        .map(|series| SeriesLinkContext {
-                            title: &series.title,
-                            url: self.href(&series.url),
-                        })
-                        .collect(),
-                    stories: self.cards_of(funder.stories.iter().copied()),
-                }
-            })
+        let funder = &self.index.funders[index];
+        let registered = funder.registry.map(|index| &config.funders[index]);
+        let stories_url = self.routes.listing_url(Listing::Funder(index));
+        FunderPageContext {
+            name: &funder.name,
+            anchor: &funder.anchor,
+            url: registered.and_then(|f| f.url.as_deref()),
+            description: registered.and_then(|f| f.description.as_deref()),
+            series: self
+                .site
+                .series
+                .iter()
+                .filter(|series| series.funders.contains(&funder.name))
+                .map(|series| SeriesLinkContext {
+                    title: &series.title,
+                    url: self.href(&series.url),
+                })
+                .collect(),
+            count: funder.stories.len(),
+            stories_url: self.href(&stories_url).into_owned(),
+        }
+    }
+
+    pub(super) fn funders_page(&self, strings: &Strings) -> Value {
+        let funders: Vec<FunderPageContext> = (0..self.index.funders.len())
+            .map(|index| self.funder_value(index))
             .collect();
         minijinja::context! {
             site => self.site_value.clone(),
@@ -238,6 +262,85 @@ impl<'a> SiteView<'a> {
                 strings,
             ),
             funders => value(funders),
+        }
+    }
+
+    /// Page `number` of the stories funder `index` paid for.
+    pub(super) fn funder_page(&self, index: usize, number: usize, strings: &Strings) -> Value {
+        let listing = Listing::Funder(index);
+        let funder = self.funder_value(index);
+        let title = strings.say("page.funder", &[("funder", funder.name)]);
+        minijinja::context! {
+            site => self.site_value.clone(),
+            page => self.listing_page_value(listing, number, &title, funder.description.unwrap_or(""), None, strings),
+            funder => value(funder),
+            stories => self.page_cards(listing, number),
+        }
+    }
+
+    pub(super) fn search_page(&self, strings: &Strings) -> Value {
+        minijinja::context! {
+            site => self.site_value.clone(),
+            page => self.page_value(Page::Search, &strings.say("page.search", &[]), "", None, strings),
+        }
+    }
+
+    /// What stays at a withdrawn story's address: when and why, not the story.
+    pub(super) fn withdrawn_page(&self, index: usize, strings: &Strings) -> Value {
+        let story = &self.site.stories[index];
+        let withdrawal = story
+            .withdrawn
+            .as_ref()
+            .expect("only withdrawn stories get a withdrawal page");
+        let format = &self.site.config.date_format;
+        minijinja::context! {
+            site => self.site_value.clone(),
+            page => self.page_value(Page::Withdrawn(index), &strings.say("page.withdrawn", &[]), "", None, strings),
+            withdrawn => minijinja::context! {
+                date => withdrawal.date.iso(),
+                date_display => withdrawal.date.display(format),
+                reason => withdrawal.reason.as_str(),
+            },
+        }
+    }
+
+    /// An old address of a story: a page that sends the reader on to the story.
+    pub(super) fn redirect_page(&self, index: usize, strings: &Strings) -> Value {
+        let redirect = &self.index.redirects[index];
+        let story = &self.site.stories[redirect.story];
+        minijinja::context! {
+            site => self.site_value.clone(),
+            page => self.page_value(Page::Redirect(index), &story.title, "", None, strings),
+            target => minijinja::context! {
+                title => story.title.as_str(),
+                url => self.href(&story.url),
+                permalink => self.site.config.absolute_url(&story.url),
+            },
+        }
+    }
+
+    /// `_redirects` and `redirects.json`: every old address and where it goes, under the base
+    /// path like every link (`_redirects` writes addresses percent-encoded, as requests carry
+    /// them).
+    pub(super) fn redirects(&self, page: Page, strings: &Strings) -> Value {
+        let redirects: Vec<Value> = self
+            .index
+            .redirects
+            .iter()
+            .map(|redirect| {
+                let to = &self.site.stories[redirect.story].url;
+                minijinja::context! {
+                    from => self.href(&redirect.from),
+                    to => self.href(to),
+                    from_encoded => crate::url::percent_encoded(&self.href(&redirect.from)),
+                    to_encoded => crate::url::percent_encoded(&self.href(to)),
+                }
+            })
+            .collect();
+        minijinja::context! {
+            site => self.site_value.clone(),
+            page => self.page_value(page, &strings.say("page.redirects", &[]), "", None, strings),
+            redirects,
         }
     }
 

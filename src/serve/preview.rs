@@ -50,7 +50,7 @@ pub(super) struct Model {
     shown: SiteIndex,
     edition: Edition,
     bodies: BodyRenderer,
-    images: Arc<ImageSizes>,
+    pub(super) images: Arc<ImageSizes>,
     pub(super) theme: Theme,
     pub(super) templates: Templates,
     /// Story file to its index in `site.stories`.
@@ -504,7 +504,7 @@ impl Preview {
             return;
         };
         let (files, errors) =
-            pipeline::static_files(&self.root, &model.site, &model.edition, &model.theme);
+            pipeline::static_files(&self.root, &model.site, &model.edition, &model.theme, &model.images);
         model.files = files.into_iter().collect();
         // Only a full load can tell when these are gone.
         self.findings.site.extend(errors);
@@ -705,7 +705,8 @@ impl Model {
     ) -> (Model, Vec<Diagnostic>) {
         let images = Arc::new(ImageSizes::new(root, &site));
         let edition = preview_edition(settings);
-        let (statics, errors) = pipeline::static_files(root, &site, &edition, &theme.theme);
+        let (statics, errors) =
+            pipeline::static_files(root, &site, &edition, &theme.theme, &images);
         let files: HashMap<String, StaticSource> = statics.into_iter().collect();
         let bodies = BodyRenderer::new(
             &site,
@@ -918,6 +919,8 @@ fn same_listings(a: &Story, b: &Story) -> bool {
         && a.reporters == b.reporters
         && a.editors == b.editors
         && a.credits == b.credits
+        && a.aliases == b.aliases
+        && a.withdrawn.is_some() == b.withdrawn.is_some()
 }
 
 /// The content files as last read from disk, parsed, whether or not they are valid. A file is

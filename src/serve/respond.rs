@@ -173,6 +173,19 @@ fn read_file(model: &Model, root: &Path, source: &StaticSource) -> Option<Vec<u8
             }
             std::fs::read(path).ok()
         }
+        // Made (or found) in the same cache as `byline build` uses, so a copy made here is not
+        // made again by the next build.
+        StaticSource::Resized {
+            image,
+            original,
+            variant,
+        } => {
+            read_file(model, root, original)?;
+            let cache = crate::images::cache::ImageCache::new(root);
+            let made =
+                crate::pipeline::made_copies(root, &model.images, &cache, image, original, &[*variant]);
+            std::fs::read(made.ok()?.first()?).ok()
+        }
     }
 }
 
