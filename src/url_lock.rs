@@ -11,7 +11,7 @@
 //! locked; listings of topics, people and pages of listings come and go with the stories and
 //! are not. `byline build` adds what it published (never drafts, never a story under embargo)
 //! and keeps every line it found: a newsroom that really means an address to go deletes its
-//! line by hand. The checks ([`crate::checks`]) report every locked address a build would no
+//! line by hand. The checks report every locked address a build would no
 //! longer publish.
 
 use std::path::{Path, PathBuf};

@@ -889,15 +889,28 @@ fn funders_page_lists_each_funder_and_what_it_funded() {
         texts(&html, "#open-society-foundations .funder-series"),
         ["Funds the series Decision Machines."]
     );
+    // Each funder's stories are counted here and listed on a page of their own, a page of
+    // stories at a time.
     assert_eq!(
-        texts(&html, "#open-society-foundations .card-title"),
+        texts(&html, "#open-society-foundations .page-count"),
+        ["2 stories funded"]
+    );
+    assert_eq!(
+        attrs(&html, "#luminate .page-count a", "href"),
+        ["/funders/luminate/"]
+    );
+    assert!(texts(&html, ".card-title").is_empty(), "no story cards here");
+    let osf = site.page("funders/open-society-foundations/index.html");
+    assert_eq!(
+        texts(&osf, ".card-title"),
         [
             "Twitter cuts ties to Swiss tech company after Bureau investigation",
             "A stand-alone story"
         ]
     );
+    assert_eq!(texts(&osf, "h1"), ["Open Society Foundations"]);
     assert_eq!(
-        texts(&html, "#luminate .card-title"),
+        texts(&site.page("funders/luminate/index.html"), ".card-title"),
         ["A map of the lookups", "A stand-alone story"]
     );
     assert_eq!(

@@ -18,14 +18,19 @@ pub(super) fn findings(
     pages: &[Page],
 ) -> Vec<Diagnostic> {
     let mut found = Vec::new();
-    // Each page's output file, and the first page that has it.
+    // Each page's output file, and the first page that has it. Stories and series that take
+    // each other's or a site page's address are reported where they are validated; what only
+    // the routes know is a later page of a listing at a story's or series' address.
     let mut at: HashMap<String, Page> = HashMap::with_capacity(pages.len());
+    let is_later_page = |page: Page| matches!(page, Page::Listing(_, number) if number > 1);
     for &page in pages {
         if matches!(page, Page::Redirect(_)) {
             continue;
         }
         let url = routes.url(page);
-        if let Some(&first) = at.get(&output_path(&url)) {
+        if let Some(&first) = at.get(&output_path(&url))
+            && (is_later_page(first) || is_later_page(page))
+        {
             let shown = routes
                 .source(page)
                 .or_else(|| routes.source(first))
@@ -43,7 +48,7 @@ pub(super) fn findings(
                 .with_hint("change a slug, or `paginate`, so that each page has an address of its own"),
             );
         } else {
-            at.insert(output_path(&url), page);
+            at.entry(output_path(&url)).or_insert(page);
         }
     }
     found.extend(alias_collisions(site, edition, routes, &at));
@@ -94,9 +99,12 @@ fn alias_collisions(
             }
             let key = output_path(alias);
             let other = if let Some(&page) = pages.get(&key) {
-                Some(describe(site, routes, page))
+                Some(format!("the address of {}", describe(site, routes, page)))
             } else if let Some(&other) = story_at.get(&key) {
-                Some(format!("the story {}", site.stories[other].source.display()))
+                Some(format!(
+                    "the address of the story {}",
+                    site.stories[other].source.display()
+                ))
             } else if let Some(&other) = alias_of.get(&key) {
                 Some(format!(
                     "an alias of {}",
@@ -112,7 +120,7 @@ fn alias_collisions(
                         Code::UrlAliasCollision,
                         &story.source,
                         format!(
-                            "the alias {alias} is already the address of {other}; one address can lead to one page only"
+                            "the alias {alias} is already {other}; one address can lead to one page only"
                         ),
                     )
                     .at_position(story.aliases_position)
