@@ -433,10 +433,12 @@ mod tests {
 
     #[test]
     fn paginate_and_search() {
-        let config = parse_str("title: T\nbase_url: https://x.org\npaginate: 5\nsearch: false\n").unwrap();
+        let config =
+            parse_str("title: T\nbase_url: https://x.org\npaginate: 5\nsearch: false\n").unwrap();
         assert_eq!((config.paginate, config.search), (5, false));
         for bad in ["paginate: 0", "paginate: -3", "paginate: many"] {
-            let errors = parse_str(&format!("title: T\nbase_url: https://x.org\n{bad}\n")).unwrap_err();
+            let errors =
+                parse_str(&format!("title: T\nbase_url: https://x.org\n{bad}\n")).unwrap_err();
             assert_eq!(errors[0].code, Code::ConfigValue, "{bad}");
             assert_eq!(errors[0].line, Some(3), "{bad}");
         }

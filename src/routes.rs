@@ -304,7 +304,9 @@ impl<'a> Routes<'a> {
 
     /// How many pages `listing` has: one at least, even when it lists nothing yet.
     pub fn page_count(&self, listing: Listing) -> usize {
-        self.listing_len(listing).div_ceil(self.per_page(listing)).max(1)
+        self.listing_len(listing)
+            .div_ceil(self.per_page(listing))
+            .max(1)
     }
 
     /// Which of the listing's items (by position in the whole listing) page `page` shows.

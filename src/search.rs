@@ -119,13 +119,19 @@ mod tests {
         let files = indexer.finish().unwrap();
         let paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
         assert!(paths.contains(&"pagefind/pagefind.js"), "{paths:?}");
-        assert!(paths.iter().any(|p| p.ends_with(".pf_fragment")), "{paths:?}");
+        assert!(
+            paths.iter().any(|p| p.ends_with(".pf_fragment")),
+            "{paths:?}"
+        );
         let fragment = files
             .iter()
             .find(|f| f.path.ends_with(".pf_fragment"))
             .unwrap();
         let text = crate::checks::search_file_text(&fragment.path, &fragment.contents);
         let text = String::from_utf8_lossy(&text);
-        assert!(text.contains("quokka") && text.contains("/site/s/a/"), "{text}");
+        assert!(
+            text.contains("quokka") && text.contains("/site/s/a/"),
+            "{text}"
+        );
     }
 }

@@ -232,7 +232,10 @@ mod tests {
         }
         assert_eq!(percent_encoded("/2019/03/café/"), "/2019/03/caf%C3%A9/");
         assert_eq!(percent_encoded("/a b/100%/"), "/a%20b/100%25/");
-        assert_eq!(percent_encoded(&ok("/2019/03/caf%C3%A9/")), "/2019/03/caf%C3%A9/");
+        assert_eq!(
+            percent_encoded(&ok("/2019/03/caf%C3%A9/")),
+            "/2019/03/caf%C3%A9/"
+        );
     }
 
     use super::*;

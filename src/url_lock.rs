@@ -77,7 +77,10 @@ impl UrlLock {
     /// The lock's text with the addresses of `published` (site path and the file that
     /// published it) added: every address once, sorted, the file that publishes it now named
     /// (an address published by no file any more keeps the one that had it).
-    pub fn with_published<'p>(&self, published: impl Iterator<Item = (&'p str, &'p Path)>) -> String {
+    pub fn with_published<'p>(
+        &self,
+        published: impl Iterator<Item = (&'p str, &'p Path)>,
+    ) -> String {
         let mut lines: std::collections::BTreeMap<String, String> = self
             .entries
             .iter()

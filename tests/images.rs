@@ -79,12 +79,19 @@ fn images_are_published_at_every_width_they_can_be_and_never_wider() {
     let header = "figure.story-image picture";
     assert_eq!(
         attrs(&story, &format!("{header} source"), "srcset"),
-        ["/images/zug-480w.webp 480w, /images/zug-800w.webp 800w, /images/zug-1200w.webp 1200w, /images/zug-1600w.webp 1600w"]
+        [
+            "/images/zug-480w.webp 480w, /images/zug-800w.webp 800w, /images/zug-1200w.webp 1200w, /images/zug-1600w.webp 1600w"
+        ]
     );
-    assert_eq!(attrs(&story, &format!("{header} source"), "type"), ["image/webp"]);
+    assert_eq!(
+        attrs(&story, &format!("{header} source"), "type"),
+        ["image/webp"]
+    );
     assert_eq!(
         attrs(&story, &format!("{header} img"), "srcset"),
-        ["/images/zug-480w.png 480w, /images/zug-800w.png 800w, /images/zug-1200w.png 1200w, /images/zug.png 1600w"]
+        [
+            "/images/zug-480w.png 480w, /images/zug-800w.png 800w, /images/zug-1200w.png 1200w, /images/zug.png 1600w"
+        ]
     );
     assert_eq!(attrs(&story, &format!("{header} img"), "width"), ["1600"]);
     assert_eq!(attrs(&story, &format!("{header} img"), "height"), ["900"]);
@@ -102,14 +109,22 @@ fn images_are_published_at_every_width_they_can_be_and_never_wider() {
     let map = site.page("inquiry/the-map/index.html");
     assert_eq!(
         attrs(&map, ".story-body figure img", "srcset"),
-        ["/inquiry/the-map/map-480w.jpg 480w, /inquiry/the-map/map-800w.jpg 800w, /inquiry/the-map/map.jpg 1000w"]
+        [
+            "/inquiry/the-map/map-480w.jpg 480w, /inquiry/the-map/map-800w.jpg 800w, /inquiry/the-map/map.jpg 1000w"
+        ]
     );
     // Cards in listings offer the same copies, lazily.
     let series = site.page("inquiry/index.html");
     assert_eq!(attrs(&series, ".card-image", "loading"), ["lazy"]);
-    assert_eq!(attrs(&series, ".card picture source", "type"), ["image/webp"]);
+    assert_eq!(
+        attrs(&series, ".card picture source", "type"),
+        ["image/webp"]
+    );
     // Feeds carry the copies with absolute addresses.
-    assert!(site.page("atom.xml").contains("https://clean.example.org/images/zug-480w.webp 480w"));
+    assert!(
+        site.page("atom.xml")
+            .contains("https://clean.example.org/images/zug-480w.webp 480w")
+    );
 
     let made = image_work(&run);
     assert!(made.contains("2 decoded"), "{made}");
@@ -119,14 +134,21 @@ fn images_are_published_at_every_width_they_can_be_and_never_wider() {
     let run = site.build(&["--now", NOW, "--timings"]);
     run.assert_success();
     let again = image_work(&run);
-    assert!(again.contains("0 decoded") && again.contains("0 made"), "{again}");
+    assert!(
+        again.contains("0 decoded") && again.contains("0 made"),
+        "{again}"
+    );
     assert_eq!(common::snapshot(&site.output()), first);
 
     // A changed image is made again; the unchanged one is not.
     std::fs::write(site.path("static/images/zug.png"), common::png(1400, 700)).unwrap();
     let run = site.build(&["--now", NOW, "--timings"]);
     run.assert_success();
-    assert!(image_work(&run).contains("1 decoded"), "{}", image_work(&run));
+    assert!(
+        image_work(&run).contains("1 decoded"),
+        "{}",
+        image_work(&run)
+    );
     assert_eq!(size_of(&site, "images/zug-1200w.webp"), (1200, 600));
     assert!(!site.output().join("images/zug-1600w.webp").exists());
 }
@@ -152,7 +174,11 @@ fn two_builds_at_once_share_the_cache_safely() {
         .collect();
     for child in children {
         let done = child.wait_with_output().unwrap();
-        assert!(done.status.success(), "{}", String::from_utf8_lossy(&done.stderr));
+        assert!(
+            done.status.success(),
+            "{}",
+            String::from_utf8_lossy(&done.stderr)
+        );
     }
     let (a, b) = (common::snapshot(&outputs[0]), common::snapshot(&outputs[1]));
     assert_eq!(a, b, "both builds published the same copies");
@@ -182,13 +208,20 @@ fn an_image_that_cannot_be_decoded_is_an_error_naming_it() {
     assert_eq!(errors.len(), 1, "{errors:#?}");
     assert_eq!(errors[0].code, "E-IMAGE-DECODE");
     assert_eq!(errors[0].file, "static/images/zug.png");
-    assert_eq!(common::snapshot(&site.output()), before, "the site stays as it was");
+    assert_eq!(
+        common::snapshot(&site.output()),
+        before,
+        "the site stays as it was"
+    );
 }
 
 #[test]
 fn images_byline_does_not_resize_stay_as_they_are() {
     let site = TestSite::fixture("clean");
-    site.write("static/images/chart.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"10\" height=\"10\"/>");
+    site.write(
+        "static/images/chart.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"10\" height=\"10\"/>",
+    );
     site.write(
         "content/inquiry/first.md",
         &std::fs::read_to_string(site.path("content/inquiry/first.md"))
@@ -197,6 +230,60 @@ fn images_byline_does_not_resize_stay_as_they_are() {
     );
     site.build(&["--now", NOW]).assert_success();
     let story = site.page("inquiry/first/index.html");
-    assert_eq!(attrs(&story, ".story-body figure > img", "src"), ["/images/chart.svg"]);
+    assert_eq!(
+        attrs(&story, ".story-body figure > img", "src"),
+        ["/images/chart.svg"]
+    );
     assert!(attrs(&story, ".story-body figure img", "srcset").is_empty());
+}
+
+/// The Nu Html Checker (vnu.jar, from `npm ci` in tests/browser, on Java) finds nothing wrong
+/// with pages offering images at several widths: `<picture>`, `<source>`, `srcset`, `sizes`.
+/// Skipped with a message when Java or vnu.jar is missing, unless `BYLINE_BROWSER_TESTS=1`.
+#[test]
+fn nu_html_checker_accepts_the_pictures() {
+    let vnu = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/browser/node_modules/vnu-jar/build/dist/vnu.jar");
+    let java = std::process::Command::new("java").arg("-version").output();
+    if !vnu.is_file() || java.is_err() {
+        assert!(
+            std::env::var("BYLINE_BROWSER_TESTS").as_deref() != Ok("1"),
+            "BYLINE_BROWSER_TESTS=1 but java or {} is missing",
+            vnu.display()
+        );
+        use std::io::Write;
+        let _ = writeln!(
+            std::io::stderr(),
+            "skipping nu_html_checker_accepts_the_pictures: java or vnu.jar missing (npm ci in tests/browser)"
+        );
+        return;
+    }
+    let site = site_with_photographs();
+    site.build(&["--now", NOW]).assert_success();
+    let pages = [
+        "inquiry/first/index.html",
+        "inquiry/the-map/index.html",
+        "inquiry/index.html",
+        "index.html",
+    ];
+    assert!(site.page(pages[0]).contains("<picture>"));
+    let output = std::process::Command::new("java")
+        .args([
+            "-jar",
+            vnu.to_str().unwrap(),
+            "--format",
+            "json",
+            "--stdout",
+        ])
+        .args(pages.iter().map(|page| site.output().join(page)))
+        .output()
+        .expect("java runs");
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let errors: Vec<&serde_json::Value> = report["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|message| message["type"] != "info")
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
 }

@@ -899,7 +899,10 @@ fn funders_page_lists_each_funder_and_what_it_funded() {
         attrs(&html, "#luminate .page-count a", "href"),
         ["/funders/luminate/"]
     );
-    assert!(texts(&html, ".card-title").is_empty(), "no story cards here");
+    assert!(
+        texts(&html, ".card-title").is_empty(),
+        "no story cards here"
+    );
     let osf = site.page("funders/open-society-foundations/index.html");
     assert_eq!(
         texts(&osf, ".card-title"),

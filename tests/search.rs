@@ -44,29 +44,58 @@ fn the_index_holds_the_published_stories_and_nothing_withheld() {
     let site = site_with_secrets();
     let run = site.build(&["--now", NOW, "--drafts", "--timings"]);
     run.assert_success();
-    assert!(run.stderr.contains("search: 3 pages indexed"), "{}", run.stderr);
-    for file in ["pagefind/pagefind.js", "pagefind/pagefind-entry.json", "search/index.html"] {
+    assert!(
+        run.stderr.contains("search: 3 pages indexed"),
+        "{}",
+        run.stderr
+    );
+    for file in [
+        "pagefind/pagefind.js",
+        "pagefind/pagefind-entry.json",
+        "search/index.html",
+    ] {
         assert!(site.output().join(file).is_file(), "{file}");
     }
     let index = index_text(&site);
-    assert!(index.contains("marmoset") && index.contains("/alone/"), "a story's text");
+    assert!(
+        index.contains("marmoset") && index.contains("/alone/"),
+        "a story's text"
+    );
     assert!(index.contains("The first story"), "a title");
     assert!(index.contains("Courts"), "a topic, as a filter");
     assert!(index.contains("Ana Lind"), "a reporter, as a filter");
     // The draft is published with --drafts, but never searchable; the embargoed story not at
     // all.
-    assert!(site.output().join("inquiry/unfinished/index.html").is_file());
-    for secret in ["quillwort", "Unfinished notes", "xylograph", "hidden accounts", "/inquiry/coming/"] {
+    assert!(
+        site.output()
+            .join("inquiry/unfinished/index.html")
+            .is_file()
+    );
+    for secret in [
+        "quillwort",
+        "Unfinished notes",
+        "xylograph",
+        "hidden accounts",
+        "/inquiry/coming/",
+    ] {
         assert!(!index.contains(secret), "{secret} is in the index");
     }
     // The search page works from the site's own files, under the base path like every link.
     let page = site.page("search/index.html");
     assert_eq!(attrs(&page, "script", "src"), ["/search.js"]);
-    assert_eq!(attrs(&page, "form", "data-index"), ["/pagefind/pagefind.js"]);
+    assert_eq!(
+        attrs(&page, "form", "data-index"),
+        ["/pagefind/pagefind.js"]
+    );
     assert_eq!(attrs(&page, "label", "for"), ["search-query"]);
     // Every page leads to it.
     assert_eq!(
-        attrs(&site.page("index.html"), ".site-nav a[href=\"/search/\"]", "href").len(),
+        attrs(
+            &site.page("index.html"),
+            ".site-nav a[href=\"/search/\"]",
+            "href"
+        )
+        .len(),
         1
     );
 }
@@ -74,12 +103,20 @@ fn the_index_holds_the_published_stories_and_nothing_withheld() {
 #[test]
 fn under_a_path_results_link_under_it() {
     let site = site_with_secrets();
-    site.build(&["--now", NOW, "--base-url", "https://newsroom.github.io/site/"])
-        .assert_success();
+    site.build(&[
+        "--now",
+        NOW,
+        "--base-url",
+        "https://newsroom.github.io/site/",
+    ])
+    .assert_success();
     let index = index_text(&site);
     assert!(index.contains("/site/alone/"), "{index}");
     let page = site.page("search/index.html");
-    assert_eq!(attrs(&page, "form", "data-index"), ["/site/pagefind/pagefind.js"]);
+    assert_eq!(
+        attrs(&page, "form", "data-index"),
+        ["/site/pagefind/pagefind.js"]
+    );
 }
 
 #[test]
@@ -92,5 +129,9 @@ fn search_false_builds_no_index_and_no_search_page() {
     assert!(!site.output().join("search").exists());
     let home = site.page("index.html");
     assert!(!home.contains("/search/"), "no link to a search page");
-    assert!(!site.page("inquiry/first/index.html").contains("data-pagefind"));
+    assert!(
+        !site
+            .page("inquiry/first/index.html")
+            .contains("data-pagefind")
+    );
 }

@@ -33,8 +33,13 @@ fn aliases_redirect_from_every_old_address() {
         &site,
         "aliases: [/2019/03/caf%C3%A9/, /2019/03/old-slug.html, /old/first, /inquiry/first/]",
     );
-    site.build(&["--now", NOW, "--base-url", "https://newsroom.github.io/site/"])
-        .assert_success();
+    site.build(&[
+        "--now",
+        NOW,
+        "--base-url",
+        "https://newsroom.github.io/site/",
+    ])
+    .assert_success();
     // Percent-encoded and as written are one address; it is a folder a host serves.
     let cafe = site.page("2019/03/café/index.html");
     assert_eq!(
@@ -46,10 +51,19 @@ fn aliases_redirect_from_every_old_address() {
         ["https://newsroom.github.io/site/inquiry/first/"]
     );
     assert_eq!(attrs(&cafe, "a", "href"), ["/site/inquiry/first/"]);
-    assert_eq!(texts(&cafe, "a"), ["This story has moved to The first story."]);
+    assert_eq!(
+        texts(&cafe, "a"),
+        ["This story has moved to The first story."]
+    );
     // An old `.html` page stays that file; a path without a slash is a folder.
-    assert!(site.page("2019/03/old-slug.html").contains("url=/site/inquiry/first/"));
-    assert!(site.page("old/first/index.html").contains("url=/site/inquiry/first/"));
+    assert!(
+        site.page("2019/03/old-slug.html")
+            .contains("url=/site/inquiry/first/")
+    );
+    assert!(
+        site.page("old/first/index.html")
+            .contains("url=/site/inquiry/first/")
+    );
     // The story's own address is not redirected to itself.
     assert!(site.page("inquiry/first/index.html").contains("<h1"));
     let redirects = site.page("_redirects");
@@ -97,7 +111,11 @@ fn an_alias_another_page_or_alias_has_is_an_error_naming_both() {
         .find(|f| f.message.contains("/alone/"))
         .expect("the alias of a page");
     assert_eq!(page.file, FIRST);
-    assert!(page.message.contains("content/alone.md"), "{}", page.message);
+    assert!(
+        page.message.contains("content/alone.md"),
+        "{}",
+        page.message
+    );
     let alias = collisions
         .iter()
         .find(|f| f.message.contains("/old/"))
@@ -127,7 +145,8 @@ fn the_url_lock_refuses_a_renamed_slug_until_an_alias_or_a_withdrawal_covers_it(
     site.build(&["--now", NOW]).assert_success();
     let lock = std::fs::read_to_string(site.path("urls.lock")).unwrap();
     assert!(
-        lock.lines().any(|line| line == "/inquiry/first/ content/inquiry/first.md"),
+        lock.lines()
+            .any(|line| line == "/inquiry/first/ content/inquiry/first.md"),
         "{lock}"
     );
     let published_before = common::snapshot(&site.output());
@@ -169,13 +188,21 @@ fn the_url_lock_refuses_a_renamed_slug_until_an_alias_or_a_withdrawal_covers_it(
             .contains("url=/inquiry/first-story/")
     );
     let lock = std::fs::read_to_string(site.path("urls.lock")).unwrap();
-    assert!(lock.contains("/inquiry/first-story/ content/inquiry/first.md"), "{lock}");
-    assert!(lock.contains("/inquiry/first/ content/inquiry/first.md"), "{lock}");
+    assert!(
+        lock.contains("/inquiry/first-story/ content/inquiry/first.md"),
+        "{lock}"
+    );
+    assert!(
+        lock.contains("/inquiry/first/ content/inquiry/first.md"),
+        "{lock}"
+    );
     let mut sorted: Vec<&str> = lock.lines().filter(|l| !l.starts_with('#')).collect();
     sorted.sort();
     assert_eq!(
         sorted,
-        lock.lines().filter(|l| !l.starts_with('#')).collect::<Vec<_>>(),
+        lock.lines()
+            .filter(|l| !l.starts_with('#'))
+            .collect::<Vec<_>>(),
         "sorted"
     );
 
@@ -190,7 +217,10 @@ fn the_url_lock_refuses_a_renamed_slug_until_an_alias_or_a_withdrawal_covers_it(
         "slug: first-story\naliases: [/inquiry/first/]\nwithdrawn: {date: 2024-03-01, reason: Legal.}",
     );
     site.build(&["--now", NOW]).assert_success();
-    assert!(site.page("inquiry/first-story/index.html").contains("Reason: Legal."));
+    assert!(
+        site.page("inquiry/first-story/index.html")
+            .contains("Reason: Legal.")
+    );
 }
 
 #[test]
@@ -213,9 +243,18 @@ fn a_withdrawn_story_keeps_a_notice_at_its_address_and_leaves_every_listing() {
     );
     assert_eq!(attrs(&notice, "meta[name=robots]", "content"), ["noindex"]);
     assert!(!notice.contains("The court"), "the story's text is gone");
-    for listing in ["index.html", "inquiry/index.html", "topics/courts/index.html", "atom.xml", "sitemap.xml"] {
+    for listing in [
+        "index.html",
+        "inquiry/index.html",
+        "topics/courts/index.html",
+        "atom.xml",
+        "sitemap.xml",
+    ] {
         let page = std::fs::read_to_string(site.output().join(listing)).unwrap_or_default();
-        assert!(!page.contains("The first story"), "{listing} still lists it");
+        assert!(
+            !page.contains("The first story"),
+            "{listing} still lists it"
+        );
     }
     assert!(!site.page("sitemap.xml").contains("/inquiry/first/"));
     // A withdrawal without its reason is refused: the notice must say why.
@@ -239,9 +278,13 @@ fn embargoed_and_draft_addresses_enter_the_lock_only_once_published() {
     let lock = std::fs::read_to_string(site.path("urls.lock")).unwrap();
     assert!(!lock.contains("/inquiry/later/"), "{lock}");
     assert!(!lock.contains("/inquiry/unfinished/"), "{lock}");
-    site.build(&["--now", "2026-12-01T07:00:00Z"]).assert_success();
+    site.build(&["--now", "2026-12-01T07:00:00Z"])
+        .assert_success();
     let lock = std::fs::read_to_string(site.path("urls.lock")).unwrap();
-    assert!(lock.contains("/inquiry/later/ content/inquiry/later.md"), "{lock}");
+    assert!(
+        lock.contains("/inquiry/later/ content/inquiry/later.md"),
+        "{lock}"
+    );
 }
 
 #[test]

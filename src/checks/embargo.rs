@@ -212,7 +212,10 @@ mod tests {
         let fragment = gz.finish().unwrap();
         let text = search_file_text("pagefind/fragment/en_1.pf_fragment", &fragment);
         assert!(text.starts_with(b"{"));
-        let leaks = audit.scan_bytes(Path::new("public/pagefind/fragment/en_1.pf_fragment"), &text);
+        let leaks = audit.scan_bytes(
+            Path::new("public/pagefind/fragment/en_1.pf_fragment"),
+            &text,
+        );
         assert_eq!(leaks.len(), 2, "address and slug: {leaks:?}");
         assert_eq!(&*search_file_text("pagefind/pagefind.js", b"js"), b"js");
     }

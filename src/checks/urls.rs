@@ -45,7 +45,9 @@ pub(super) fn findings(
                         describe(site, routes, page)
                     ),
                 )
-                .with_hint("change a slug, or `paginate`, so that each page has an address of its own"),
+                .with_hint(
+                    "change a slug, or `paginate`, so that each page has an address of its own",
+                ),
             );
         } else {
             at.entry(output_path(&url)).or_insert(page);
@@ -170,6 +172,9 @@ fn dropped(site: &Site, routes: &Routes, pages: &[Page]) -> Vec<Diagnostic> {
 pub fn is_locked(page: Page) -> bool {
     matches!(
         page,
-        Page::Story(_) | Page::Withdrawn(_) | Page::Redirect(_) | Page::Listing(Listing::Series(_), 1)
+        Page::Story(_)
+            | Page::Withdrawn(_)
+            | Page::Redirect(_)
+            | Page::Listing(Listing::Series(_), 1)
     )
 }

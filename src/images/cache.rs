@@ -108,9 +108,14 @@ impl ImageCache {
             Diagnostic::new(
                 Code::Output,
                 self.dir.display().to_string(),
-                format!("cannot write a resized copy of {} into the image cache: {error}", shown.display()),
+                format!(
+                    "cannot write a resized copy of {} into the image cache: {error}",
+                    shown.display()
+                ),
             )
-            .with_hint(format!("byline keeps resized images in {CACHE_DIR}/ at the site root; it must be writable"))
+            .with_hint(format!(
+                "byline keeps resized images in {CACHE_DIR}/ at the site root; it must be writable"
+            ))
         };
         std::fs::create_dir_all(&folder).map_err(unwritable)?;
         let mut resizer = Resizer::new();
@@ -122,7 +127,10 @@ impl ImageCache {
                     Diagnostic::new(
                         Code::ImageDecode,
                         shown,
-                        format!("cannot make a {} pixels wide copy of this image: {why}", variant.width),
+                        format!(
+                            "cannot make a {} pixels wide copy of this image: {why}",
+                            variant.width
+                        ),
                     )
                 })?;
             write_atomically(&paths[at], &encoded).map_err(unwritable)?;
@@ -187,8 +195,7 @@ fn encode(
         &decoded.pixels
     } else {
         let mut target = Pixels::new(variant.width, height, decoded.pixels.pixel_type());
-        let options =
-            ResizeOptions::new().resize_alg(ResizeAlg::Convolution(FilterType::Lanczos3));
+        let options = ResizeOptions::new().resize_alg(ResizeAlg::Convolution(FilterType::Lanczos3));
         resizer
             .resize(&decoded.pixels, &mut target, &options)
             .map_err(|error| error.to_string())?;
@@ -211,9 +218,8 @@ fn encode(
     }
     let mut out = Cursor::new(Vec::new());
     let written = match format {
-        Format::Jpeg if !decoded.alpha => {
-            JpegEncoder::new_with_quality(&mut out, JPEG_QUALITY).write_image(buffer, width, height, color)
-        }
+        Format::Jpeg if !decoded.alpha => JpegEncoder::new_with_quality(&mut out, JPEG_QUALITY)
+            .write_image(buffer, width, height, color),
         _ => PngEncoder::new_with_quality(
             &mut out,
             CompressionType::Default,
@@ -265,16 +271,37 @@ mod tests {
         };
         let wanted: Vec<Variant> = variants.files().into_iter().map(|(_, v)| v).collect();
         let cache = ImageCache::new(dir.path());
-        let copies = cache.copies(&image, Path::new("static/zug.png"), &variants, &wanted).unwrap();
-        assert_eq!(cache.work(), CacheWork { decoded: 1, made: 5, reused: 0 });
+        let copies = cache
+            .copies(&image, Path::new("static/zug.png"), &variants, &wanted)
+            .unwrap();
+        assert_eq!(
+            cache.work(),
+            CacheWork {
+                decoded: 1,
+                made: 5,
+                reused: 0
+            }
+        );
         let webp = std::fs::read(&copies[0]).unwrap();
         assert!(webp.starts_with(b"RIFF") && &webp[8..12] == b"WEBP");
         let size = imagesize::blob_size(&webp).unwrap();
         assert_eq!((size.width, size.height), (480, 240));
         // A second cache of the same folder (the next build) finds them all.
         let again = ImageCache::new(dir.path());
-        assert_eq!(again.copies(&image, Path::new("static/zug.png"), &variants, &wanted).unwrap(), copies);
-        assert_eq!(again.work(), CacheWork { decoded: 0, made: 0, reused: 5 });
+        assert_eq!(
+            again
+                .copies(&image, Path::new("static/zug.png"), &variants, &wanted)
+                .unwrap(),
+            copies
+        );
+        assert_eq!(
+            again.work(),
+            CacheWork {
+                decoded: 0,
+                made: 0,
+                reused: 5
+            }
+        );
         // Not a leftover temporary file anywhere.
         let leftovers = walkdir::WalkDir::new(dir.path())
             .into_iter()
@@ -296,9 +323,17 @@ mod tests {
             size: (600, 400),
             format: Format::Jpeg,
         };
-        let wanted = [Variant { width: 480, webp: true }];
+        let wanted = [Variant {
+            width: 480,
+            webp: true,
+        }];
         let error = ImageCache::new(dir.path())
-            .copies(&image, Path::new("static/images/broken.jpg"), &variants, &wanted)
+            .copies(
+                &image,
+                Path::new("static/images/broken.jpg"),
+                &variants,
+                &wanted,
+            )
             .unwrap_err();
         assert_eq!(error.code, Code::ImageDecode);
         assert_eq!(error.path, Path::new("static/images/broken.jpg"));

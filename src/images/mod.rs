@@ -230,7 +230,10 @@ mod tests {
         assert_eq!(big.widths(), [480, 800, 1200, 1600]);
         assert_eq!(big.height_at(480), 360);
         assert_eq!(
-            big.url(Variant { width: 1600, webp: false }),
+            big.url(Variant {
+                width: 1600,
+                webp: false
+            }),
             "/images/zug-1600w.jpg"
         );
         let middle = variants("/images/a b.png", (1000, 563));
@@ -246,7 +249,10 @@ mod tests {
         assert_eq!(middle.files().len(), 5, "{:?}", middle.files());
         let tiny = variants("/s/story/map.webp", (8, 8));
         assert_eq!(tiny.widths(), [8]);
-        assert!(tiny.files().is_empty(), "a small WebP is published as it is");
+        assert!(
+            tiny.files().is_empty(),
+            "a small WebP is published as it is"
+        );
         assert_eq!(Format::of("/a/b.GIF"), None);
         assert_eq!(Format::of("/a/b.JPEG"), Some(Format::Jpeg));
     }

@@ -1043,9 +1043,7 @@ struct FigureImage<'i> {
 /// at several widths is a `<picture>` offering them as WebP and in its own format.
 fn figure_html(image: &FigureImage, title: &str, credit_label: &str) -> String {
     let (caption, credit) = split_caption_credit(title);
-    let FigureImage {
-        src, alt, size, ..
-    } = *image;
+    let FigureImage { src, alt, size, .. } = *image;
     let mut html = String::with_capacity(96 + src.len() + title.len() + alt.len());
     html.push_str("<figure>");
     if let Some(sources) = &image.sources {

@@ -276,7 +276,11 @@ fn absolute_srcset(config: &SiteConfig, page_url: &str, srcset: &str) -> String 
             let candidate = candidate.trim();
             match candidate.split_once(char::is_whitespace) {
                 Some((url, descriptor)) => {
-                    format!("{} {}", absolute_href(config, page_url, url), descriptor.trim())
+                    format!(
+                        "{} {}",
+                        absolute_href(config, page_url, url),
+                        descriptor.trim()
+                    )
                 }
                 None => absolute_href(config, page_url, candidate),
             }

@@ -80,7 +80,10 @@ pub fn build(settings: &Settings, output: &Path) -> Result<BuildReport, Failure>
 
     // Story pages go to the search index as they are written; drafts (published with
     // --drafts) never do.
-    let search = site.config.search.then(|| SearchIndexer::start(&site.config.language));
+    let search = site
+        .config
+        .search
+        .then(|| SearchIndexer::start(&site.config.language));
     let searched = |page: Page| match page {
         Page::Story(story) => !site.stories[story].draft,
         _ => false,
@@ -134,7 +137,11 @@ pub fn build(settings: &Settings, output: &Path) -> Result<BuildReport, Failure>
         .filter_map(|&page| Some((routes.url(page), routes.source(page)?)));
     let published: Vec<(String, &Path)> = published.collect();
     let lock = site.url_lock.clone().unwrap_or_default();
-    let text = lock.with_published(published.iter().map(|(url, source)| (url.as_str(), *source)));
+    let text = lock.with_published(
+        published
+            .iter()
+            .map(|(url, source)| (url.as_str(), *source)),
+    );
     url_lock::write(root, &text).map_err(|d| fail(vec![d]))?;
     let withheld = site
         .stories
@@ -172,12 +179,14 @@ fn write_search_index(
     audit: &EmbargoAudit,
 ) -> Result<(), Vec<Diagnostic>> {
     let files = search.finish().map_err(|why| {
-        vec![Diagnostic::new(
-            Code::Output,
-            crate::layout::SEARCH_INDEX_URL.trim_matches('/'),
-            format!("the search index could not be made: {why}"),
-        )
-        .with_hint("`search: false` in site.yaml builds the site without search")]
+        vec![
+            Diagnostic::new(
+                Code::Output,
+                crate::layout::SEARCH_INDEX_URL.trim_matches('/'),
+                format!("the search index could not be made: {why}"),
+            )
+            .with_hint("`search: false` in site.yaml builds the site without search"),
+        ]
     })?;
     let problems: Vec<Diagnostic> = parallel::flat_map(&files, |file| {
         let mut problems = audit.scan_bytes(
@@ -191,7 +200,11 @@ fn write_search_index(
         }
         problems
     });
-    if problems.is_empty() { Ok(()) } else { Err(problems) }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(problems)
+    }
 }
 
 /// Renders `pages` (in parallel) and keeps only the problems: how `serve` checks a new theme
@@ -247,17 +260,20 @@ fn copy_static_files(context: &CopyContext) -> Result<(), Vec<Diagnostic>> {
         }
     }
     let resized: Vec<_> = resized.into_iter().collect();
-    errors.extend(parallel::flat_map(&resized, |(image, (original, copies))| {
-        let wanted: Vec<Variant> = copies.iter().map(|(_, variant)| *variant).collect();
-        match made_copies(root, images, cache, image, original, &wanted) {
-            Ok(made) => made
-                .iter()
-                .zip(copies)
-                .filter_map(|(from, (inside, _))| staging.copy(from, inside).err())
-                .collect(),
-            Err(problem) => vec![problem],
-        }
-    }));
+    errors.extend(parallel::flat_map(
+        &resized,
+        |(image, (original, copies))| {
+            let wanted: Vec<Variant> = copies.iter().map(|(_, variant)| *variant).collect();
+            match made_copies(root, images, cache, image, original, &wanted) {
+                Ok(made) => made
+                    .iter()
+                    .zip(copies)
+                    .filter_map(|(from, (inside, _))| staging.copy(from, inside).err())
+                    .collect(),
+                Err(problem) => vec![problem],
+            }
+        },
+    ));
     errors.extend(parallel::flat_map(&files, |(inside, source)| {
         let audited = |shown: &Path, bytes: &[u8]| {
             if audit.is_active() && is_text_file(inside) {

@@ -176,7 +176,8 @@ fn resized_copies(
     let mut taken: HashSet<String> = HashSet::new();
     for image in wanted {
         let inside = percent_decoded(&image).trim_start_matches('/').to_string();
-        let (Some(original), Some(variants)) = (published.get(inside.as_str()), images.variants(&image))
+        let (Some(original), Some(variants)) =
+            (published.get(inside.as_str()), images.variants(&image))
         else {
             continue;
         };
@@ -208,7 +209,11 @@ pub fn made_copies(
     wanted: &[Variant],
 ) -> Result<Vec<PathBuf>, Diagnostic> {
     let file = original.path().ok_or_else(|| {
-        Diagnostic::new(Code::FileRead, image, "this image is not a file of the site")
+        Diagnostic::new(
+            Code::FileRead,
+            image,
+            "this image is not a file of the site",
+        )
     })?;
     let variants = images.variants(image).ok_or_else(|| {
         Diagnostic::new(
@@ -217,5 +222,10 @@ pub fn made_copies(
             "the size of this image cannot be read any more",
         )
     })?;
-    cache.copies(file, file.strip_prefix(root).unwrap_or(file), &variants, wanted)
+    cache.copies(
+        file,
+        file.strip_prefix(root).unwrap_or(file),
+        &variants,
+        wanted,
+    )
 }

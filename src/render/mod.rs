@@ -308,7 +308,14 @@ impl<'a> SiteView<'a> {
             previous: (number > 1).then(|| link(number - 1)),
             next: (number < pages).then(|| link(number + 1)),
         };
-        self.page_value_with(page, title, description, own_feed, Some(pagination), strings)
+        self.page_value_with(
+            page,
+            title,
+            description,
+            own_feed,
+            Some(pagination),
+            strings,
+        )
     }
 
     /// The `page` value. Its `feeds` are the site's feed and, when given, the page's own

@@ -503,8 +503,13 @@ impl Preview {
         let Some(model) = self.model.as_mut() else {
             return;
         };
-        let (files, errors) =
-            pipeline::static_files(&self.root, &model.site, &model.edition, &model.theme, &model.images);
+        let (files, errors) = pipeline::static_files(
+            &self.root,
+            &model.site,
+            &model.edition,
+            &model.theme,
+            &model.images,
+        );
         model.files = files.into_iter().collect();
         // Only a full load can tell when these are gone.
         self.findings.site.extend(errors);

@@ -182,8 +182,14 @@ fn read_file(model: &Model, root: &Path, source: &StaticSource) -> Option<Vec<u8
         } => {
             read_file(model, root, original)?;
             let cache = crate::images::cache::ImageCache::new(root);
-            let made =
-                crate::pipeline::made_copies(root, &model.images, &cache, image, original, &[*variant]);
+            let made = crate::pipeline::made_copies(
+                root,
+                &model.images,
+                &cache,
+                image,
+                original,
+                &[*variant],
+            );
             std::fs::read(made.ok()?.first()?).ok()
         }
     }

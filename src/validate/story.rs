@@ -7,9 +7,7 @@ use crate::config::SiteConfig;
 use crate::dates::{DateError, StoryDate};
 use crate::diag::{Code, Diagnostic, Position};
 use crate::layout::{series_url, story_url};
-use crate::model::{
-    Claim, Correction, Credit, RejectedStory, Series, Source, Story, Withdrawal,
-};
+use crate::model::{Claim, Correction, Credit, RejectedStory, Series, Source, Story, Withdrawal};
 use crate::source::front_matter::{
     ClaimFields, CorrectionFields, SourceFields, StoryFrontMatter, WithdrawnFields,
 };
@@ -83,7 +81,9 @@ pub(super) fn validate_series(
         diagnostics.push(
             Diagnostic::new(Code::FrontType, &path, "`paginate` must be at least 1")
                 .at_position(written.position)
-                .with_hint("the number of stories a page of this series shows, e.g. `paginate: 10`"),
+                .with_hint(
+                    "the number of stories a page of this series shows, e.g. `paginate: 10`",
+                ),
         );
         None
     });
@@ -262,7 +262,11 @@ pub(super) fn validate_story(
             .with_hint("add `summary:` with one or two sentences that sell the story"),
         );
     }
-    let aliases_position = front.aliases.as_ref().map(|a| a.position).unwrap_or_default();
+    let aliases_position = front
+        .aliases
+        .as_ref()
+        .map(|a| a.position)
+        .unwrap_or_default();
     let aliases = front
         .aliases
         .map(|written| aliases(written, &path, diagnostics))
