@@ -4,6 +4,7 @@ a table of median wall-clock times and peak memory.
 
 Usage: bench/compare.py [--sizes 1000,10000] [--runs 3] [--work /tmp/byline-bench]
                         [--byline target/release/byline] [--hugo PATH] [--no-hugo]
+                        [--photos 1600x900] [--cold-images] [--no-search]
 
 Sites come from ../shared/bench/gen_site.py (byline and Hugo flavours of the same stories).
 Each run starts without an output folder (removed untimed before it), so both tools do a full
@@ -12,6 +13,15 @@ build with output on disk. Peak memory is the child's maximum resident set size 
 The synthetic stories' inline images carry no `Credit:` in their titles, which byline reports
 as an error (E-CREDIT-INLINE-CREDIT); the generated site.yaml gets `checks: {warn: [...]}` so
 the build runs (the check still runs and reports each one as a warning).
+
+The generated sites' twelve header images are 8 x 8 pixels. `--photos WxH` replaces them, in
+both sites, with photograph-like JPEGs of that size (made with Pillow: `pip install pillow`;
+the sites are then kept in `<work>/byline-N-WxH` and `<work>/hugo-N-WxH`), so that byline's
+resized copies cost what a newsroom's pictures cost. Hugo's twin site publishes the images as
+they are (they are in `static/`, which Hugo copies without processing). byline keeps its
+resized copies in the site's `.byline-cache/` between runs; `--cold-images` removes it before
+every byline run, so each one decodes and resizes every image. `--no-search` builds byline
+with `search: false`.
 """
 import argparse
 import glob
@@ -53,19 +63,60 @@ def timed(cmd, cwd):
     return elapsed, usage.ru_maxrss / 1024.0
 
 
-def generate(work, stories):
-    byline_site = os.path.join(work, f"byline-{stories}")
-    hugo_site = os.path.join(work, f"hugo-{stories}")
+def photographs(site, size):
+    """Replaces the site's hero-N.png images with photograph-like hero-N.jpg of `size`."""
+    from PIL import Image, ImageFilter  # pip install pillow
+    width, height = (int(n) for n in size.split("x"))
+    images = os.path.join(site, "static", "images")
+    for n in range(1, 13):
+        png = os.path.join(images, f"hero-{n}.png")
+        if os.path.exists(png):
+            os.remove(png)
+        jpg = os.path.join(images, f"hero-{n}.jpg")
+        if os.path.exists(jpg):
+            continue
+        # Noise, blurred into soft shapes, over a gradient: detail a JPEG has to encode.
+        bands = [Image.effect_noise((width, height), 60 + 10 * n + 20 * c).filter(ImageFilter.GaussianBlur(2 + c))
+                 for c in range(3)]
+        noise = Image.merge("RGB", bands)
+        gradient = Image.linear_gradient("L").resize((width, height)).convert("RGB")
+        Image.blend(noise, gradient, 0.35).save(jpg, quality=85)
+    for folder, _, files in os.walk(os.path.join(site, "content")):
+        for name in files:
+            path = os.path.join(folder, name)
+            with open(path, encoding="utf-8") as f:
+                text = f.read()
+            changed = text
+            for n in range(1, 13):
+                changed = changed.replace(f"/images/hero-{n}.png", f"/images/hero-{n}.jpg")
+            if changed != text:
+                with open(path, "w", encoding="utf-8") as f:
+                    f.write(changed)
+
+
+def generate(work, stories, photos=None, search=True):
+    suffix = f"-{photos}" if photos else ""
+    byline_site = os.path.join(work, f"byline-{stories}{suffix}")
+    hugo_site = os.path.join(work, f"hugo-{stories}{suffix}")
     for flavor, path in (("byline", byline_site), ("hugo", hugo_site)):
         if not os.path.exists(os.path.join(path, "content")):
             subprocess.run([sys.executable, GEN, path, "--stories", str(stories), "--flavor", flavor],
                            check=True, stdout=subprocess.DEVNULL)
+            if photos:
+                photographs(path, photos)
     config = os.path.join(byline_site, "site.yaml")
     with open(config) as f:
         text = f.read()
     if "checks:" not in text:
         with open(config, "a") as f:
             f.write("checks:\n  warn: [E-CREDIT-INLINE-CREDIT]\n")
+    text = open(config).read()
+    if "search:" in text:
+        text = "\n".join(line for line in text.splitlines() if not line.startswith("search:")) + "\n"
+    if not search:
+        text += "search: false\n"
+    with open(config, "w") as f:
+        f.write(text)
     return byline_site, hugo_site
 
 
@@ -77,6 +128,9 @@ def main():
     ap.add_argument("--byline", default=os.path.join(REPO, "target", "release", "byline"))
     ap.add_argument("--hugo", default=None)
     ap.add_argument("--no-hugo", action="store_true")
+    ap.add_argument("--photos", default=None, help="replace the images with WxH photographs")
+    ap.add_argument("--cold-images", action="store_true", help="empty byline's image cache before each run")
+    ap.add_argument("--no-search", action="store_true", help="build byline with search: false")
     args = ap.parse_args()
     hugo = None if args.no_hugo else (args.hugo or find_hugo())
     if not os.path.exists(args.byline):
@@ -84,10 +138,12 @@ def main():
     os.makedirs(args.work, exist_ok=True)
     rows = []
     for stories in [int(s) for s in args.sizes.split(",")]:
-        byline_site, hugo_site = generate(args.work, stories)
+        byline_site, hugo_site = generate(args.work, stories, args.photos, not args.no_search)
         results = {"byline": [], "hugo": []}
         for _ in range(args.runs):
             shutil.rmtree(os.path.join(byline_site, "public"), ignore_errors=True)
+            if args.cold_images:
+                shutil.rmtree(os.path.join(byline_site, ".byline-cache"), ignore_errors=True)
             results["byline"].append(timed([args.byline, "build", "--root", byline_site], byline_site))
             if hugo:
                 shutil.rmtree(os.path.join(hugo_site, "public"), ignore_errors=True)

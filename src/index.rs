@@ -229,15 +229,12 @@ fn related_in(lists: &[&[usize]], story: usize, count: usize) -> Vec<usize> {
     let mut heads = vec![0usize; lists.len()];
     // (shared topics, story), best first: more topics, then earlier in the site's order.
     let mut best: Vec<(usize, usize)> = Vec::with_capacity(count + 1);
-    loop {
-        let Some(next) = lists
-            .iter()
-            .zip(&heads)
-            .filter_map(|(list, &head)| list.get(head).copied())
-            .min()
-        else {
-            break;
-        };
+    while let Some(next) = lists
+        .iter()
+        .zip(&heads)
+        .filter_map(|(list, &head)| list.get(head).copied())
+        .min()
+    {
         let mut shared = 0;
         for (list, head) in lists.iter().zip(heads.iter_mut()) {
             if list.get(*head) == Some(&next) {

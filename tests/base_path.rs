@@ -81,11 +81,21 @@ fn crawl(output: &Path, base_url: &str) -> BTreeSet<String> {
         }
         for srcset in attrs(&html, "img, source", "srcset") {
             links.extend(srcset.split(',').map(|candidate| {
-                candidate.split_whitespace().next().unwrap_or("").to_string()
+                candidate
+                    .split_whitespace()
+                    .next()
+                    .unwrap_or("")
+                    .to_string()
             }));
         }
         for refresh in attrs(&html, "meta[http-equiv=refresh]", "content") {
-            links.push(refresh.split_once("url=").expect("a refresh names its address").1.to_string());
+            links.push(
+                refresh
+                    .split_once("url=")
+                    .expect("a refresh names its address")
+                    .1
+                    .to_string(),
+            );
         }
         for link in links {
             let link = link.split('#').next().unwrap_or("").to_string();
@@ -133,7 +143,11 @@ fn fixture_with_everything(fixture: &str) -> TestSite {
     let text = std::fs::read_to_string(site.path(story)).unwrap();
     site.write(
         story,
-        &text.replacen("---\n", "---\naliases: [/2019/03/caf%C3%A9/, /old/story.html]\n", 1),
+        &text.replacen(
+            "---\n",
+            "---\naliases: [/2019/03/caf%C3%A9/, /old/story.html]\n",
+            1,
+        ),
     );
     std::fs::write(site.path("static/images/zug.png"), common::png(1000, 600)).unwrap();
     site
@@ -153,7 +167,15 @@ fn build_and_crawl(fixture: &str, base_url: &str) -> BTreeSet<String> {
         .filter(|page| page.ends_with('/') || page.ends_with(".html"))
         .count();
     assert_eq!(reached, html_pages, "{pages:#?}");
-    for expected in ["page/2/", "search/", "search.js", "pagefind/pagefind.js", "images/zug-480w.webp", "2019/03/café/", "old/story.html"] {
+    for expected in [
+        "page/2/",
+        "search/",
+        "search.js",
+        "pagefind/pagefind.js",
+        "images/zug-480w.webp",
+        "2019/03/café/",
+        "old/story.html",
+    ] {
         assert!(
             pages.iter().any(|page| page.ends_with(expected)),
             "{expected} was not reached: {pages:#?}"

@@ -135,3 +135,35 @@ fn search_false_builds_no_index_and_no_search_page() {
             .contains("data-pagefind")
     );
 }
+
+#[test]
+fn the_index_is_the_same_whichever_page_renders_first() {
+    // Pages render on every core at once; the index numbers them in the order it gets them.
+    let site = TestSite::fixture("clean");
+    for n in 0..150 {
+        site.write(
+            &format!("content/inquiry/story-{n:03}.md"),
+            &format!(
+                "---\ntitle: Story {n}\ndate: 2020-01-{:02}\nreporter: Ana Lind\neditor: Meirion Jones\nsummary: S.\ntopics: [T{}]\n---\n\nWords of story {n}: w{n}.\n",
+                1 + n % 28,
+                n % 7
+            ),
+        );
+    }
+    let out = site.root.parent().unwrap();
+    let (first, second) = (out.join("first"), out.join("second"));
+    for output in [&first, &second] {
+        site.build(&["--now", NOW, "--output", output.to_str().unwrap()])
+            .assert_success();
+    }
+    let index = |dir: &std::path::Path| {
+        let mut files = common::snapshot(dir);
+        files.retain(|path, _| path.starts_with("pagefind/"));
+        files
+    };
+    assert!(index(&first).len() > 10);
+    assert!(
+        index(&first) == index(&second),
+        "two builds of the same site, two indexes"
+    );
+}

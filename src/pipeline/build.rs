@@ -24,6 +24,10 @@ use crate::source::Keep;
 use crate::theme::{Templates, Theme};
 use crate::url_lock;
 
+/// Pages rendered in parallel before their story pages go to the search index, in order: few
+/// enough that their HTML is not a burden to hold, many enough that both cores stay busy.
+const SEARCH_CHUNK: usize = 256;
+
 /// What a successful build did.
 #[derive(Debug, Clone)]
 pub struct BuildReport {
@@ -89,27 +93,34 @@ pub fn build(settings: &Settings, output: &Path) -> Result<BuildReport, Failure>
         _ => false,
     };
     // Pages are rendered, audited and written in the same parallel pass, so no page's HTML is
-    // kept in memory longer than it takes to write it.
-    let mut page_errors: Vec<Diagnostic> = parallel::flat_map(&pages, |&page| {
-        let file = match view.render(&loaded.templates, page) {
-            Ok(file) => file,
-            Err(error) => return vec![error],
-        };
-        let mut problems = audit.scan(&output.join(&file.path), &file.contents);
-        if problems.is_empty()
-            && let Err(error) = staging.write(&file.path, file.contents.as_bytes())
-        {
-            problems.push(error);
+    // kept in memory longer than it takes to write it, or (for a story page) to hand it to the
+    // search index. The index numbers pages in the order it receives them, so they go to it in
+    // the site's order: a chunk of pages at a time is rendered in parallel, and its story pages
+    // are handed over in order while the next chunk renders.
+    let mut page_errors: Vec<Diagnostic> = Vec::new();
+    for chunk in pages.chunks(SEARCH_CHUNK) {
+        let done = parallel::map(chunk, |&page| {
+            let file = match view.render(&loaded.templates, page) {
+                Ok(file) => file,
+                Err(error) => return (vec![error], None),
+            };
+            let mut problems = audit.scan(&output.join(&file.path), &file.contents);
+            if problems.is_empty()
+                && let Err(error) = staging.write(&file.path, file.contents.as_bytes())
+            {
+                problems.push(error);
+            }
+            let indexed = (problems.is_empty() && search.is_some() && searched(page))
+                .then(|| (site.config.href(&view.routes().url(page)), file.contents));
+            (problems, indexed)
+        });
+        for (problems, indexed) in done {
+            page_errors.extend(problems);
+            if let (Some(search), Some((href, html))) = (&search, indexed) {
+                search.add(href, html);
+            }
         }
-        if problems.is_empty()
-            && let Some(search) = &search
-            && searched(page)
-        {
-            let href = site.config.href(&view.routes().url(page));
-            search.add(href, file.contents);
-        }
-        problems
-    });
+    }
     if !page_errors.is_empty() {
         page_errors = publish::limit_output_errors(page_errors);
         // Keep the build's warnings with the errors, so the report is complete.
@@ -244,7 +255,10 @@ fn copy_static_files(context: &CopyContext) -> Result<(), Vec<Diagnostic>> {
         audit,
     } = *context;
     let (files, mut errors) = static_files(root, site, edition, theme, images);
-    let mut resized: BTreeMap<&str, (&StaticSource, Vec<(&str, Variant)>)> = BTreeMap::new();
+    // The copies of each image (by its site path): the image's file, and each copy's path in
+    // the output.
+    type Copies<'f> = (&'f StaticSource, Vec<(&'f str, Variant)>);
+    let mut resized: BTreeMap<&str, Copies> = BTreeMap::new();
     for (inside, source) in &files {
         if let StaticSource::Resized {
             image,
