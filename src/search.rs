@@ -19,8 +19,9 @@ use pagefind::options::PagefindServiceConfig;
 
 use crate::layout::SEARCH_INDEX_URL;
 
-/// Pages waiting for the indexer at most; a renderer waits when it is that far behind.
-const QUEUE: usize = 64;
+/// Pages waiting for the indexer at most: two of the build's chunks of pages (see
+/// `pipeline::build`), so that one chunk renders while the indexer reads the one before.
+const QUEUE: usize = 512;
 
 /// A file of the search index, by its path in the output (`pagefind/pagefind.js`).
 #[derive(Debug, Clone, PartialEq, Eq)]
