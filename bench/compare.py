@@ -11,8 +11,16 @@ build with output on disk. Peak memory is the child's maximum resident set size 
 
 The two tools run in turn, the order flipping every run (byline first, then Hugo first), so a
 slow moment of a shared machine does not land on one tool only; each pair's ratio is printed.
-`--extra-config` appends lines to the byline site's site.yaml (e.g. `search: false`), so the
-two compare the same work.
+`--extra-config` appends lines to the byline site's site.yaml.
+
+The generated sites' twelve header images are 8 x 8 pixels. `--photos WxH` replaces them, in
+both sites, with photograph-like JPEGs of that size (made with Pillow: `pip install pillow`;
+the sites are then kept in `<work>/byline-N-WxH` and `<work>/hugo-N-WxH`), so that byline's
+resized copies cost what a newsroom's pictures cost. Hugo's twin site publishes the images as
+they are (they are in `static/`, which Hugo copies without processing). byline keeps its
+resized copies in the site's `.byline-cache/` between runs; `--cold-images` removes it before
+every byline run, so each one decodes and resizes every image. `--no-search` builds byline
+with `search: false` (Hugo builds no search index, so the like-for-like ratio is with it).
 """
 import argparse
 import glob
@@ -54,21 +62,58 @@ def timed(cmd, cwd):
     return elapsed, usage.ru_maxrss / 1024.0
 
 
-def generate(work, stories, seed, extra_config):
-    byline_site = os.path.join(work, f"byline-{stories}")
-    hugo_site = os.path.join(work, f"hugo-{stories}")
+def photographs(site, size):
+    """Replaces the site's hero-N.png images with photograph-like hero-N.jpg of `size`."""
+    from PIL import Image, ImageFilter  # pip install pillow
+    width, height = (int(n) for n in size.split("x"))
+    images = os.path.join(site, "static", "images")
+    for n in range(1, 13):
+        png = os.path.join(images, f"hero-{n}.png")
+        if os.path.exists(png):
+            os.remove(png)
+        jpg = os.path.join(images, f"hero-{n}.jpg")
+        if os.path.exists(jpg):
+            continue
+        # Noise, blurred into soft shapes, over a gradient: detail a JPEG has to encode.
+        bands = [Image.effect_noise((width, height), 60 + 10 * n + 20 * c).filter(ImageFilter.GaussianBlur(2 + c))
+                 for c in range(3)]
+        noise = Image.merge("RGB", bands)
+        gradient = Image.linear_gradient("L").resize((width, height)).convert("RGB")
+        Image.blend(noise, gradient, 0.35).save(jpg, quality=85)
+    for folder, _, files in os.walk(os.path.join(site, "content")):
+        for name in files:
+            path = os.path.join(folder, name)
+            with open(path, encoding="utf-8") as f:
+                text = f.read()
+            changed = text
+            for n in range(1, 13):
+                changed = changed.replace(f"/images/hero-{n}.png", f"/images/hero-{n}.jpg")
+            if changed != text:
+                with open(path, "w", encoding="utf-8") as f:
+                    f.write(changed)
+
+
+def generate(work, stories, seed, photos, search, extra_config):
+    suffix = f"-{photos}" if photos else ""
+    byline_site = os.path.join(work, f"byline-{stories}{suffix}")
+    hugo_site = os.path.join(work, f"hugo-{stories}{suffix}")
     for flavor, path in (("byline", byline_site), ("hugo", hugo_site)):
         if not os.path.exists(os.path.join(path, "content")):
             subprocess.run([sys.executable, GEN, path, "--stories", str(stories), "--flavor", flavor,
                             "--seed", str(seed)],
                            check=True, stdout=subprocess.DEVNULL)
+            if photos:
+                photographs(path, photos)
     config = os.path.join(byline_site, "site.yaml")
     with open(config) as f:
-        text = f.read()
+        lines = [line for line in f.read().splitlines() if not line.startswith("search:")]
+    if not search:
+        lines.append("search: false")
     for line in extra_config:
-        if line not in text:
-            with open(config, "a") as f:
-                f.write(line + "\n")
+        if line not in lines:
+            lines.append(line)
+    with open(config, "w") as f:
+        f.write("\n".join(lines) + "\n")
     return byline_site, hugo_site
 
 
@@ -83,6 +128,9 @@ def main():
     ap.add_argument("--seed", type=int, default=2026)
     ap.add_argument("--extra-config", action="append", default=[],
                     help="a line to add to the byline site's site.yaml (repeatable)")
+    ap.add_argument("--photos", default=None, help="replace the images with WxH photographs")
+    ap.add_argument("--cold-images", action="store_true", help="empty byline's image cache before each run")
+    ap.add_argument("--no-search", action="store_true", help="build byline with search: false")
     args = ap.parse_args()
     hugo = None if args.no_hugo else (args.hugo or find_hugo())
     if not os.path.exists(args.byline):
@@ -90,10 +138,12 @@ def main():
     os.makedirs(args.work, exist_ok=True)
     rows = []
     for stories in [int(s) for s in args.sizes.split(",")]:
-        byline_site, hugo_site = generate(args.work, stories, args.seed, args.extra_config)
+        byline_site, hugo_site = generate(args.work, stories, args.seed, args.photos, not args.no_search, args.extra_config)
         results = {"byline": [], "hugo": []}
         def run_byline():
             shutil.rmtree(os.path.join(byline_site, "public"), ignore_errors=True)
+            if args.cold_images:
+                shutil.rmtree(os.path.join(byline_site, ".byline-cache"), ignore_errors=True)
             results["byline"].append(timed([args.byline, "build", "--root", byline_site], byline_site))
 
         def run_hugo():

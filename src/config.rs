@@ -30,6 +30,8 @@ const SITE_KEYS: &[&str] = &[
     "checks",
     "safe_html",
     "strings",
+    "paginate",
+    "search",
 ];
 const CHECKS_KEYS: &[&str] = &["warn"];
 const PUBLISHER_KEYS: &[&str] = &["name", "url", "logo"];
@@ -69,7 +71,15 @@ pub struct SiteConfig {
     /// The site's own words over the theme's (`strings:`), as the theme's strings files are
     /// written.
     pub strings: FreeValue,
+    /// Stories a listing page shows (`paginate:`, default [`DEFAULT_PAGINATE`]); a series'
+    /// `_index.md` may say otherwise for its own pages.
+    pub paginate: usize,
+    /// Build a search index and the `/search/` page (`search: false` turns it off).
+    pub search: bool,
 }
+
+/// Stories a listing page shows when site.yaml does not say.
+pub const DEFAULT_PAGINATE: usize = 20;
 
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Publisher {
@@ -380,6 +390,21 @@ pub fn parse(text: &str, path: &Path) -> Result<SiteConfig, Vec<Diagnostic>> {
     let strings = reader
         .mapping("strings")
         .map_or_else(FreeValue::empty_map, |strings| strings.value);
+    let paginate = match reader.typed::<u64>("paginate", "a whole number of stories per page") {
+        None => DEFAULT_PAGINATE,
+        Some(written) if written.value >= 1 => usize::try_from(written.value).unwrap_or(usize::MAX),
+        Some(written) => {
+            reader.report(
+                Diagnostic::new(Code::ConfigValue, path, "`paginate` must be at least 1")
+                    .at_position(written.position)
+                    .with_hint(format!("the number of stories a listing page shows, e.g. `paginate: {DEFAULT_PAGINATE}`")),
+            );
+            DEFAULT_PAGINATE
+        }
+    };
+    let search = reader
+        .typed::<bool>("search", "true or false")
+        .is_none_or(|search| search.value);
     let mut diagnostics = reader.finish(SITE_KEYS, "site.yaml");
     for diagnostic in &mut diagnostics {
         if diagnostic.code == Code::FrontUnknownKey {
@@ -406,6 +431,8 @@ pub fn parse(text: &str, path: &Path) -> Result<SiteConfig, Vec<Diagnostic>> {
             relaxed_checks,
             safe_html,
             strings,
+            paginate,
+            search,
         }),
         _ => Err(diagnostics),
     }
@@ -529,6 +556,21 @@ mod tests {
         assert_eq!(config.date_format, None);
         assert_eq!(config.timezone, TimeZone::UTC);
         assert_eq!(config.absolute_url("/a/"), "https://example.org/a/");
+        assert_eq!(config.paginate, DEFAULT_PAGINATE);
+        assert!(config.search);
+    }
+
+    #[test]
+    fn paginate_and_search() {
+        let config =
+            parse_str("title: T\nbase_url: https://x.org\npaginate: 5\nsearch: false\n").unwrap();
+        assert_eq!((config.paginate, config.search), (5, false));
+        for bad in ["paginate: 0", "paginate: -3", "paginate: many"] {
+            let errors =
+                parse_str(&format!("title: T\nbase_url: https://x.org\n{bad}\n")).unwrap_err();
+            assert_eq!(errors[0].code, Code::ConfigValue, "{bad}");
+            assert_eq!(errors[0].line, Some(3), "{bad}");
+        }
     }
 
     #[test]

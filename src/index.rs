@@ -11,6 +11,7 @@ use crate::config::SiteConfig;
 use crate::diag::{Code, Diagnostic};
 use crate::layout::{CONTENT_DIR, person_url, topic_url};
 use crate::model::{Edition, Site, Story};
+use crate::outputs::ledger::{self, FunderStories};
 use crate::url::{normalise, slugify};
 
 /// A topic and the stories filed under it.
@@ -43,11 +44,32 @@ pub struct PersonEntry {
     pub stories: Vec<(usize, Vec<Role>)>,
 }
 
+/// An old address of a story (`aliases:`), redirected to it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Redirect {
+    /// A site path as [`crate::url::normalise_alias`] leaves it.
+    pub from: String,
+    /// By index into [`Site::stories`].
+    pub story: usize,
+}
+
 /// Which stories an edition shows and which of them each listing holds.
 #[derive(Debug)]
 pub struct SiteIndex {
-    /// The edition's stories, by index into [`Site::stories`], in the site's order.
+    /// The edition's stories, by index into [`Site::stories`], in the site's order (withdrawn
+    /// stories are not among them).
     pub stories: Vec<usize>,
+    /// The edition's withdrawn stories: their addresses keep a notice, and nothing lists them.
+    pub withdrawn: Vec<usize>,
+    /// Each funder with the stories it funded, in the registry's order (see
+    /// [`ledger::funders`]).
+    pub funders: Vec<FunderStories>,
+    /// How many corrections the edition's stories carry.
+    pub corrections: usize,
+    /// The old addresses of the edition's stories, withdrawn ones included, by address; an
+    /// alias that is the story's own address is left out, and of two stories claiming one
+    /// address the first in the site's order has it (the checks report the other).
+    pub redirects: Vec<Redirect>,
     /// For each series of [`Site::series`], its stories of this edition.
     pub series_stories: Vec<Vec<usize>>,
     /// In the order of their slugs.
@@ -84,9 +106,9 @@ impl SiteIndex {
     /// The listings of the stories of `site` that `edition` shows.
     pub fn new(site: &Site, edition: &Edition) -> SiteIndex {
         let config = &site.config;
-        let stories: Vec<usize> = (0..site.stories.len())
+        let (withdrawn, stories): (Vec<usize>, Vec<usize>) = (0..site.stories.len())
             .filter(|&index| edition.includes(&site.stories[index]))
-            .collect();
+            .partition(|&index| site.stories[index].withdrawn.is_some());
         let mut series_stories = vec![Vec::new(); site.series.len()];
         let mut topics = Grouping::default();
         let mut people = Grouping::default();
@@ -159,9 +181,19 @@ impl SiteIndex {
         let (topics, topic_by_name) = topics.into_sorted();
         let (people, person_by_name) = people.into_sorted();
         let news = crate::outputs::sitemaps::news_window(&site.stories, &stories, edition.now);
+        let funders = ledger::funders(config, &site.series, &site.stories, &stories);
+        let corrections = stories
+            .iter()
+            .map(|&index| site.stories[index].corrections.len())
+            .sum();
+        let redirects = redirects(site, stories.iter().chain(&withdrawn).copied());
         SiteIndex {
             news,
             stories,
+            withdrawn,
+            funders,
+            corrections,
+            redirects,
             series_stories,
             topics,
             people,
@@ -196,6 +228,24 @@ impl SiteIndex {
                 .with_hint("nothing to do if that is intended: the series appears with its first published story")
             })
             .collect()
+    }
+
+    /// Up to `count` other stories of the edition that share the most topics with story
+    /// `index`, the newest first among equals; none when it has no topic.
+    pub fn related(&self, site: &Site, index: usize, count: usize) -> Vec<usize> {
+        // Two spellings of one topic are one topic.
+        let mut topics: Vec<usize> = site.stories[index]
+            .topics
+            .iter()
+            .filter_map(|name| self.topic_by_name.get(name).copied())
+            .collect();
+        topics.sort_unstable();
+        topics.dedup();
+        let lists: Vec<&[usize]> = topics
+            .iter()
+            .map(|&topic| self.topics[topic].stories.as_slice())
+            .collect();
+        related_in(&lists, index, count)
     }
 
     /// The person named `name` as written on a story of this edition.
@@ -247,6 +297,68 @@ impl SiteIndex {
             })
             .collect()
     }
+}
+
+/// The old addresses of `stories` (site order), by address.
+fn redirects(site: &Site, stories: impl Iterator<Item = usize>) -> Vec<Redirect> {
+    let mut redirects: Vec<Redirect> = Vec::new();
+    let mut taken: HashMap<&str, ()> = HashMap::new();
+    let mut ordered: Vec<usize> = stories.collect();
+    ordered.sort_unstable();
+    for story in ordered {
+        let own = site.stories[story].url.as_str();
+        for from in &site.stories[story].aliases {
+            if from != own && taken.insert(from.as_str(), ()).is_none() {
+                redirects.push(Redirect {
+                    from: from.clone(),
+                    story,
+                });
+            }
+        }
+    }
+    redirects.sort_by(|a, b| a.from.cmp(&b.from));
+    redirects
+}
+
+/// The `count` stories other than `story` that appear in the most of `lists` (each sorted in
+/// the site's order, newest first), the newest first among equals. A story shares at most as
+/// many topics as it has, so a merge of the lists in the site's order finds each candidate's
+/// count in one pass without a map.
+fn related_in(lists: &[&[usize]], story: usize, count: usize) -> Vec<usize> {
+    let mut heads = vec![0usize; lists.len()];
+    // (shared topics, story), best first: more topics, then earlier in the site's order.
+    let mut best: Vec<(usize, usize)> = Vec::with_capacity(count + 1);
+    while let Some(next) = lists
+        .iter()
+        .zip(&heads)
+        .filter_map(|(list, &head)| list.get(head).copied())
+        .min()
+    {
+        let mut shared = 0;
+        for (list, head) in lists.iter().zip(heads.iter_mut()) {
+            if list.get(*head) == Some(&next) {
+                shared += 1;
+                *head += 1;
+            }
+        }
+        if next == story || count == 0 {
+            continue;
+        }
+        // Candidates come in the site's order, so a later one beats an earlier only with more
+        // shared topics.
+        if best.len() < count || best.last().is_some_and(|&(least, _)| shared > least) {
+            let at = best
+                .iter()
+                .position(|&(topics, _)| shared > topics)
+                .unwrap_or(best.len());
+            best.insert(at, (shared, next));
+            best.truncate(count);
+            if best.len() == count && best.last().is_some_and(|&(least, _)| least == lists.len()) {
+                break; // none can share more than every topic
+            }
+        }
+    }
+    best.into_iter().map(|(_, story)| story).collect()
 }
 
 /// The roles of a story in byline order: reporters, further credits as written, editors.
@@ -437,6 +549,22 @@ mod tests {
         assert_eq!(by_name["zoe brown"], 1);
         assert_eq!(by_name["Zoë Brown"], 1);
         assert_eq!(by_name["Ada Smith"], 0);
+    }
+
+    #[test]
+    fn related_stories_share_the_most_topics_newest_first() {
+        // Topic lists in the site's order (lower index = newer).
+        let a: &[usize] = &[0, 1, 2, 4, 6];
+        let b: &[usize] = &[1, 3, 4, 5, 6];
+        let c: &[usize] = &[4, 5, 6, 7];
+        // Story 6 has all three topics: 4 shares all three; 1 and 5 two, 1 newer.
+        assert_eq!(related_in(&[a, b, c], 6, 3), [4, 1, 5]);
+        assert_eq!(related_in(&[a, b, c], 6, 1), [4]);
+        // One topic: the newest others.
+        assert_eq!(related_in(&[c], 5, 3), [4, 6, 7]);
+        assert_eq!(related_in(&[&[2][..]], 2, 3), Vec::<usize>::new());
+        assert_eq!(related_in(&[], 2, 3), Vec::<usize>::new());
+        assert_eq!(related_in(&[a], 0, 0), Vec::<usize>::new());
     }
 
     #[test]

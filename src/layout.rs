@@ -16,8 +16,15 @@ pub const DEFAULT_OUTPUT_DIR: &str = "public";
 pub const SOURCES: [&str; 4] = [CONTENT_DIR, STATIC_DIR, THEMES_DIR, CONFIG_FILE];
 
 /// Top-level addresses of the site's own pages (`/topics/`, `/people/`, `/corrections/`,
-/// `/funders/`), which no series or stand-alone story may take.
-pub const RESERVED_PATHS: &[&str] = &["topics", "people", "corrections", "funders"];
+/// `/funders/`, `/search/` and the search index's folder), which no series or stand-alone story may take.
+pub const RESERVED_PATHS: &[&str] = &[
+    "topics",
+    "people",
+    "corrections",
+    "funders",
+    "search",
+    "pagefind",
+];
 
 /// Site paths of the site-wide pages and files.
 pub const HOME_URL: &str = "/";
@@ -31,6 +38,33 @@ pub const CORRECTIONS_FEED_URL: &str = "/corrections/atom.xml";
 pub const SITEMAP_URL: &str = "/sitemap.xml";
 pub const NEWS_SITEMAP_URL: &str = "/news-sitemap.xml";
 pub const ROBOTS_URL: &str = "/robots.txt";
+pub const SEARCH_URL: &str = "/search/";
+/// The search index's folder, written by Pagefind.
+pub const SEARCH_INDEX_URL: &str = "/pagefind/";
+/// Redirects from old addresses, in the format Netlify and Cloudflare Pages read.
+pub const HOST_REDIRECTS_URL: &str = "/_redirects";
+/// The same redirects as JSON, for any other host's configuration.
+pub const REDIRECTS_MAP_URL: &str = "/redirects.json";
+
+/// Every address the site has published, at the site root (see `urls`).
+pub const URL_LOCK_FILE: &str = "urls.lock";
+/// What byline keeps between builds (resized images), at the site root; never published.
+pub const CACHE_DIR: &str = ".byline-cache";
+
+/// The site path of page `page` of the listing at `listing_url`: the listing's own address for
+/// the first, `<listing>/page/2/` for the second.
+pub fn paged_url(listing_url: &str, page: usize) -> String {
+    if page <= 1 {
+        listing_url.to_string()
+    } else {
+        format!("{listing_url}page/{page}/")
+    }
+}
+
+/// The site path of a funder's list of stories: `/funders/<anchor>/`.
+pub fn funder_url(anchor: &str) -> String {
+    format!("{FUNDERS_URL}{anchor}/")
+}
 
 /// The site path of a person's page: `/people/<slug>/`.
 pub fn person_url(name: &str) -> String {

@@ -81,7 +81,9 @@ pub fn init(dir: &Path, today: &str, zone: &str) -> Result<Vec<PathBuf>, Scaffol
                 "---\ntitle: Welcome to the first investigation\ndate: {today}\nreporter: Alex Reporter\neditor: Sam Editor\nsummary: The first story of the series.\ntopics: [Public money]\n---\n\nThe story starts here. Write in Markdown; see the byline README for every field.\n"
             ),
         ),
-        (".gitignore", "public/\n".to_string()),
+        (".gitignore", "public/\n.byline-cache/\n".to_string()),
+        // Nothing published yet: the first build fills it in.
+        (crate::layout::URL_LOCK_FILE, crate::url_lock::empty()),
     ];
     let mut written = Vec::new();
     std::fs::create_dir_all(dir.join("static"))

@@ -128,6 +128,71 @@ pub fn percent_decoded(path: &str) -> String {
         .map_or_else(|_| path.to_string(), |decoded| decoded.into_owned())
 }
 
+/// An old address of a story (`aliases:`) as byline publishes it: a site path with its percent
+/// escapes decoded (`/2019/03/caf%C3%A9/` and `/2019/03/café/` are one address), empty and `.`
+/// segments dropped, a path ending in `.html` or `.htm` kept as that file, `/a/index.html` read
+/// as the folder `/a/`, and any other path as a folder (`/old` is `/old/`, `/story.php` is
+/// `/story.php/`: a static host answers both with the folder's page). Err says why an alias
+/// cannot be published: a full address, a relative path, `..`, a query or fragment (static
+/// hosts cannot tell `?p=1` from `?p=2`), the home page itself.
+pub fn normalise_alias(written: &str) -> Result<String, &'static str> {
+    let written = written.trim();
+    if is_external(written) {
+        return Err("an alias is a path on this site, starting with /, not a full address");
+    }
+    if !written.starts_with('/') {
+        return Err("an alias is a path on this site and starts with /");
+    }
+    if written.contains(['?', '#']) {
+        return Err("a static host cannot redirect an address by its ?query or #fragment");
+    }
+    let decoded = percent_decoded(written);
+    let mut segments = Vec::new();
+    for segment in decoded.split('/') {
+        match segment {
+            "" | "." => {}
+            ".." => return Err("an alias cannot go above the site with `..`"),
+            _ if segment.chars().any(|c| c.is_control() || c == '\\') => {
+                return Err("an alias cannot hold control characters or backslashes");
+            }
+            _ => segments.push(segment),
+        }
+    }
+    let Some(&last) = segments.last() else {
+        return Err("the home page cannot be an alias of a story");
+    };
+    let lower = last.to_ascii_lowercase();
+    if lower == "index.html" || lower == "index.htm" {
+        segments.pop();
+        if segments.is_empty() {
+            return Err("the home page cannot be an alias of a story");
+        }
+    } else if lower.ends_with(".html") || lower.ends_with(".htm") {
+        return Ok(format!("/{}", segments.join("/")));
+    }
+    Ok(format!("/{}/", segments.join("/")))
+}
+
+/// Characters a published address writes percent-encoded: controls, spaces, quotes and the
+/// characters URLs reserve, and every non-ASCII byte.
+const ADDRESS_ESCAPES: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'%')
+    .add(b'<')
+    .add(b'>')
+    .add(b'?')
+    .add(b'`')
+    .add(b'{')
+    .add(b'}');
+
+/// A site path as it travels in a request (`/2019/03/café/` is `/2019/03/caf%C3%A9/`), for
+/// files that list addresses (`_redirects`, `urls.lock`).
+pub fn percent_encoded(path: &str) -> String {
+    percent_encoding::utf8_percent_encode(path, ADDRESS_ESCAPES).to_string()
+}
+
 /// The output path of a page at site path `url`: `/a/b/` is `a/b/index.html`.
 pub fn output_path(url: &str) -> String {
     let trimmed = url.trim_start_matches('/');
@@ -165,6 +230,41 @@ pub fn slugify(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn aliases_are_normalised_site_paths() {
+        use super::{normalise_alias, percent_encoded};
+        let ok = |written: &str| normalise_alias(written).unwrap();
+        assert_eq!(ok("/old/path/"), "/old/path/");
+        assert_eq!(ok("/old/path"), "/old/path/");
+        assert_eq!(ok("/old//./path"), "/old/path/");
+        assert_eq!(ok(" /2019/03/caf%C3%A9/ "), "/2019/03/café/");
+        assert_eq!(ok("/2019/03/café"), "/2019/03/café/");
+        assert_eq!(ok("/2019/03/old-slug.html"), "/2019/03/old-slug.html");
+        assert_eq!(ok("/2019/03/Old-Slug.HTM"), "/2019/03/Old-Slug.HTM");
+        assert_eq!(ok("/old/index.html"), "/old/");
+        assert_eq!(ok("/story.php"), "/story.php/");
+        assert_eq!(ok("/100%/x"), "/100%/x/", "an escape that is not one stays");
+        for bad in [
+            "old/path/",
+            "https://example.org/old/",
+            "//example.org/old/",
+            "/?p=123",
+            "/old/#part",
+            "/a/../../b/",
+            "/",
+            "/index.html",
+            "",
+        ] {
+            assert!(normalise_alias(bad).is_err(), "{bad}");
+        }
+        assert_eq!(percent_encoded("/2019/03/café/"), "/2019/03/caf%C3%A9/");
+        assert_eq!(percent_encoded("/a b/100%/"), "/a%20b/100%25/");
+        assert_eq!(
+            percent_encoded(&ok("/2019/03/caf%C3%A9/")),
+            "/2019/03/caf%C3%A9/"
+        );
+    }
+
     use super::*;
 
     #[test]

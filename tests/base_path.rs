@@ -2,8 +2,11 @@
 //! works there: every link byline writes (theme assets, navigation, listings, story and image
 //! links, links written in Markdown as site paths, feeds' alternates) goes under the path. The
 //! built site is crawled as a static host serves it under that path, from its home page: no link
-//! is broken and every page is reached; the same for a site at the root of its host. The preview
-//! serves the site under the same path.
+//! is broken and every page is reached; the same for a site at the root of its host. The sites
+//! crawled have what moves links around: every listing paginated, a story with aliases (their
+//! redirect pages, `_redirects` and `redirects.json`), an image resized to several widths
+//! (`srcset`), and search (its page, script and index). The preview serves the site under the
+//! same path.
 
 mod common;
 
@@ -40,6 +43,19 @@ fn crawl(output: &Path, base_url: &str) -> BTreeSet<String> {
     let origin = &base_url[..origin_end];
     let base_path = base_url[origin_end..].trim_end_matches('/').to_string();
     let mut queue = VecDeque::from([format!("{base_path}/")]);
+    // Old addresses are linked from elsewhere: a host serves each, and `_redirects` says where
+    // it goes.
+    let redirects = std::fs::read_to_string(output.join("_redirects")).unwrap_or_default();
+    for line in redirects.lines() {
+        let parts: Vec<&str> = line.split(' ').collect();
+        assert_eq!(parts.len(), 3, "{line}");
+        assert_eq!(parts[2], "301");
+        for path in &parts[..2] {
+            let decoded = percent_encoding::percent_decode_str(path).decode_utf8_lossy();
+            assert!(decoded.starts_with(&format!("{base_path}/")), "{line}");
+            queue.push_back(decoded.into_owned());
+        }
+    }
     let mut seen = BTreeSet::new();
     let mut broken = Vec::new();
     while let Some(page) = queue.pop_front() {
@@ -58,8 +74,28 @@ fn crawl(output: &Path, base_url: &str) -> BTreeSet<String> {
             ("link", "href"),
             ("img", "src"),
             ("script", "src"),
+            ("form", "action"),
+            ("form", "data-index"),
         ] {
             links.extend(attrs(&html, selector, attribute));
+        }
+        for srcset in attrs(&html, "img, source", "srcset") {
+            links.extend(srcset.split(',').map(|candidate| {
+                candidate
+                    .split_whitespace()
+                    .next()
+                    .unwrap_or("")
+                    .to_string()
+            }));
+        }
+        for refresh in attrs(&html, "meta[http-equiv=refresh]", "content") {
+            links.push(
+                refresh
+                    .split_once("url=")
+                    .expect("a refresh names its address")
+                    .1
+                    .to_string(),
+            );
         }
         for link in links {
             let link = link.split('#').next().unwrap_or("").to_string();
@@ -94,17 +130,57 @@ fn crawl(output: &Path, base_url: &str) -> BTreeSet<String> {
     seen
 }
 
-fn build_and_crawl(fixture: &str, base_url: &str) -> BTreeSet<String> {
+/// A fixture with a page of listing per story (every listing paginated), two aliases of a
+/// story (one percent-encoded, one an old `.html` page) and an image wide enough to resize.
+fn fixture_with_everything(fixture: &str) -> TestSite {
     let site = TestSite::fixture(fixture);
+    let config = std::fs::read_to_string(site.path("site.yaml")).unwrap();
+    site.write("site.yaml", &format!("{config}\npaginate: 1\n"));
+    let story = match fixture {
+        "newsroom" => "content/decision-machines/twitter-cuts-ties.md",
+        _ => "content/inquiry/first.md",
+    };
+    let text = std::fs::read_to_string(site.path(story)).unwrap();
+    site.write(
+        story,
+        &text.replacen(
+            "---\n",
+            "---\naliases: [/2019/03/caf%C3%A9/, /old/story.html]\n",
+            1,
+        ),
+    );
+    std::fs::write(site.path("static/images/zug.png"), common::png(1000, 600)).unwrap();
+    site
+}
+
+fn build_and_crawl(fixture: &str, base_url: &str) -> BTreeSet<String> {
+    let site = fixture_with_everything(fixture);
     site.build(&["--base-url", base_url]).assert_success();
     let pages = crawl(&site.output(), base_url);
-    // Every HTML page of the site is reached from the home page.
+    // Every HTML page of the site is reached from the home page or an old address.
     let html_pages = common::snapshot(&site.output())
         .into_keys()
         .filter(|path| path.ends_with(".html") && path != "404.html")
         .count();
-    let reached = pages.iter().filter(|page| page.ends_with('/')).count();
+    let reached = pages
+        .iter()
+        .filter(|page| page.ends_with('/') || page.ends_with(".html"))
+        .count();
     assert_eq!(reached, html_pages, "{pages:#?}");
+    for expected in [
+        "page/2/",
+        "search/",
+        "search.js",
+        "pagefind/pagefind.js",
+        "images/zug-480w.webp",
+        "2019/03/café/",
+        "old/story.html",
+    ] {
+        assert!(
+            pages.iter().any(|page| page.ends_with(expected)),
+            "{expected} was not reached: {pages:#?}"
+        );
+    }
     pages
 }
 

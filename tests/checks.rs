@@ -279,6 +279,16 @@ fn cases() -> Vec<Case> {
             ],
             vec!["content/later/_index.md:1:1 W-SERIES-WITHHELD"],
         ),
+        case(
+            "E-URL-DROPPED",
+            vec![("urls.lock", "# published\n/inquiry/first/ content/inquiry/first.md\n/inquiry/gone/ content/inquiry/gone.md\n".into())],
+            vec!["urls.lock:3:1 E-URL-DROPPED"],
+        ),
+        case(
+            "E-URL-ALIAS-COLLISION",
+            vec![(new, story("aliases: [/old/new/, /alone/]\n", ""))],
+            vec!["content/inquiry/new.md:7:1 E-URL-ALIAS-COLLISION"],
+        ),
     ]
 }
 
@@ -354,6 +364,8 @@ fn every_code_has_a_test() {
         "E-FRONT-TOO-LARGE",
         "E-BODY-TOO-DEEP",
         "E-SYMLINK",
+        // Images are decoded by `build` only (tests/images.rs).
+        "E-IMAGE-DECODE",
     ];
     let covered: Vec<&str> = cases().iter().map(|c| c.code).chain(elsewhere).collect();
     for code in byline::diag::Code::ALL {

@@ -900,13 +900,33 @@ fn funders_page_lists_each_funder_and_what_it_funded() {
         texts(&html, "#open-society-foundations .page-count"),
         ["1 story funded on its own"]
     );
+    // Each funder's stories are counted here and listed on a page of their own, a page of
+    // stories at a time.
     assert_eq!(
-        texts(&html, "#open-society-foundations .card-title"),
-        ["A stand-alone story"]
+        texts(&html, "#open-society-foundations .funder-all"),
+        ["See all 3 stories funded"]
     );
     assert!(texts(&html, "#luminate .funder-series").is_empty());
     assert_eq!(
-        texts(&html, "#luminate .card-title"),
+        attrs(&html, "#luminate .funder-all a", "href"),
+        ["/funders/luminate/"]
+    );
+    assert!(
+        texts(&html, ".card-title").is_empty(),
+        "no story cards here"
+    );
+    let osf = site.page("funders/open-society-foundations/index.html");
+    assert_eq!(
+        texts(&osf, ".card-title"),
+        [
+            "A map of the lookups",
+            "Twitter cuts ties to Swiss tech company after Bureau investigation",
+            "A stand-alone story"
+        ]
+    );
+    assert_eq!(texts(&osf, "h1"), ["Open Society Foundations"]);
+    assert_eq!(
+        texts(&site.page("funders/luminate/index.html"), ".card-title"),
         ["A map of the lookups", "A stand-alone story"]
     );
     assert_eq!(

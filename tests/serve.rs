@@ -499,10 +499,7 @@ fn a_taken_port_is_named_and_the_next_free_one_used() {
     let server = Server::start(&site, &["--port", &port.to_string()]);
     assert_ne!(server.port, port);
     // stderr is read on its own thread, so it may trail the address line on stdout.
-    let notice = format!(
-        "Port {port} is already in use; using port {}",
-        server.port
-    );
+    let notice = format!("Port {port} is already in use; using port {}", server.port);
     server.wait_for_output("which port it took", |_, stderr| stderr.contains(&notice));
     assert_eq!(server.get("/").status, 200);
 }

@@ -10,6 +10,9 @@
 //!
 //! Screenshots of the story page (375 px and 1280 px wide, light and dark) are written to
 //! `target/screenshots/`.
+//!
+//! A reader also searches the demo site in Chromium: a word only one story's text holds finds
+//! that story, and nothing of a story under embargo is found.
 
 mod common;
 
@@ -167,6 +170,10 @@ fn axe_finds_no_wcag_aa_violations_and_screenshots_are_taken() {
         assert_eq!(page["violations"], serde_json::json!([]), "{page}");
         assert_eq!(page["problems"], serde_json::json!([]), "{page}");
     }
+    assert!(
+        pages.iter().any(|page| page["path"] == "/search/"),
+        "the search page was checked"
+    );
     assert_eq!(report["foreignRequests"], serde_json::json!([]));
     for name in [
         "story-375-light.png",
@@ -246,13 +253,19 @@ fn theme_css_stays_under_budget_and_pages_load_nothing_from_elsewhere() {
         let entry = entry.unwrap();
         if entry.path().extension().is_some_and(|ext| ext == "html") {
             let html = std::fs::read_to_string(entry.path()).unwrap();
+            // Only the search page runs a script, and only the site's own.
+            let sources = common::attrs(&html, "script", "src");
+            if entry.path().ends_with("search/index.html") {
+                assert_eq!(sources, ["/search.js"]);
+                continue;
+            }
             let scripts = common::attrs(&html, "script", "type");
             assert!(
                 scripts.iter().all(|kind| kind == "application/ld+json"),
                 "{}: {scripts:?}",
                 entry.path().display()
             );
-            assert_eq!(common::attrs(&html, "script", "src"), Vec::<String>::new());
+            assert_eq!(sources, Vec::<String>::new());
             for (selector, attribute) in [("link[rel=stylesheet]", "href"), ("img", "src")] {
                 for url in common::attrs(&html, selector, attribute) {
                     assert!(
@@ -265,4 +278,81 @@ fn theme_css_stays_under_budget_and_pages_load_nothing_from_elsewhere() {
             assert_eq!(common::attrs(&html, "html", "lang"), ["en"]);
         }
     }
+}
+
+/// The demo site with a story under embargo added, built into a temporary folder: what a reader
+/// may search.
+fn demo_with_an_embargo() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("site");
+    let repository = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for part in ["content", "static"] {
+        common::copy_tree(&repository.join(part), &root.join(part));
+    }
+    std::fs::copy(repository.join("site.yaml"), root.join("site.yaml")).unwrap();
+    std::fs::write(
+        root.join("content/signal-brokers/the-next-scoop.md"),
+        "---\ntitle: Carrow's secret buyer unmasked\ndate: 2099-01-01\nreporter: Ana Lind\n\
+         editor: Meirion Jones\nsummary: Who paid for the lookups.\n\
+         publish_at: 2099-01-01T06:00:00+00:00\n---\n\nThe buyer was Quillhaven Holdings.\n",
+    )
+    .unwrap();
+    let output = dir.path().join("public");
+    byline(
+        &[
+            "build",
+            "--root",
+            root.to_str().unwrap(),
+            "--output",
+            output.to_str().unwrap(),
+            "--now",
+            "2026-11-25T12:00:00Z",
+        ],
+        dir.path(),
+    )
+    .assert_success();
+    (dir, output)
+}
+
+#[test]
+fn a_reader_finds_a_story_by_a_word_of_its_text_and_nothing_embargoed() {
+    if !tools_present(
+        "a_reader_finds_a_story_by_a_word_of_its_text_and_nothing_embargoed",
+        &["chromium", "node", "node_modules"],
+    ) {
+        return;
+    }
+    let (_dir, site) = demo_with_an_embargo();
+    // "precautionary" is in the text of one story only (not its title or summary).
+    let output = Command::new("node")
+        .arg(browser_dir().join("search.mjs"))
+        .args(["--site", site.to_str().unwrap()])
+        .args(["--present", "precautionary"])
+        .args(["--absent", "Quillhaven,unmasked"])
+        .args(["--chromium", CHROMIUM])
+        .output()
+        .expect("node runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout)
+        .unwrap_or_else(|e| panic!("the search report: {e}\n{stderr}"));
+    assert!(output.status.success(), "{report:#}\n{stderr}");
+    let found = serde_json::json!(["/signal-brokers/banks-drop-carrow/"]);
+    assert_eq!(report["present"]["results"], found, "{report:#}");
+    assert_eq!(
+        report["present"]["status"],
+        "1 story found for “precautionary”"
+    );
+    assert_eq!(report["typed"]["results"], found, "{report:#}");
+    for absent in report["absent"].as_array().unwrap() {
+        assert_eq!(absent["results"], serde_json::json!([]), "{absent}");
+        assert!(
+            absent["status"]
+                .as_str()
+                .unwrap()
+                .starts_with("No story matches"),
+            "{absent}"
+        );
+    }
+    assert_eq!(report["foreignRequests"], serde_json::json!([]));
+    assert_eq!(report["violations"], serde_json::json!([]));
 }

@@ -128,11 +128,20 @@ pub fn markdown(data: &[u8]) {
     };
     // Every image "has" a size, so every figure gets width and height attributes.
     let image_size = |src: &str| Some((u32::try_from(src.len()).unwrap_or(u32::MAX), 600));
+    // ... and is published at two widths, so figures are pictures.
+    let image_sources = |src: &str| {
+        Some(markdown::Srcsets {
+            own: format!("{src} 480w, {src} 1600w"),
+            webp: format!("{src}.webp 480w"),
+        })
+    };
     let context = RenderContext {
         options: &options,
         first_line: BODY_FIRST_LINE,
         rewrite_url: Some(&rewrite),
         image_size: Some(&image_size),
+        image_sources: Some(&image_sources),
+        figure_sizes: "100vw",
         words: Words::ENGLISH,
         reserved_ids: None,
     };

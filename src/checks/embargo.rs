@@ -218,6 +218,32 @@ fn is_word_boundary(bytes: &[u8], start: usize, end: usize) -> bool {
     before && after
 }
 
+/// The text inside a file of the search index: Pagefind's `.pf_fragment`, `.pf_meta`,
+/// `.pf_index` and `.pf_filter` files are gzip-compressed (after a `pagefind_dcd` mark), so the
+/// audit reads them decompressed; its other files are as they are.
+pub fn search_file_text<'b>(path: &str, bytes: &'b [u8]) -> std::borrow::Cow<'b, [u8]> {
+    use std::io::Read;
+    let compressed = path
+        .rsplit('.')
+        .next()
+        .is_some_and(|extension| extension.starts_with("pf_"));
+    if !compressed {
+        return std::borrow::Cow::Borrowed(bytes);
+    }
+    let mut text = Vec::new();
+    match flate2::read::GzDecoder::new(bytes).read_to_end(&mut text) {
+        Ok(_) => {
+            let without_mark = text
+                .strip_prefix(b"pagefind_dcd".as_slice())
+                .map(<[u8]>::to_vec)
+                .unwrap_or(text);
+            std::borrow::Cow::Owned(without_mark)
+        }
+        // Not gzip after all: audited as it is.
+        Err(_) => std::borrow::Cow::Borrowed(bytes),
+    }
+}
+
 /// Whether a published file is text that could mention a story (and so is audited).
 pub fn is_text_file(path: &str) -> bool {
     let extension = path.rsplit('.').next().unwrap_or("").to_ascii_lowercase();
@@ -328,5 +354,23 @@ mod tests {
         assert!(audit.scan(Path::new("public/index.html"), page).is_empty());
         // Their addresses still are.
         assert_eq!(audit.scan(Path::new("x"), "see /s/courts/").len(), 1);
+    }
+
+    #[test]
+    fn audit_reads_the_search_index_decompressed() {
+        use std::io::Write;
+        let audit = audit_of(&[embargoed("Minister's secret deal", "secret-deal")], &[]);
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+        gz.write_all(b"pagefind_dcd{\"url\":\"/s/secret-deal/\",\"content\":\"x\"}")
+            .unwrap();
+        let fragment = gz.finish().unwrap();
+        let text = search_file_text("pagefind/fragment/en_1.pf_fragment", &fragment);
+        assert!(text.starts_with(b"{"));
+        let leaks = audit.scan_bytes(
+            Path::new("public/pagefind/fragment/en_1.pf_fragment"),
+            &text,
+        );
+        assert_eq!(leaks.len(), 2, "address and slug: {leaks:?}");
+        assert_eq!(&*search_file_text("pagefind/pagefind.js", b"js"), b"js");
     }
 }

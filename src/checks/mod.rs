@@ -10,6 +10,7 @@
 mod embargo;
 mod fold;
 mod pictures;
+mod urls;
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
@@ -25,8 +26,9 @@ use crate::outputs::ledger::story_anchors;
 use crate::routes::Routes;
 use crate::url::{is_external, resolve_against, split_url};
 
-pub use embargo::{EmbargoAudit, is_text_file};
+pub use embargo::{EmbargoAudit, is_text_file, search_file_text};
 pub use pictures::{PREVIEW_WIDTH, THEME_HEADER_WIDTH};
+pub use urls::is_locked;
 
 /// Everything a link inside the site may point at.
 #[derive(Debug, Default)]
@@ -90,6 +92,8 @@ pub struct BodyChecker {
     /// The ids each story's headings have on its page, by index in [`Site::stories`]: worked
     /// out the first time a link names one of them.
     heading_ids: Vec<OnceLock<HeadingIds>>,
+    /// What the site's addresses have wrong as a whole (see [`urls`]).
+    url_findings: Vec<Diagnostic>,
 }
 
 /// The heading ids of a story page, to look up and to list.
@@ -110,12 +114,10 @@ impl BodyChecker {
         theme_ids: Arc<HashSet<String>>,
     ) -> BodyChecker {
         let routes = Routes::new(site, index);
+        let pages = routes.pages();
+        let url_findings = urls::findings(site, edition, &routes, &pages);
         let mut targets = LinkTargets {
-            pages: routes
-                .pages()
-                .into_iter()
-                .map(|page| routes.url(page))
-                .collect(),
+            pages: pages.iter().map(|&page| routes.url(page)).collect(),
             files: files.map(|path| format!("/{path}")).collect(),
         };
         // Links to a story that has errors of its own are not broken links: its errors say
@@ -157,11 +159,11 @@ impl BodyChecker {
             .collect();
         // The edition's stories and series, and the ones under embargo: they are finished
         // work, checked in full before they go out. A draft is checked only when drafts are
-        // asked for.
+        // asked for. A withdrawn story's text is not published: only its notice is.
         let units = (0..site.stories.len())
             .filter(|&story| {
                 let story = &site.stories[story];
-                edition.includes(story)
+                (edition.includes(story) && story.withdrawn.is_none())
                     || matches!(
                         edition.withheld_reason(story),
                         Some(WithheldReason::Embargo(_))
@@ -193,6 +195,7 @@ impl BodyChecker {
             withheld_series,
             theme_ids,
             heading_ids: (0..site.stories.len()).map(|_| OnceLock::new()).collect(),
+            url_findings,
         }
     }
 
@@ -289,10 +292,11 @@ impl BodyChecker {
         }
     }
 
-    /// Checks what belongs to no text: the header images of the stories and series of `site`;
-    /// and the pictures (`images`: their sizes and types) of every text and header.
+    /// Checks what belongs to no text: the header images of the stories and series of `site`,
+    /// the site's addresses (aliases, `urls.lock`) and the pictures (`images`: their sizes and types) of every text and header.
     pub fn check_site(&self, site: &Site, images: &ImageSizes) -> Vec<Diagnostic> {
-        let mut found = pictures::check(site, &self.units, images);
+        let mut found = self.url_findings.clone();
+        found.extend(pictures::check(site, &self.units, images));
         for &unit in &self.units {
             let (source, image) = match unit {
                 Unit::Story(story) => {

@@ -64,6 +64,14 @@ pub fn run(args: BuildArgs) -> ExitCode {
             );
             if args.timings {
                 eprintln!("{}", built.timings);
+                let images = built.images;
+                eprintln!(
+                    "images: {} decoded, {} made, {} from the cache",
+                    images.decoded, images.made, images.reused
+                );
+                if let Some(pages) = built.searchable {
+                    eprintln!("search: {} indexed", plural(pages, "page"));
+                }
             }
             ExitCode::SUCCESS
         }

@@ -86,6 +86,9 @@ codes! {
     StructureSeriesIndex = "E-STRUCTURE-SERIES-INDEX", fixed, "a series folder without _index.md";
     StructureUpdatedBeforeDate = "E-STRUCTURE-UPDATED-BEFORE-DATE", fixed, "a story's `updated` is before its `date`";
     StructureCorrectionBeforeDate = "E-STRUCTURE-CORRECTION-BEFORE-DATE", fixed, "a correction dated before the story";
+    UrlDropped = "E-URL-DROPPED", fixed, "an address listed in urls.lock that the site would no longer publish (names the address and the story that had it)";
+    UrlAliasCollision = "E-URL-ALIAS-COLLISION", fixed, "an alias that is also another page's address or another story's alias (names both)";
+    ImageDecode = "E-IMAGE-DECODE", fixed, "an image of the site that byline cannot decode, so it cannot publish it at the widths readers need";
     Template = "E-TEMPLATE", fixed, "a template of the theme has an error (names template, line and page)";
     Theme = "E-THEME", fixed, "the theme named in site.yaml does not exist or cannot be read";
     Output = "E-OUTPUT", fixed, "the site cannot be written (disk full, no permission, unsafe output folder)";

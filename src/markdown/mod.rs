@@ -123,6 +123,18 @@ pub type RewriteUrl<'a> = dyn Fn(&str) -> Option<String> + Sync + 'a;
 /// [`RenderContext::rewrite_url`]), its width and height in pixels, when known.
 pub type ImageSize<'a> = dyn Fn(&str) -> Option<(u32, u32)> + Sync + 'a;
 
+/// The responsive versions of an image the caller publishes: `srcset` values (`url 480w, ...`)
+/// of its widths in its own format and as WebP.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Srcsets {
+    pub own: String,
+    pub webp: String,
+}
+
+/// The caller's responsive images: given an image source as it goes into the HTML (after
+/// [`RenderContext::rewrite_url`]), its [`Srcsets`], when it publishes them.
+pub type ImageSources<'a> = dyn Fn(&str) -> Option<Srcsets> + Sync + 'a;
+
 /// What a render needs to know besides the Markdown itself.
 #[derive(Clone, Copy)]
 pub struct RenderContext<'a> {
@@ -137,6 +149,11 @@ pub struct RenderContext<'a> {
     /// Called with the source of every figure's image; its size becomes the `width` and
     /// `height` attributes.
     pub image_size: Option<&'a ImageSize<'a>>,
+    /// Called with the source of every figure's image; when it gives [`Srcsets`], the figure
+    /// offers the image at those widths (`<picture>`, `srcset`) for `figure_sizes`.
+    pub image_sources: Option<&'a ImageSources<'a>>,
+    /// The `sizes` of a figure's image: how wide the theme shows it.
+    pub figure_sizes: &'a str,
     /// The words the HTML carries.
     pub words: Words<'a>,
     /// Ids the page uses around the text, which its headings and footnotes must not take.
@@ -151,6 +168,8 @@ impl<'a> RenderContext<'a> {
             first_line: 1,
             rewrite_url: None,
             image_size: None,
+            image_sources: None,
+            figure_sizes: "100vw",
             words: Words::ENGLISH,
             reserved_ids: None,
         }
@@ -172,6 +191,11 @@ impl fmt::Debug for RenderContext<'_> {
                 "image_size",
                 &self.image_size.map(|_| "Fn(&str) -> Option<(u32, u32)>"),
             )
+            .field(
+                "image_sources",
+                &self.image_sources.map(|_| "Fn(&str) -> Option<Srcsets>"),
+            )
+            .field("figure_sizes", &self.figure_sizes)
             .field("words", &self.words)
             .field(
                 "reserved_ids",
@@ -1187,6 +1211,8 @@ struct Figures<'a, 's, I> {
     events: I,
     enabled: bool,
     image_size: Option<&'s ImageSize<'s>>,
+    image_sources: Option<&'s ImageSources<'s>>,
+    sizes: &'s str,
     credit: &'s str,
     /// Events read ahead to decide whether a paragraph is a figure, when it was not.
     pending: VecDeque<Event<'a>>,
@@ -1198,6 +1224,8 @@ impl<'a, 's, I: Iterator<Item = Event<'a>>> Figures<'a, 's, I> {
             events,
             enabled,
             image_size: context.image_size,
+            image_sources: context.image_sources,
+            sizes: context.figure_sizes,
             credit: context.words.credit,
             pending: VecDeque::new(),
         }
@@ -1239,8 +1267,14 @@ impl<'a, 's, I: Iterator<Item = Event<'a>>> Figures<'a, 's, I> {
         for event in events {
             push_text_content(&event, &mut alt);
         }
-        let size = self.image_size.and_then(|size| size(&dest_url));
-        figure_html(&dest_url, &title, &alt, size, self.credit)
+        let image = FigureImage {
+            src: &dest_url,
+            alt: &alt,
+            size: self.image_size.and_then(|size| size(&dest_url)),
+            sources: self.image_sources.and_then(|sources| sources(&dest_url)),
+            sizes: self.sizes,
+        };
+        figure_html(&image, &title, self.credit)
     }
 }
 
@@ -1279,18 +1313,38 @@ impl<'a, I: Iterator<Item = Event<'a>>> Iterator for Figures<'a, '_, I> {
     }
 }
 
-/// `<figure>` markup for an image: caption and credit come from its title.
-fn figure_html(
-    src: &str,
-    title: &str,
-    alt: &str,
+/// A figure's image: where it is, what it shows, its size and its responsive versions.
+struct FigureImage<'i> {
+    src: &'i str,
+    alt: &'i str,
     size: Option<(u32, u32)>,
-    credit_label: &str,
-) -> String {
+    sources: Option<Srcsets>,
+    /// How wide the theme shows it (`sizes`).
+    sizes: &'i str,
+}
+
+/// `<figure>` markup for an image: caption and credit come from its title. An image published
+/// at several widths is a `<picture>` offering them as WebP and in its own format.
+fn figure_html(image: &FigureImage, title: &str, credit_label: &str) -> String {
     let (caption, credit) = split_caption_credit(title);
+    let FigureImage { src, alt, size, .. } = *image;
     let mut html = String::with_capacity(96 + src.len() + title.len() + alt.len());
-    html.push_str("<figure><img src=\"");
+    html.push_str("<figure>");
+    if let Some(sources) = &image.sources {
+        html.push_str("<picture><source type=\"image/webp\" srcset=\"");
+        escape::push_html_attribute(&mut html, &sources.webp);
+        html.push_str("\" sizes=\"");
+        escape::push_html_attribute(&mut html, image.sizes);
+        html.push_str("\">");
+    }
+    html.push_str("<img src=\"");
     escape::push_href(&mut html, src);
+    if let Some(sources) = &image.sources {
+        html.push_str("\" srcset=\"");
+        escape::push_html_attribute(&mut html, &sources.own);
+        html.push_str("\" sizes=\"");
+        escape::push_html_attribute(&mut html, image.sizes);
+    }
     html.push_str("\" alt=\"");
     escape::push_html_attribute(&mut html, alt);
     html.push('"');
@@ -1298,6 +1352,9 @@ fn figure_html(
         html.push_str(&format!(" width=\"{width}\" height=\"{height}\""));
     }
     html.push_str(" loading=\"lazy\">");
+    if image.sources.is_some() {
+        html.push_str("</picture>");
+    }
     if caption.is_some() || credit.is_some() {
         html.push_str("<figcaption>");
         if let Some(caption) = &caption {
@@ -1655,6 +1712,8 @@ mod tests {
         let context = RenderContext {
             rewrite_url: Some(&rewrite),
             image_size: Some(&size),
+            image_sources: None,
+            figure_sizes: "100vw",
             ..RenderContext::new(&options)
         };
         // The size is asked for the source as it goes into the HTML, after the rewrite.
@@ -1667,6 +1726,39 @@ mod tests {
             render("![Chart](chart.png \"Caption\")\n", &context).html,
             "<figure><img src=\"/images/chart.png\" alt=\"Chart\" loading=\"lazy\">\
              <figcaption>Caption</figcaption></figure>\n"
+        );
+    }
+
+    #[test]
+    fn figures_offer_their_responsive_versions_in_a_picture() {
+        let size = |_: &str| Some((1600, 900));
+        let sources = |src: &str| {
+            (src == "/images/map.png").then(|| Srcsets {
+                own: "/images/map-480w.png 480w, /images/map.png 1600w".to_string(),
+                webp: "/images/map-480w.webp 480w, /images/map-1600w.webp 1600w".to_string(),
+            })
+        };
+        let options = MarkdownOptions::default();
+        let context = RenderContext {
+            image_size: Some(&size),
+            image_sources: Some(&sources),
+            figure_sizes: "(min-width: 40rem) 40rem, 100vw",
+            ..RenderContext::new(&options)
+        };
+        assert_eq!(
+            render("![Map](/images/map.png \"Caption\")\n", &context).html,
+            "<figure><picture><source type=\"image/webp\" \
+             srcset=\"/images/map-480w.webp 480w, /images/map-1600w.webp 1600w\" \
+             sizes=\"(min-width: 40rem) 40rem, 100vw\"><img src=\"/images/map.png\" \
+             srcset=\"/images/map-480w.png 480w, /images/map.png 1600w\" \
+             sizes=\"(min-width: 40rem) 40rem, 100vw\" alt=\"Map\" width=\"1600\" height=\"900\" \
+             loading=\"lazy\"></picture><figcaption>Caption</figcaption></figure>\n"
+        );
+        // An image published as it is stays a plain figure.
+        assert!(
+            render("![Chart](/images/chart.svg \"Caption\")\n", &context)
+                .html
+                .starts_with("<figure><img src=\"/images/chart.svg\"")
         );
     }
 
@@ -1875,6 +1967,8 @@ mod tests {
             first_line: 1,
             rewrite_url: Some(&rewrite),
             image_size: None,
+            image_sources: None,
+            figure_sizes: "100vw",
             words: Words::ENGLISH,
             reserved_ids: None,
         };

@@ -28,11 +28,14 @@ static CLEANER: LazyLock<Builder<'static>> = LazyLock::new(|| {
         // The theme styles byline's own classes; author HTML may use them too, which is
         // harmless. Ids are how headings and footnotes are linked to.
         .add_generic_attributes(["class", "id", "role", "aria-label", "aria-hidden"])
-        .add_tags(["input"])
+        .add_tags(["input", "picture", "source"])
         // Task-list checkboxes: disabled, so nothing can be submitted.
         .add_tag_attributes("input", ["disabled", "checked"])
         .add_tag_attribute_values("input", "type", ["checkbox"])
-        .add_tag_attributes("img", ["loading", "title"])
+        .add_tag_attributes("img", ["loading", "title", "srcset", "sizes"])
+        // Figures offer their image at several widths. An image source cannot run code, so
+        // `srcset` is kept like `src`.
+        .add_tag_attributes("source", ["type", "srcset", "sizes"])
         // Scrolling tables and code blocks are reachable with the keyboard.
         .add_tag_attributes("pre", ["tabindex", "data-lang"])
         .add_tag_attributes("div", ["tabindex"])
@@ -92,6 +95,7 @@ mod tests {
         for html in [
             "<h2 id=\"the-ruling\">The ruling</h2>",
             "<figure><img src=\"/images/court.jpg\" alt=\"A crowd\" width=\"1200\" height=\"800\" loading=\"lazy\"><figcaption>Zug. <span class=\"credit\">Credit: AP</span></figcaption></figure>",
+            "<figure><picture><source type=\"image/webp\" srcset=\"/i/a-480w.webp 480w, /i/a-800w.webp 800w\" sizes=\"100vw\"><img src=\"/i/a.jpg\" srcset=\"/i/a-480w.jpg 480w, /i/a.jpg 800w\" sizes=\"100vw\" alt=\"A\" width=\"800\" height=\"450\" loading=\"lazy\"></picture></figure>",
             "<div class=\"table-scroll\" tabindex=\"0\"><table><thead><tr><th>a</th><th style=\"text-align: right\">b</th></tr></thead></table></div>",
             "<pre class=\"code hl-code\" tabindex=\"0\" data-lang=\"rust\"><code class=\"language-rust\"><span class=\"hl-storage hl-rust\">fn</span></code></pre>",
             "<ul><li><input type=\"checkbox\" disabled=\"\" checked=\"\" aria-label=\"Done\">done</li></ul>",

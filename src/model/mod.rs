@@ -86,6 +86,13 @@ pub struct Appearance {
     pub title: Option<String>,
 }
 
+/// Why and when a published story was taken down: its address keeps a page saying so.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Withdrawal {
+    pub date: StoryDate,
+    pub reason: String,
+}
+
 /// A Markdown text (a story's body, a series' description) as reading left it: what the checks
 /// need of it (its scan: links, images, headings, first paragraph), and the text itself when
 /// the command will render it (`byline check` renders nothing and lets an archive's text go).
@@ -121,6 +128,8 @@ pub struct Series {
     pub image: Option<Image>,
     pub extra: FreeValue,
     pub description: Body,
+    /// Stories a page of its listing shows, when its `_index.md` says (else site.yaml's).
+    pub paginate: Option<usize>,
 }
 
 /// A validated story: every required field present, every date real, funders resolved.
@@ -151,6 +160,13 @@ pub struct Story {
     pub claims: Vec<Claim>,
     pub extra: FreeValue,
     pub body: Body,
+    /// Old addresses that redirect to the story: site paths as [`crate::url::normalise_alias`]
+    /// leaves them (`/2019/03/café/`, `/old.html`).
+    pub aliases: Vec<String>,
+    /// Where `aliases:` is written, for findings about them.
+    pub aliases_position: Position,
+    /// Taken down on purpose: its page says so instead of showing the story.
+    pub withdrawn: Option<Withdrawal>,
 }
 
 impl Story {
@@ -199,6 +215,8 @@ pub struct Site {
     pub assets: Vec<BundleAsset>,
     /// Stories with errors in their front matter: never published, but their text is checked.
     pub rejected: Vec<RejectedStory>,
+    /// The addresses the site has published before (`urls.lock`), when it keeps the list.
+    pub url_lock: Option<crate::url_lock::UrlLock>,
 }
 
 /// Who funded a story, as its disclosure says it: the funders it names itself, and the funders

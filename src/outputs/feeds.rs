@@ -293,9 +293,14 @@ pub fn absolute_html(config: &SiteConfig, page_url: &str, html: &str) -> String 
             let is_url = ["href", "src", "poster"]
                 .iter()
                 .any(|attribute| name.eq_ignore_ascii_case(attribute));
-            if is_url {
+            let is_srcset = name.eq_ignore_ascii_case("srcset");
+            if is_url || is_srcset {
                 let value = &html[value_start..value_end];
-                let absolute = absolute_href(config, page_url, value);
+                let absolute = if is_url {
+                    absolute_href(config, page_url, value)
+                } else {
+                    absolute_srcset(config, page_url, value)
+                };
                 if absolute != value {
                     out.push_str(&html[copied..value_start]);
                     out.push_str(&absolute);
@@ -313,10 +318,44 @@ pub fn absolute_html(config: &SiteConfig, page_url: &str, html: &str) -> String 
     out
 }
 
+/// A `srcset` (`url 480w, url 800w`) with each image's address made absolute.
+fn absolute_srcset(config: &SiteConfig, page_url: &str, srcset: &str) -> String {
+    srcset
+        .split(',')
+        .map(|candidate| {
+            let candidate = candidate.trim();
+            match candidate.split_once(char::is_whitespace) {
+                Some((url, descriptor)) => {
+                    format!(
+                        "{} {}",
+                        absolute_href(config, page_url, url),
+                        descriptor.trim()
+                    )
+                }
+                None => absolute_href(config, page_url, candidate),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::outputs::tests::config;
+
+    #[test]
+    fn makes_srcsets_absolute() {
+        let config = config();
+        assert_eq!(
+            absolute_html(
+                &config,
+                "/s/story/",
+                "<picture><source srcset=\"/i/a-480w.webp 480w, map-800w.webp 800w\"><img src=\"/i/a.png\" srcset=\"/i/a.png 480w\"></picture>"
+            ),
+            "<picture><source srcset=\"https://news.example.org/i/a-480w.webp 480w, https://news.example.org/s/story/map-800w.webp 800w\"><img src=\"https://news.example.org/i/a.png\" srcset=\"https://news.example.org/i/a.png 480w\"></picture>"
+        );
+    }
 
     #[test]
     fn makes_body_links_and_images_absolute() {

@@ -98,6 +98,9 @@ pub struct FunderStories {
     pub series: Vec<(usize, Vec<usize>)>,
     /// The stories that name it as their own funder, in site order.
     pub stories: Vec<usize>,
+    /// Every story it funded, directly or through its series, each once, in site order: its
+    /// own listing.
+    pub all: Vec<usize>,
 }
 
 /// Every funder of the registry in its order, then any other funder the stories `shown` or the
@@ -120,6 +123,7 @@ pub fn funders(
             registry: Some(index),
             series: Vec::new(),
             stories: Vec::new(),
+            all: Vec::new(),
         })
         .collect();
     let mut by_name: HashMap<String, usize> = list
@@ -144,6 +148,7 @@ pub fn funders(
             registry: None,
             series: Vec::new(),
             stories: Vec::new(),
+            all: Vec::new(),
         });
     }
     let mut series_stories: Vec<Vec<usize>> = vec![Vec::new(); series.len()];
@@ -172,6 +177,18 @@ pub fn funders(
             let funder = &mut list[by_name[name.as_str()]];
             if funder.stories.last() != Some(&index) {
                 funder.stories.push(index);
+            }
+        }
+    }
+    for &index in shown {
+        let story = &stories[index];
+        let series_funders = story
+            .series
+            .map_or(&[][..], |within| series[within].funders.as_slice());
+        for name in series_funders.iter().chain(&story.funders) {
+            let funder = &mut list[by_name[name.as_str()]];
+            if funder.all.last() != Some(&index) {
+                funder.all.push(index);
             }
         }
     }
@@ -240,6 +257,7 @@ mod tests {
             image: None,
             extra: crate::yaml::FreeValue::Null,
             description: crate::source::body("", 1, crate::source::Keep::Text),
+            paginate: None,
         }];
         let mut a = story("a", "2022-03-01");
         a.funders = vec!["Alpha Trust".into(), "Beta".into()];

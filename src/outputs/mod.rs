@@ -121,6 +121,9 @@ pub(crate) mod tests {
             claims: Vec::new(),
             extra: crate::yaml::FreeValue::Null,
             body: crate::source::body("", 1, crate::source::Keep::Text),
+            aliases: Vec::new(),
+            aliases_position: crate::diag::Position::default(),
+            withdrawn: None,
         }
     }
 

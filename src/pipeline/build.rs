@@ -1,21 +1,33 @@
 //! The last stages of `byline build`: render every page of the edition, audit it for embargo
-//! leaks and write it into a staging folder, in one parallel pass, then swap the new site in.
+//! leaks and write it into a staging folder, in one parallel pass (story pages also go to the
+//! search index meanwhile), write the search index and the resized images, then swap the new
+//! site in and add what it published to `urls.lock`.
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use super::{Failure, StaticSource, Timings, check, static_files};
-use crate::checks::{EmbargoAudit, is_text_file};
+use std::collections::BTreeMap;
+
+use super::{Failure, StaticSource, Timings, check, made_copies, static_files};
+use crate::checks::{EmbargoAudit, is_locked, is_text_file, search_file_text};
 use crate::diag::{Code, Diagnostic};
+use crate::images::cache::{CacheWork, ImageCache};
+use crate::images::{ImageSizes, Variant};
 use crate::model::{Edition, Site, WithheldReason};
 use crate::parallel;
 use crate::publish::{self, Staging};
 use crate::render::SiteView;
 use crate::routes::Page;
 use crate::safe_read::{ReadError, read_regular};
+use crate::search::SearchIndexer;
 use crate::settings::Settings;
 use crate::source::Keep;
 use crate::theme::{Templates, Theme};
+use crate::url_lock;
+
+/// Pages rendered in parallel before their story pages go to the search index, in order: few
+/// enough that their HTML is not a burden to hold, many enough that both cores stay busy.
+const SEARCH_CHUNK: usize = 256;
 
 /// What a successful build did.
 #[derive(Debug, Clone)]
@@ -28,6 +40,10 @@ pub struct BuildReport {
     pub timings: Timings,
     /// Valid stories left out: drafts, and embargoes with the time each lifts.
     pub withheld: Vec<WithheldReason>,
+    /// What making the resized images took: images decoded, copies made and found made.
+    pub images: CacheWork,
+    /// Pages in the search index (None when the site has no search).
+    pub searchable: Option<usize>,
 }
 
 /// Builds the site into `output`, replacing what was there only on success. The folder must be
@@ -54,25 +70,59 @@ pub fn build(settings: &Settings, output: &Path, force: bool) -> Result<BuildRep
     timings.lap("prepare pages and listings");
 
     let staging = Staging::create(&output).map_err(|d| fail(vec![d]))?;
-    copy_static_files(root, site, &edition, &loaded.theme, &staging, &audit)
-        .map_err(|problems| fail(publish::limit_output_errors(problems)))?;
-    timings.lap("copy static files");
+    let cache = ImageCache::new(root);
+    let copied = CopyContext {
+        root,
+        site,
+        edition: &edition,
+        theme: &loaded.theme,
+        images: &checked.images,
+        cache: &cache,
+        staging: &staging,
+        audit: &audit,
+    };
+    copy_static_files(&copied).map_err(|problems| fail(publish::limit_output_errors(problems)))?;
+    timings.lap("copy static files, resize images");
 
+    // Story pages go to the search index as they are written; drafts (published with
+    // --drafts) never do.
+    let search = site
+        .config
+        .search
+        .then(|| SearchIndexer::start(&site.config.language));
+    let searched = |page: Page| match page {
+        Page::Story(story) => !site.stories[story].draft,
+        _ => false,
+    };
     // Pages are rendered, audited and written in the same parallel pass, so no page's HTML is
-    // kept in memory longer than it takes to write it.
-    let mut page_errors: Vec<Diagnostic> = parallel::flat_map(&pages, |&page| {
-        let file = match view.render(&loaded.templates, page) {
-            Ok(file) => file,
-            Err(error) => return vec![error],
-        };
-        let mut problems = audit.scan(&output.join(&file.path), &file.contents);
-        if problems.is_empty()
-            && let Err(error) = staging.write(&file.path, file.contents.as_bytes())
-        {
-            problems.push(error);
+    // kept in memory longer than it takes to write it, or (for a story page) to hand it to the
+    // search index. The index numbers pages in the order it receives them, so they go to it in
+    // the site's order: a chunk of pages at a time is rendered in parallel, and its story pages
+    // are handed over in order while the next chunk renders.
+    let mut page_errors: Vec<Diagnostic> = Vec::new();
+    for chunk in pages.chunks(SEARCH_CHUNK) {
+        let done = parallel::map(chunk, |&page| {
+            let file = match view.render(&loaded.templates, page) {
+                Ok(file) => file,
+                Err(error) => return (vec![error], None),
+            };
+            let mut problems = audit.scan(&output.join(&file.path), &file.contents);
+            if problems.is_empty()
+                && let Err(error) = staging.write(&file.path, file.contents.as_bytes())
+            {
+                problems.push(error);
+            }
+            let indexed = (problems.is_empty() && search.is_some() && searched(page))
+                .then(|| (site.config.href(&view.routes().url(page)), file.contents));
+            (problems, indexed)
+        });
+        for (problems, indexed) in done {
+            page_errors.extend(problems);
+            if let (Some(search), Some((href, html))) = (&search, indexed) {
+                search.add(href, html);
+            }
         }
-        problems
-    });
+    }
     if !page_errors.is_empty() {
         page_errors = publish::limit_output_errors(page_errors);
         // Keep the build's warnings with the errors, so the report is complete.
@@ -80,9 +130,32 @@ pub fn build(settings: &Settings, output: &Path, force: bool) -> Result<BuildRep
         return Err(fail(page_errors));
     }
     timings.lap("render, audit, write pages");
+    let searchable = pages.iter().filter(|&&page| searched(page)).count();
+    if let Some(search) = search {
+        write_search_index(search, &output, &staging, &audit).map_err(|problems| {
+            let mut problems = publish::limit_output_errors(problems);
+            problems.extend(checked.diagnostics.clone());
+            fail(problems)
+        })?;
+        timings.lap("write the search index");
+    }
     let files = staging.files_written();
     staging.commit().map_err(|d| fail(vec![d]))?;
     timings.lap("swap the new site into place");
+    let routes = view.routes();
+    let published = pages
+        .iter()
+        .filter(|&&page| is_locked(page))
+        .filter(|&&page| routes.source(page).is_some_and(|_| !is_draft(site, page)))
+        .filter_map(|&page| Some((routes.url(page), routes.source(page)?)));
+    let published: Vec<(String, &Path)> = published.collect();
+    let lock = site.url_lock.clone().unwrap_or_default();
+    let text = lock.with_published(
+        published
+            .iter()
+            .map(|(url, source)| (url.as_str(), *source)),
+    );
+    url_lock::write(root, &text).map_err(|d| fail(vec![d]))?;
     let withheld = site
         .stories
         .iter()
@@ -97,7 +170,54 @@ pub fn build(settings: &Settings, output: &Path, force: bool) -> Result<BuildRep
         warnings: checked.diagnostics,
         timings,
         withheld,
+        images: cache.work(),
+        searchable: site.config.search.then_some(searchable),
     })
+}
+
+/// Whether `page` belongs to a draft (published only with `--drafts`, never locked).
+fn is_draft(site: &Site, page: Page) -> bool {
+    match page {
+        Page::Story(story) | Page::Withdrawn(story) => site.stories[story].draft,
+        _ => false,
+    }
+}
+
+/// Writes the search index's files, each audited for embargoed stories as it will be read
+/// (decompressed).
+fn write_search_index(
+    search: SearchIndexer,
+    output: &Path,
+    staging: &Staging,
+    audit: &EmbargoAudit,
+) -> Result<(), Vec<Diagnostic>> {
+    let files = search.finish().map_err(|why| {
+        vec![
+            Diagnostic::new(
+                Code::Output,
+                crate::layout::SEARCH_INDEX_URL.trim_matches('/'),
+                format!("the search index could not be made: {why}"),
+            )
+            .with_hint("`search: false` in site.yaml builds the site without search"),
+        ]
+    })?;
+    let problems: Vec<Diagnostic> = parallel::flat_map(&files, |file| {
+        let mut problems = audit.scan_bytes(
+            &output.join(&file.path),
+            &search_file_text(&file.path, &file.contents),
+        );
+        if problems.is_empty()
+            && let Err(error) = staging.write(&file.path, &file.contents)
+        {
+            problems.push(error);
+        }
+        problems
+    });
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(problems)
+    }
 }
 
 /// Renders `pages` (in parallel) and keeps only the problems: how `serve` checks a new theme
@@ -127,17 +247,66 @@ fn too_large_to_audit(shown: &Path) -> Diagnostic {
     .with_hint("publish a large data file compressed (.zip, .gz), which the audit does not read, or wait for the embargo to lift")
 }
 
+/// What copying the static files needs.
+struct CopyContext<'a> {
+    root: &'a Path,
+    site: &'a Site,
+    edition: &'a Edition,
+    theme: &'a Theme,
+    images: &'a ImageSizes,
+    cache: &'a ImageCache,
+    staging: &'a Staging,
+    audit: &'a EmbargoAudit,
+}
+
 /// Writes every file of [`static_files`] into the new site. Text files are audited for embargo
-/// leaks like pages.
-fn copy_static_files(
-    root: &Path,
-    site: &Site,
-    edition: &Edition,
-    theme: &Theme,
-    staging: &Staging,
-    audit: &EmbargoAudit,
-) -> Result<(), Vec<Diagnostic>> {
-    let (files, mut errors) = static_files(root, site, edition, theme);
+/// leaks like pages. The resized copies of an image are made together, from one decoding of it
+/// (or found in the cache).
+fn copy_static_files(context: &CopyContext) -> Result<(), Vec<Diagnostic>> {
+    let CopyContext {
+        root,
+        site,
+        edition,
+        theme,
+        images,
+        cache,
+        staging,
+        audit,
+    } = *context;
+    let (files, mut errors) = static_files(root, site, edition, theme, images);
+    // The copies of each image (by its site path): the image's file, and each copy's path in
+    // the output.
+    type Copies<'f> = (&'f StaticSource, Vec<(&'f str, Variant)>);
+    let mut resized: BTreeMap<&str, Copies> = BTreeMap::new();
+    for (inside, source) in &files {
+        if let StaticSource::Resized {
+            image,
+            original,
+            variant,
+        } = source
+        {
+            resized
+                .entry(image.as_str())
+                .or_insert_with(|| (&**original, Vec::new()))
+                .1
+                .push((inside.as_str(), *variant));
+        }
+    }
+    let resized: Vec<_> = resized.into_iter().collect();
+    errors.extend(parallel::flat_map(
+        &resized,
+        |(image, (original, copies))| {
+            let wanted: Vec<Variant> = copies.iter().map(|(_, variant)| *variant).collect();
+            match made_copies(root, images, cache, image, original, &wanted) {
+                Ok(made) => made
+                    .iter()
+                    .zip(copies)
+                    .filter_map(|(from, (inside, _))| staging.copy(from, inside).err())
+                    .collect(),
+                Err(problem) => vec![problem],
+            }
+        },
+    ));
     errors.extend(parallel::flat_map(&files, |(inside, source)| {
         let audited = |shown: &Path, bytes: &[u8]| {
             if audit.is_active() && is_text_file(inside) {
@@ -174,6 +343,8 @@ fn copy_static_files(
                     problems.push(error);
                 }
             }
+            // Made above, image by image.
+            StaticSource::Resized { .. } => {}
         }
         problems
     }));

@@ -30,7 +30,7 @@ use crate::theme::{Strings, Templates, Theme};
 use crate::validate;
 
 pub use build::{BuildReport, build, check_pages};
-pub use files::{StaticSource, files_at_pages, static_files};
+pub use files::{StaticSource, files_at_pages, made_copies, static_files};
 
 /// Reads one content file: [`source::read`], or a cache in front of it (`serve` keeps the files
 /// it has read and reads again only the ones that changed). Called in parallel.
@@ -166,7 +166,7 @@ pub fn check_with(settings: &Settings, read: &ReadSource) -> Result<Checked, Fai
     timings.lap("index stories and listings");
     let empty_theme = Theme::default();
     let theme_files = theme.as_ref().map_or(&empty_theme, |loaded| &loaded.theme);
-    let (files, found) = static_files(root, &site, &edition, theme_files);
+    let (files, found) = static_files(root, &site, &edition, theme_files, &images);
     diagnostics.extend(found);
     diagnostics.extend(files_at_pages(root, &site, &index, theme_files, &files));
     let file_paths = files.iter().map(|(path, _)| path.as_str());
@@ -235,8 +235,12 @@ pub fn read_and_validate(
         }
         outcomes.push(outcome);
     }
-    let (site, found) = validate::finish(stage, outcomes);
+    let (mut site, found) = validate::finish(stage, outcomes);
     diagnostics.extend(found);
+    match crate::url_lock::UrlLock::read(root) {
+        Ok(lock) => site.url_lock = lock,
+        Err(problem) => diagnostics.push(problem),
+    }
     timings.lap("read, parse, scan and validate files");
     Ok(ReadSite {
         site,

@@ -12,10 +12,15 @@ use crate::config::SiteConfig;
 use crate::dates::DateStyle;
 use crate::images::ImageSizes;
 use crate::index::LinkMap;
-use crate::markdown::{self, MarkdownOptions, RenderContext, Words};
+use crate::markdown::{self, MarkdownOptions, RenderContext, Srcsets, Words};
 use crate::model::{Body, Edition, Site};
 use crate::theme::{Strings, Templates};
 use crate::url::resolve_against;
+
+/// How wide the default theme shows a figure of a story's text (`sizes`): the text column
+/// (68 characters, about 40rem) on wide screens, a little wider with its margins from 62rem on,
+/// the screen's width less its margins on phones.
+const FIGURE_SIZES: &str = "(min-width: 62rem) 48rem, (min-width: 44rem) 42rem, calc(100vw - 2rem)";
 
 /// Renders the Markdown texts of one edition of a site.
 pub struct BodyRenderer {
@@ -138,12 +143,17 @@ impl BodyRenderer {
         };
         // Figures' sources arrive as links, under the base path; sizes are known by site path.
         let base_path = self.config.base_path();
-        let image_size = |src: &str| {
-            let site_path = src
-                .strip_prefix(base_path)
+        let site_path = |src: &'_ str| -> String {
+            src.strip_prefix(base_path)
                 .filter(|rest| !base_path.is_empty() && rest.starts_with('/'))
-                .unwrap_or(src);
-            self.images.size(site_path)
+                .unwrap_or(src)
+                .to_string()
+        };
+        let image_size = |src: &str| self.images.size(&site_path(src));
+        let image_sources = |src: &str| {
+            let variants = self.images.variants(&site_path(src))?;
+            let (own, webp) = variants.srcsets(|url| self.config.href(url));
+            Some(Srcsets { own, webp })
         };
         let reserved =
             |id: &str| self.theme_ids.contains(id) || anchors.iter().any(|anchor| anchor == id);
@@ -152,6 +162,8 @@ impl BodyRenderer {
             first_line: body.first_line,
             rewrite_url: Some(&rewrite),
             image_size: Some(&image_size),
+            image_sources: Some(&image_sources),
+            figure_sizes: FIGURE_SIZES,
             words: self.words.words(),
             reserved_ids: Some(&reserved),
         };

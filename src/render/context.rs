@@ -9,7 +9,7 @@ use minijinja::value::Serde;
 use serde::Serialize;
 
 use crate::config::SiteConfig;
-use crate::images::Size;
+use crate::images::{Size, Variants};
 use crate::model::Image;
 use crate::typography::smart;
 use crate::yaml::FreeValue;
@@ -34,6 +34,8 @@ pub(super) struct SiteContext<'a> {
     pub(super) title: Cow<'a, str>,
     pub(super) base_url: &'a str,
     pub(super) language: &'a str,
+    /// Whether the site has search (`/search/` and its index).
+    pub(super) search: bool,
     pub(super) funding_note: Option<Cow<'a, str>>,
     pub(super) publisher: Option<PublisherContext<'a>>,
     /// `description` of site.yaml, or none.
@@ -71,6 +73,23 @@ pub(super) struct PageContext<'a> {
     pub(super) permalink: String,
     pub(super) description: Cow<'a, str>,
     pub(super) feeds: Vec<FeedLink>,
+    /// Where a listing's page is among its pages; None on other pages.
+    pub(super) pagination: Option<PaginationContext>,
+}
+
+/// A listing page's place among the listing's pages, with links (under the base path) to the
+/// first, last, previous and next.
+#[derive(Serialize)]
+pub(super) struct PaginationContext {
+    /// Counted from 1.
+    pub(super) page: usize,
+    pub(super) pages: usize,
+    /// How many stories (corrections, on the ledger) the whole listing has.
+    pub(super) total: usize,
+    pub(super) first: String,
+    pub(super) last: String,
+    pub(super) previous: Option<String>,
+    pub(super) next: Option<String>,
 }
 
 /// A feed offered in a page's head.
@@ -105,10 +124,21 @@ pub(super) struct ImageContext<'a> {
     /// Pixel size of the image file, when byline can read it (a file of the site).
     pub(super) width: Option<u32>,
     pub(super) height: Option<u32>,
+    /// The image at each width byline publishes it in its own format, for `srcset`
+    /// (`/images/zug-480w.jpg 480w, ...`), when it resizes it (a JPEG, PNG or WebP of the site).
+    pub(super) srcset: Option<String>,
+    /// The same widths as WebP, for a `<source type="image/webp">`.
+    pub(super) webp_srcset: Option<String>,
 }
 
 impl<'a> ImageContext<'a> {
-    pub(super) fn new(image: &'a Image, size: Option<Size>, config: &SiteConfig) -> Self {
+    pub(super) fn new(
+        image: &'a Image,
+        size: Option<Size>,
+        variants: Option<Variants>,
+        config: &SiteConfig,
+    ) -> Self {
+        let srcsets = variants.map(|variants| variants.srcsets(|url| config.href(url)));
         ImageContext {
             src: href(config, &image.src),
             absolute: config.absolute_url(&image.src),
@@ -117,6 +147,8 @@ impl<'a> ImageContext<'a> {
             credit: smart(&image.credit),
             width: size.map(|(width, _)| width),
             height: size.map(|(_, height)| height),
+            srcset: srcsets.as_ref().map(|(own, _)| own.clone()),
+            webp_srcset: srcsets.map(|(_, webp)| webp),
         }
     }
 }
@@ -207,8 +239,12 @@ pub(super) struct FunderPageContext<'a> {
     pub(super) description: Option<Cow<'a, str>>,
     /// The series it funds, each with how many stories of it this build publishes.
     pub(super) series: Vec<FunderSeriesContext<'a>>,
-    /// The cards of the stories that name it as their own funder.
-    pub(super) stories: Value,
+    /// How many stories name it as their own funder.
+    pub(super) direct: usize,
+    /// How many stories it funded, directly or through a series.
+    pub(super) count: usize,
+    /// Its page listing them (under the base path).
+    pub(super) stories_url: String,
 }
 
 #[derive(Serialize)]
@@ -258,6 +294,8 @@ pub(super) struct StoryContext<'a> {
     /// The story of the same series published just before this one, and just after.
     pub(super) previous: Option<SeriesNeighbourContext<'a>>,
     pub(super) next: Option<SeriesNeighbourContext<'a>>,
+    /// Up to three other stories that share the most topics with this one.
+    pub(super) related: Vec<SeriesNeighbourContext<'a>>,
     pub(super) topics: Vec<LinkContext<'a>>,
     pub(super) image: Option<ImageContext<'a>>,
     pub(super) byline: Vec<RoleContext<'a>>,

@@ -9,7 +9,7 @@ use super::context::value;
 use crate::dates::StoryDate;
 use crate::layout::{NEWS_SITEMAP_URL, SITEMAP_URL};
 use crate::outputs::{self, feeds, sitemaps};
-use crate::routes::{FEED_ENTRIES, Page};
+use crate::routes::{FEED_ENTRIES, Listing, Page};
 use crate::theme::Strings;
 
 impl<'a> SiteView<'a> {
@@ -115,13 +115,16 @@ impl<'a> SiteView<'a> {
         let of = |stories: &mut dyn Iterator<Item = usize>| {
             outputs::latest(stories.map(|index| &self.last_changed[index]))
         };
+        // A listing page changes with the stories (or corrections) on it.
         let lastmod = match page {
             Page::Story(index) => Some(self.last_changed[index]),
-            Page::Corrections => self
-                .ledger()
-                .first()
-                .map(|entry| self.correction(*entry).date),
-            Page::Series(_) | Page::Topic(_) | Page::Person(_) => {
+            Page::Listing(Listing::Corrections, number) => {
+                let items = self.routes.page_items(Listing::Corrections, number);
+                self.ledger()[items]
+                    .first()
+                    .map(|entry| self.correction(*entry).date)
+            }
+            Page::Listing(..) => {
                 let stories = self.routes.listed_stories(page).unwrap_or_default();
                 of(&mut stories.into_iter())
             }

@@ -24,17 +24,17 @@ use crate::dates::StoryDate;
 use crate::diag::Diagnostic;
 use crate::index::SiteIndex;
 use crate::model::{Image, Series, Site, Story};
-use crate::outputs::ledger::{self, FunderStories, LedgerEntry};
+use crate::outputs::ledger::{self, LedgerEntry};
 use crate::outputs::{self};
-use crate::routes::{Page, Routes};
+use crate::routes::{Listing, Page, Routes};
 use crate::theme::{Strings, Templates};
 use crate::typography::{smart, smart_owned};
 use crate::url::output_path;
 
 pub use bodies::{BodyRenderer, MarkdownCache, markdown_options};
 use context::{
-    CardContext, FeedLink, FunderContext, ImageContext, LinkContext, PageContext, PublisherContext,
-    SeriesLinkContext, SiteContext, SiteImageContext, value,
+    CardContext, FeedLink, FunderContext, ImageContext, LinkContext, PageContext,
+    PaginationContext, PublisherContext, SeriesLinkContext, SiteContext, SiteImageContext, value,
 };
 
 /// The theme's own icon, for a site whose `site.yaml` names none.
@@ -63,8 +63,6 @@ pub struct SiteView<'a> {
     /// Every correction, newest first; made when a page first needs it (`serve` makes a view
     /// per request, and most pages do not).
     ledger: OnceLock<Vec<LedgerEntry>>,
-    /// Each funder with the stories it funded; made when first needed, like `ledger`.
-    funders: OnceLock<Vec<FunderStories>>,
     /// Each story's feed entry, made the first time a feed needs it and shared by every feed
     /// that lists the story (its body is the biggest part).
     feed_entries: Vec<OnceLock<Value>>,
@@ -86,6 +84,7 @@ impl<'a> SiteView<'a> {
             title: smart(&config.title),
             base_url: &config.base_url,
             language: &config.language,
+            search: config.search,
             funding_note: config.funding_note.as_deref().map(smart),
             publisher: config.publisher.as_ref().map(|p| {
                 let logo_size = p.logo.as_deref().and_then(|logo| images.size(logo));
@@ -120,7 +119,6 @@ impl<'a> SiteView<'a> {
             cards: (0..stories).map(|_| OnceLock::new()).collect(),
             last_changed: site.stories.iter().map(outputs::last_changed).collect(),
             ledger: OnceLock::new(),
-            funders: OnceLock::new(),
             feed_entries: (0..stories).map(|_| OnceLock::new()).collect(),
             in_feeds: OnceLock::new(),
             feed_bodies: (0..stories).map(|_| OnceLock::new()).collect(),
@@ -157,15 +155,26 @@ impl<'a> SiteView<'a> {
         let strings = templates.strings();
         let context = match page {
             Page::Story(story) => self.story_page(story, strings),
-            Page::Series(series) => self.series_page(series, strings),
-            Page::Topic(topic) => self.topic_page(topic, strings),
+            Page::Listing(Listing::Series(series), number) => {
+                self.series_page(series, number, strings)
+            }
+            Page::Listing(Listing::Topic(topic), number) => self.topic_page(topic, number, strings),
             Page::Topics => self.topics_page(strings),
-            Page::Person(person) => self.person_page(person, strings),
+            Page::Listing(Listing::Person(person), number) => {
+                self.person_page(person, number, strings)
+            }
             Page::People => self.people_page(strings),
-            Page::Home => self.home_page(strings),
+            Page::Listing(Listing::Home, number) => self.home_page(number, strings),
             Page::NotFound => self.not_found_page(strings),
-            Page::Corrections => self.corrections_page(strings),
+            Page::Listing(Listing::Corrections, number) => self.corrections_page(number, strings),
             Page::Funders => self.funders_page(strings),
+            Page::Listing(Listing::Funder(funder), number) => {
+                self.funder_page(funder, number, strings)
+            }
+            Page::Search => self.search_page(strings),
+            Page::Withdrawn(story) => self.withdrawn_page(story, strings),
+            Page::Redirect(redirect) => self.redirect_page(redirect, strings),
+            Page::HostRedirects | Page::RedirectsMap => self.redirects(page, strings),
             Page::SiteFeed | Page::SeriesFeed(_) | Page::TopicFeed(_) | Page::PersonFeed(_) => {
                 self.story_feed(page, strings)
             }
@@ -185,17 +194,6 @@ impl<'a> SiteView<'a> {
     fn ledger(&self) -> &[LedgerEntry] {
         self.ledger.get_or_init(|| {
             ledger::corrections_newest_first(&self.site.stories, &self.index.stories)
-        })
-    }
-
-    fn funder_stories(&self) -> &[FunderStories] {
-        self.funders.get_or_init(|| {
-            ledger::funders(
-                &self.site.config,
-                &self.site.series,
-                &self.site.stories,
-                &self.index.stories,
-            )
         })
     }
 
@@ -283,9 +281,11 @@ impl<'a> SiteView<'a> {
 
     fn image(&self, image: Option<&'a Image>) -> Option<ImageContext<'a>> {
         image.map(|image| {
+            let images = self.bodies.images();
             ImageContext::new(
                 image,
-                self.bodies.images().size(&image.src),
+                images.size(&image.src),
+                images.variants(&image.src),
                 &self.site.config,
             )
         })
@@ -301,6 +301,42 @@ impl<'a> SiteView<'a> {
             .collect()
     }
 
+    /// The `page` value of page `number` of `listing` (see [`SiteView::page_value`]), with its
+    /// place among the listing's pages.
+    fn listing_page_value(
+        &self,
+        listing: Listing,
+        number: usize,
+        title: &str,
+        description: &str,
+        own_feed: Option<(&str, String)>,
+        strings: &Strings,
+    ) -> Value {
+        let page = Page::Listing(listing, number);
+        let pages = self.routes.page_count(listing);
+        let link = |number: usize| {
+            let url = crate::layout::paged_url(&self.routes.listing_url(listing), number);
+            self.href(&url).into_owned()
+        };
+        let pagination = PaginationContext {
+            page: number,
+            pages,
+            total: self.routes.listing_len(listing),
+            first: link(1),
+            last: link(pages),
+            previous: (number > 1).then(|| link(number - 1)),
+            next: (number < pages).then(|| link(number + 1)),
+        };
+        self.page_value_with(
+            page,
+            title,
+            description,
+            own_feed,
+            Some(pagination),
+            strings,
+        )
+    }
+
     /// The `page` value. Its `feeds` are the site's feed and, when given, the page's own
     /// (`(title, site path)`).
     fn page_value(
@@ -309,6 +345,18 @@ impl<'a> SiteView<'a> {
         title: &str,
         description: &str,
         own_feed: Option<(&str, String)>,
+        strings: &Strings,
+    ) -> Value {
+        self.page_value_with(page, title, description, own_feed, None, strings)
+    }
+
+    fn page_value_with(
+        &self,
+        page: Page,
+        title: &str,
+        description: &str,
+        own_feed: Option<(&str, String)>,
+        pagination: Option<PaginationContext>,
         strings: &Strings,
     ) -> Value {
         let config = &self.site.config;
@@ -337,6 +385,7 @@ impl<'a> SiteView<'a> {
             permalink: config.absolute_url(&url),
             description: smart(description),
             feeds,
+            pagination,
         })
     }
 }

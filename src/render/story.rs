@@ -34,6 +34,12 @@ impl<'a> SiteView<'a> {
     fn story_value(&self, index: usize, strings: &Strings) -> Value {
         let story: &'a Story = &self.site.stories[index];
         let (series_context, previous, next) = self.series_neighbours(index);
+        let related = self
+            .index
+            .related(self.site, index, RELATED_STORIES)
+            .into_iter()
+            .map(|story| self.neighbour(story))
+            .collect();
         let config = &self.site.config;
         let format = self.bodies.date_style();
         let series = story.series.map(|index| &self.site.series[index]);
@@ -75,6 +81,7 @@ impl<'a> SiteView<'a> {
             series: series_context,
             previous,
             next,
+            related,
             topics: story
                 .topics
                 .iter()
@@ -167,18 +174,7 @@ impl<'a> SiteView<'a> {
         let Some(position) = stories.iter().position(|&story| story == index) else {
             return (None, None, None);
         };
-        let format = self.bodies.date_style();
-        let neighbour = |story: Option<&usize>| {
-            story.map(|&story| {
-                let story: &'a Story = &self.site.stories[story];
-                SeriesNeighbourContext {
-                    title: smart(&story.title),
-                    url: self.href(&story.url),
-                    date: story.date.iso(),
-                    date_display: story.date.display(format),
-                }
-            })
-        };
+        let neighbour = |story: Option<&usize>| story.map(|&story| self.neighbour(story));
         let context = StorySeriesContext {
             title: smart(&series.title),
             url: self.href(&series.url),
@@ -189,7 +185,21 @@ impl<'a> SiteView<'a> {
         let next = neighbour(position.checked_sub(1).and_then(|p| stories.get(p)));
         (Some(context), previous, next)
     }
+
+    /// Another story, as a link with its date.
+    fn neighbour(&self, index: usize) -> SeriesNeighbourContext<'a> {
+        let story: &'a Story = &self.site.stories[index];
+        SeriesNeighbourContext {
+            title: smart(&story.title),
+            url: self.href(&story.url),
+            date: story.date.iso(),
+            date_display: story.date.display(self.bodies.date_style()),
+        }
+    }
 }
+
+/// How many related stories a story page shows.
+const RELATED_STORIES: usize = 3;
 
 /// A role's name, in the theme's words for the roles every story has.
 pub(super) fn role_name(role: &Role, strings: &Strings) -> String {
@@ -285,6 +295,7 @@ mod tests {
             image: None,
             extra: crate::yaml::FreeValue::Null,
             description: crate::source::body("", 1, crate::source::Keep::Text),
+            paginate: None,
         };
         let all = [series];
         let mut inherited = story("a", "2022-02-09");

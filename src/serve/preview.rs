@@ -50,7 +50,7 @@ pub(super) struct Model {
     shown: SiteIndex,
     edition: Edition,
     pub(super) bodies: BodyRenderer,
-    images: Arc<ImageSizes>,
+    pub(super) images: Arc<ImageSizes>,
     pub(super) theme: Theme,
     pub(super) templates: Templates,
     /// Story file to its index in `site.stories`.
@@ -503,8 +503,13 @@ impl Preview {
         let Some(model) = self.model.as_mut() else {
             return;
         };
-        let (files, mut errors) =
-            pipeline::static_files(&self.root, &model.site, &model.edition, &model.theme);
+        let (files, mut errors) = pipeline::static_files(
+            &self.root,
+            &model.site,
+            &model.edition,
+            &model.theme,
+            &model.images,
+        );
         errors.extend(pipeline::files_at_pages(
             &self.root,
             &model.site,
@@ -711,7 +716,8 @@ impl Model {
     ) -> (Model, Vec<Diagnostic>) {
         let images = Arc::new(ImageSizes::new(root, &site));
         let edition = preview_edition(settings);
-        let (statics, mut errors) = pipeline::static_files(root, &site, &edition, &theme.theme);
+        let (statics, mut errors) =
+            pipeline::static_files(root, &site, &edition, &theme.theme, &images);
         let published = SiteIndex::new(&site, &settings.edition());
         errors.extend(pipeline::files_at_pages(
             root,
@@ -943,6 +949,8 @@ fn same_listings(a: &Story, b: &Story) -> bool {
         && a.reporters == b.reporters
         && a.editors == b.editors
         && a.credits == b.credits
+        && a.aliases == b.aliases
+        && a.withdrawn.is_some() == b.withdrawn.is_some()
 }
 
 /// The content files as last read from disk, parsed, whether or not they are valid. A file is

@@ -175,6 +175,25 @@ fn read_file(model: &Model, root: &Path, source: &StaticSource) -> Option<Vec<u8
             std::io::Read::read_to_end(&mut file, &mut bytes).ok()?;
             Some(bytes)
         }
+        // Made (or found) in the same cache as `byline build` uses, so a copy made here is not
+        // made again by the next build.
+        StaticSource::Resized {
+            image,
+            original,
+            variant,
+        } => {
+            read_file(model, root, original)?;
+            let cache = crate::images::cache::ImageCache::new(root);
+            let made = crate::pipeline::made_copies(
+                root,
+                &model.images,
+                &cache,
+                image,
+                original,
+                &[*variant],
+            );
+            std::fs::read(made.ok()?.first()?).ok()
+        }
     }
 }
 

@@ -136,8 +136,18 @@ pub struct StoryFrontMatter {
     pub corrections: Vec<CorrectionFields>,
     pub claims: Vec<ClaimFields>,
     pub extra: Option<Located<FreeValue>>,
+    /// Old addresses of the story, each redirected to it.
+    pub aliases: Option<Located<Vec<String>>>,
+    pub withdrawn: Option<Located<WithdrawnFields>>,
     /// Keys whose value a `#` turned into a comment (already reported).
     pub commented: Vec<String>,
+}
+
+/// `withdrawn:` as written: when and why a published story was taken down.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct WithdrawnFields {
+    pub date: Option<Located<String>>,
+    pub reason: Option<Located<String>>,
 }
 
 pub const STORY_KEYS: &[&str] = &[
@@ -158,6 +168,8 @@ pub const STORY_KEYS: &[&str] = &[
     "corrections",
     "claims",
     "extra",
+    "aliases",
+    "withdrawn",
 ];
 
 /// Fields of Hugo, Jekyll and WordPress front matter, and what byline calls them: a newsroom
@@ -223,11 +235,14 @@ pub struct SeriesFrontMatter {
     pub funder: Option<Located<Vec<String>>>,
     pub image: Option<Located<ImageFields>>,
     pub extra: Option<Located<FreeValue>>,
+    /// Stories a page of the series' listing shows, over site.yaml's `paginate`.
+    pub paginate: Option<Located<u64>>,
     /// Keys whose value a `#` turned into a comment (already reported).
     pub commented: Vec<String>,
 }
 
-pub const SERIES_KEYS: &[&str] = &["title", "summary", "funder", "image", "extra"];
+pub const SERIES_KEYS: &[&str] = &["title", "summary", "funder", "image", "extra", "paginate"];
+const WITHDRAWN_KEYS: &[&str] = &["date", "reason"];
 const IMAGE_KEYS: &[&str] = &["src", "alt", "caption", "credit"];
 const SOURCE_KEYS: &[&str] = &["title", "url", "publisher"];
 const CORRECTION_KEYS: &[&str] = &["date", "text"];
@@ -277,6 +292,11 @@ pub fn parse_story(
         }),
         claims: reader.list("claims", CLAIM_KEYS, claim),
         extra: reader.mapping("extra"),
+        aliases: reader.names("aliases"),
+        withdrawn: reader.object("withdrawn", WITHDRAWN_KEYS, |withdrawn| WithdrawnFields {
+            date: withdrawn.date_text("date"),
+            reason: withdrawn.text("reason"),
+        }),
         commented: Vec::new(),
     };
     let front = StoryFrontMatter {
@@ -299,6 +319,7 @@ pub fn parse_series(
         funder: reader.names("funder"),
         image: image(&mut reader),
         extra: reader.mapping("extra"),
+        paginate: reader.typed("paginate", "a whole number of stories per page"),
         commented: Vec::new(),
     };
     let front = SeriesFrontMatter {

@@ -318,6 +318,7 @@ pub fn finish(stage: SeriesStage, outcomes: Vec<Outcome>) -> (Site, Vec<Diagnost
             stories,
             assets,
             rejected,
+            url_lock: None,
         },
         diagnostics,
     )

@@ -11,13 +11,13 @@ use crate::diag::{Code, Diagnostic, Position};
 use crate::layout::{series_url, story_url};
 use crate::model::{
     AgentKind, Appearance, Claim, Claimant, Correction, Credit, RejectedStory, Series, Source,
-    Story,
+    Story, Withdrawal,
 };
 use crate::source::front_matter::{
-    ClaimFields, ClaimantFields, CorrectionFields, SourceFields, StoryFrontMatter,
+    ClaimFields, ClaimantFields, CorrectionFields, SourceFields, StoryFrontMatter, WithdrawnFields,
 };
 use crate::source::{ParsedSeries, ParsedStory};
-use crate::url::slugify;
+use crate::url::{normalise_alias, slugify};
 use crate::yaml::{FreeValue, Located};
 
 use super::fields::{
@@ -79,6 +79,19 @@ pub(super) fn validate_series(
     let image = front
         .image
         .and_then(|image_fields| image(image_fields, &url, &path, diagnostics));
+    let paginate = front.paginate.and_then(|written| {
+        if written.value >= 1 {
+            return Some(usize::try_from(written.value).unwrap_or(usize::MAX));
+        }
+        diagnostics.push(
+            Diagnostic::new(Code::FrontType, &path, "`paginate` must be at least 1")
+                .at_position(written.position)
+                .with_hint(
+                    "the number of stories a page of this series shows, e.g. `paginate: 10`",
+                ),
+        );
+        None
+    });
     let title = match front.title {
         Some(title) => {
             not_blank(
@@ -114,6 +127,7 @@ pub(super) fn validate_series(
             .map(|e| e.value)
             .unwrap_or_else(FreeValue::empty_map),
         description: parsed.description,
+        paginate,
     })
 }
 
@@ -254,6 +268,18 @@ pub(super) fn validate_story(
             .with_hint("add `summary:` with one or two sentences that sell the story"),
         );
     }
+    let aliases_position = front
+        .aliases
+        .as_ref()
+        .map(|a| a.position)
+        .unwrap_or_default();
+    let aliases = front
+        .aliases
+        .map(|written| aliases(written, &path, diagnostics))
+        .unwrap_or_default();
+    let withdrawn = front
+        .withdrawn
+        .and_then(|written| withdrawal(written, zone, &path, diagnostics));
     let corrections = corrections.into_iter().map(|(c, _)| c).collect();
     let draft = front.draft.is_some_and(|d| d.value);
     // A draft's placeholders are work in progress, not a reason to hide it from the preview:
@@ -300,6 +326,72 @@ pub(super) fn validate_story(
             .map(|e| e.value)
             .unwrap_or_else(FreeValue::empty_map),
         body: parsed.body,
+        aliases,
+        aliases_position,
+        withdrawn,
+    })
+}
+
+/// `aliases:` as published addresses (see [`normalise_alias`]), each written once; an alias
+/// that cannot be published is reported where the list is written.
+fn aliases(
+    written: Located<Vec<String>>,
+    path: &Path,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<String> {
+    let mut aliases: Vec<String> = Vec::with_capacity(written.value.len());
+    for alias in &written.value {
+        match normalise_alias(alias) {
+            Ok(normal) if !aliases.contains(&normal) => aliases.push(normal),
+            Ok(_) => {}
+            Err(why) => diagnostics.push(
+                Diagnostic::new(
+                    Code::FrontType,
+                    path,
+                    format!("the alias \"{alias}\" cannot be published: {why}"),
+                )
+                .at_position(written.position)
+                .with_hint("write the old address as a path on this site, e.g. `aliases: [/2019/03/old-slug/]`"),
+            ),
+        }
+    }
+    aliases
+}
+
+/// `withdrawn: {date, reason}`: both are needed, since the page left at the address says them.
+fn withdrawal(
+    written: Located<WithdrawnFields>,
+    zone: &TimeZone,
+    path: &Path,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<Withdrawal> {
+    let fields = written.value;
+    let missing = |key: &str| {
+        Diagnostic::new(
+            Code::FrontRequired,
+            path,
+            format!("`withdrawn` needs a `{key}`: the page left at the story's address says when and why it was withdrawn"),
+        )
+        .at_position(written.position)
+        .with_hint("withdrawn: {date: 2024-03-01, reason: \"a court order\"}")
+    };
+    let date = match &fields.date {
+        Some(date) => parse_date(date, "withdrawn: date", zone, path, diagnostics),
+        None => {
+            diagnostics.push(missing("date"));
+            None
+        }
+    };
+    let reason = match fields.reason {
+        Some(reason) if !reason.value.trim().is_empty() => Some(reason.value.trim().to_string()),
+        _ => {
+            diagnostics.push(missing("reason"));
+            None
+        }
+    };
+    Some(Withdrawal {
+        date: date?,
+        reason: reason?,
     })
 }
 

@@ -297,3 +297,27 @@ pub fn error_places(run: &Run) -> Vec<String> {
         .map(Finding::place)
         .collect()
 }
+
+/// A PNG of `width` x `height` pixels (a colour gradient, so resizing has something to do).
+pub fn png(width: u32, height: u32) -> Vec<u8> {
+    let image = image::RgbImage::from_fn(width, height, |x, y| {
+        image::Rgb([(x % 256) as u8, (y % 256) as u8, ((x + y) % 256) as u8])
+    });
+    let mut bytes = std::io::Cursor::new(Vec::new());
+    image
+        .write_to(&mut bytes, image::ImageFormat::Png)
+        .expect("a PNG can be written to memory");
+    bytes.into_inner()
+}
+
+/// A JPEG of `width` x `height` pixels.
+pub fn jpeg(width: u32, height: u32) -> Vec<u8> {
+    let image = image::RgbImage::from_fn(width, height, |x, y| {
+        image::Rgb([(x % 256) as u8, (y % 256) as u8, 128])
+    });
+    let mut bytes = std::io::Cursor::new(Vec::new());
+    image
+        .write_to(&mut bytes, image::ImageFormat::Jpeg)
+        .expect("a JPEG can be written to memory");
+    bytes.into_inner()
+}
