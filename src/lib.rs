@@ -44,6 +44,7 @@ mod dates;
 pub mod diag;
 pub mod escape;
 pub mod images;
+pub mod import;
 pub mod index;
 mod layout;
 pub mod markdown;
