@@ -25,10 +25,10 @@ fn story_files(root: &Path) -> Vec<PathBuf> {
 }
 
 /// The front matter of a written story, read back by byline's own parser.
-fn front(path: &Path) -> byline::front_matter::StoryFrontMatter {
+fn front(path: &Path) -> byline::source::front_matter::StoryFrontMatter {
     let text = read(path);
-    let doc = byline::front_matter::split(&text, path).unwrap();
-    let (front, diagnostics) = byline::front_matter::parse_story(&doc, path).unwrap();
+    let doc = byline::source::front_matter::split(&text, path).unwrap();
+    let (front, diagnostics) = byline::source::front_matter::parse_story(&doc, path).unwrap();
     assert!(
         diagnostics.is_empty(),
         "{}: {diagnostics:?}",

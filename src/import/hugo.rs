@@ -6,8 +6,7 @@
 
 use std::path::{Path, PathBuf};
 
-use serde_yaml::{Mapping, Value};
-
+use super::fields::{Mapping, Value, entries};
 use super::html_to_markdown::HtmlConverter;
 use super::report::ImportReport;
 use super::shortcodes::find_hugo;
@@ -16,8 +15,8 @@ use super::source::{
 };
 use super::story::{ImageOut, StoryOut};
 use super::write::{SeriesIn, SiteWriter, SiteYaml};
-use super::{ImportError, ImportOptions};
-use crate::content::slugify;
+use super::{ImportError, ImportOptions, site_zone};
+use crate::url::slugify;
 
 const CONFIG_FILES: &[&str] = &[
     "hugo.toml",
@@ -64,7 +63,8 @@ fn read_config(site: &Path, report: &mut ImportReport) -> Mapping {
     Mapping::new()
 }
 
-fn get<'a>(map: &'a Mapping, key: &str) -> Option<&'a Value> {
+/// A field of Hugo's configuration, whose keys Hugo reads in any case (`baseURL`, `baseurl`).
+fn get<'a>(map: &'a [(Value, Value)], key: &str) -> Option<&'a Value> {
     map.iter()
         .find(|(k, _)| as_text(k).is_some_and(|k| k.eq_ignore_ascii_case(key)))
         .map(|(_, v)| v)
@@ -94,23 +94,23 @@ pub fn import(
         });
     }
     let config = read_config(site, report);
-    let text = |key: &str| get(&config, key).and_then(as_text);
+    let config_text = |key: &str| get(&config, key).and_then(as_text);
     let description = get(&config, "params")
-        .and_then(|p| p.as_mapping())
+        .and_then(entries)
         .and_then(|p| get(p, "description"))
         .and_then(as_text);
     writer.write_site_yaml(
         &SiteYaml {
-            title: text("title"),
-            base_url: text("baseURL"),
-            language: text("languageCode").or_else(|| text("defaultContentLanguage")),
+            title: config_text("title"),
+            base_url: config_text("baseURL"),
+            language: config_text("languageCode").or_else(|| config_text("defaultContentLanguage")),
             description,
         },
         report,
     )?;
     let permalinks = get(&config, "permalinks")
-        .and_then(|p| p.as_mapping())
-        .cloned()
+        .and_then(entries)
+        .map(|p| p.iter().cloned().collect())
         .unwrap_or_default();
     let static_dir = site.join("static");
     if static_dir.is_dir() {
@@ -398,11 +398,11 @@ fn page(
     if date.is_none() {
         date = publish_at.clone();
     }
-    if date.is_none() {
-        if let Some(original) = date_text {
-            report.note("dates byline could not read were kept under extra: hugo.date");
-            fields.insert(Value::String("date".into()), Value::String(original));
-        }
+    if date.is_none()
+        && let Some(original) = date_text
+    {
+        report.note("dates byline could not read were kept under extra: hugo.date");
+        fields.insert("date", Value::Text(original));
     }
     let updated = take(fields, "lastmod")
         .as_ref()
@@ -452,14 +452,14 @@ fn page(
         .unwrap_or_default();
     for key in ["image", "featured_image", "featureImage", "cover"] {
         if images.is_empty() {
-            match take(fields, key) {
-                Some(Value::Mapping(map)) => {
+            match take(fields, key).map(Mapping::from_value) {
+                Some(Ok(map)) => {
                     images.extend(get(&map, "image").and_then(as_text));
                     if !map.is_empty() && images.is_empty() {
-                        fields.insert(Value::String(key.into()), Value::Mapping(map));
+                        fields.insert(key, map.into_value());
                     }
                 }
-                Some(other) => images.extend(as_text(&other)),
+                Some(Err(other)) => images.extend(as_text(&other)),
                 None => {}
             }
         }
@@ -470,13 +470,8 @@ fn page(
     });
     if images.len() > 1 {
         fields.insert(
-            Value::String("images".into()),
-            Value::Sequence(
-                images[1..]
-                    .iter()
-                    .map(|i| Value::String(i.clone()))
-                    .collect(),
-            ),
+            "images",
+            Value::List(images[1..].iter().cloned().map(Value::Text).collect()),
         );
     }
 
@@ -561,7 +556,7 @@ fn page(
     if story
         .publish_at
         .as_deref()
-        .and_then(|p| crate::dates::StoryDate::parse(p).ok())
+        .and_then(|p| crate::dates::StoryDate::parse(p, &site_zone()).ok())
         .is_some_and(|p| p.instant > jiff::Timestamp::now())
     {
         report.scheduled += 1;

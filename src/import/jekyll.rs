@@ -7,8 +7,7 @@
 
 use std::path::{Path, PathBuf};
 
-use serde_yaml::{Mapping, Value};
-
+use super::fields::{Mapping, Value};
 use super::html_to_markdown::HtmlConverter;
 use super::hugo::copy_tree;
 use super::report::ImportReport;
@@ -18,8 +17,8 @@ use super::source::{
 };
 use super::story::{ImageOut, StoryOut};
 use super::write::{SeriesIn, SiteWriter, SiteYaml};
-use super::{Categories, ImportError, ImportOptions};
-use crate::content::slugify;
+use super::{Categories, ImportError, ImportOptions, site_zone};
+use crate::url::slugify;
 
 /// Top-level folders of a Jekyll site that hold files served as they are.
 const STATIC_FOLDERS: &[&str] = &[
@@ -33,14 +32,14 @@ const STATIC_FOLDERS: &[&str] = &[
 ];
 
 fn get<'a>(map: &'a Mapping, key: &str) -> Option<&'a Value> {
-    map.get(Value::String(key.to_string()))
+    map.get(key)
 }
 
 /// `2019-03-14-the-slug` -> (`2019-03-14`, `the-slug`).
 fn split_post_name(stem: &str) -> Option<(String, String)> {
     let date = stem.get(..10)?;
     let rest = stem.get(10..)?.strip_prefix('-')?;
-    crate::dates::StoryDate::parse(date).ok()?;
+    crate::dates::StoryDate::parse(date, &site_zone()).ok()?;
     Some((date.to_string(), rest.to_string()))
 }
 
@@ -265,7 +264,7 @@ fn post(context: &mut Context, path: &Path, is_draft: bool) -> Result<(), Import
         .or(name_date);
     if date.is_none() {
         if let Some(original) = date_text {
-            fields.insert(Value::String("date".into()), Value::String(original));
+            fields.insert("date", Value::Text(original));
         }
         if is_draft {
             // A draft has no date in its name: the day its file was last changed.
@@ -273,11 +272,7 @@ fn post(context: &mut Context, path: &Path, is_draft: bool) -> Result<(), Import
                 .and_then(|m| m.modified())
                 .ok()
                 .and_then(|t| jiff::Timestamp::try_from(t).ok())
-                .map(|t| {
-                    t.to_zoned_datetime(jiff::tz::TimeZone::UTC)
-                        .date()
-                        .to_string()
-                });
+                .map(|t| t.to_zoned_datetime(site_zone()).date().to_string());
             report.note("drafts without a date got the day their file was last changed");
         }
     }
@@ -327,8 +322,8 @@ fn post(context: &mut Context, path: &Path, is_draft: bool) -> Result<(), Import
         .or_else(|| take(fields, "summary"))
         .as_ref()
         .and_then(as_text);
-    let image = match take(fields, "image") {
-        Some(Value::Mapping(map)) => {
+    let image = match take(fields, "image").map(Mapping::from_value) {
+        Some(Ok(map)) => {
             let src = ["path", "feature", "src", "url"]
                 .iter()
                 .find_map(|k| get(&map, k).and_then(as_text));
@@ -339,7 +334,7 @@ fn post(context: &mut Context, path: &Path, is_draft: bool) -> Result<(), Import
                 credit: get(&map, "credit").and_then(as_text),
             })
         }
-        Some(other) => as_text(&other).map(|src| ImageOut {
+        Some(Err(other)) => as_text(&other).map(|src| ImageOut {
             src,
             ..ImageOut::default()
         }),

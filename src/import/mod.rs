@@ -13,6 +13,7 @@
 //!
 //! Old addresses are kept as `aliases:` (site paths) so no URL dies once the site moves.
 
+mod fields;
 mod html_to_markdown;
 mod hugo;
 mod jekyll;
@@ -27,8 +28,11 @@ use std::path::{Path, PathBuf};
 
 pub use report::{ImportReport, WorkItem};
 
-use crate::build::SiteOptions;
-use crate::diagnostic::Diagnostic;
+use jiff::tz::TimeZone;
+
+use crate::diag::Diagnostic;
+use crate::settings::Settings;
+use crate::source::Keep;
 
 /// Where the archive comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -149,7 +153,7 @@ pub fn run(options: &ImportOptions) -> Result<ImportSummary, ImportError> {
     if options.skip_check {
         report.check_skipped = true;
     } else {
-        let diagnostics = check_imported_site(&options.into)?;
+        let diagnostics = check_imported_site(&options.into);
         report.work_left = report::group_findings(&diagnostics);
     }
     let report_path = options.into.join(REPORT_FILE);
@@ -161,16 +165,24 @@ pub fn run(options: &ImportOptions) -> Result<ImportSummary, ImportError> {
     })
 }
 
-/// Runs byline's own checks on the imported site, drafts included. The one place the import
-/// calls into the checker, so a change of its interface touches only this function.
-fn check_imported_site(root: &Path) -> Result<Vec<Diagnostic>, ImportError> {
-    let options = SiteOptions {
-        include_drafts: true,
-        include_embargoed: true,
-        ..SiteOptions::default()
+/// The time zone of the new site, in which the import reads and compares dates as byline
+/// will: the site.yaml it writes names no `timezone`, so the site's zone is UTC until the
+/// newsroom sets one (a date-only `2019-03-14` is that day in the site's zone).
+fn site_zone() -> TimeZone {
+    TimeZone::UTC
+}
+
+/// Runs byline's own checks on the imported site, drafts included (embargoed stories are
+/// always checked in full). The one place the import calls into the checker, so a change of
+/// its interface touches only this function.
+fn check_imported_site(root: &Path) -> Vec<Diagnostic> {
+    let settings = Settings {
+        drafts: true,
+        ..Settings::new(root)
     };
-    match crate::build::check(root, &options, crate::render::BodyOutput::ScanWhileReading) {
-        Ok(checked) => Ok(checked.diagnostics),
-        Err(failure) => Ok(failure.diagnostics),
+    // Only the findings are wanted: each text is scanned as it is read and let go.
+    match crate::pipeline::check(&settings, Keep::ScanOnly) {
+        Ok(checked) => checked.diagnostics,
+        Err(failure) => failure.diagnostics,
     }
 }

@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
 
-use crate::diagnostic::{Diagnostic, Severity, codes};
+use crate::diag::{Code, Diagnostic, Severity};
 
 /// How many files a list in the report names before it says "and N more".
 const LISTED: usize = 20;
@@ -30,7 +30,7 @@ impl Seen {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WorkItem {
     /// The check code the findings share.
-    pub code: &'static str,
+    pub code: Code,
     /// What is missing, in newsroom words, without the count: for one and for several
     /// ("story has no editor", "stories have no editor").
     pub what: (String, String),
@@ -453,7 +453,7 @@ fn describe(diagnostic: &Diagnostic) -> (String, (String, String), String, bool)
         )
     };
     match diagnostic.code {
-        codes::FRONT_PLACEHOLDER => match field {
+        Code::FrontPlaceholder => match field {
             "editor" => story(
                 "story has no editor|stories have no editor",
                 "Replace `editor: 'TODO: editor'` with the name of the editor (or a list of names)",
@@ -485,51 +485,51 @@ fn describe(diagnostic: &Diagnostic) -> (String, (String, String), String, bool)
                 "Replace the text starting with TODO",
             ),
         },
-        codes::FRONT_DATE => story(
+        Code::FrontDate => story(
             "story has no date byline can read|stories have no date byline can read",
             "Write the date as YYYY-MM-DD or as a time with its zone (2019-03-14T10:30:00+01:00)",
         ),
-        codes::FUNDING_MISSING => story(
+        Code::FundingMissing => story(
             "story has no funder|stories have no funder",
             "Name the funder in the story or in its series' `_index.md`",
         ),
-        codes::FUNDING_UNKNOWN => story(
+        Code::FundingUnknown => story(
             "story or series names a funder site.yaml does not list|stories or series name a funder site.yaml does not list",
             "Add the funder under `funders:` in site.yaml, or correct the name",
         ),
-        codes::CREDIT_INLINE_CREDIT => each(
+        Code::CreditInlineCredit => each(
             "image in a story text has no credit|images in story texts have no credit",
             "End each image's title with the credit: ![alt](/picture.jpg \"Caption. Credit: Photographer/Agency\")",
         ),
-        codes::CREDIT_INLINE_ALT => each(
+        Code::CreditInlineAlt => each(
             "image in a story text has no alt text|images in story texts have no alt text",
             "Describe each picture between the brackets: ![A crowd outside the court](...)",
         ),
-        codes::LINK_MISSING_FILE => each(
+        Code::LinkMissingFile => each(
             "image or file is not in the new site yet|images or files are not in the new site yet",
             "Put each file in static/ or beside its story. WordPress media: import-attachments.tsv lists each with where it goes, or import again with --uploads. (byline reports a file beside a story in a page bundle as missing while that story has other errors; it clears once they are fixed.)",
         ),
-        codes::LINK_BROKEN => each(
+        Code::LinkBroken => each(
             "link points to a page the new site does not have|links point to pages the new site does not have",
             "Point each link at a page of the new site or at its full old address",
         ),
-        codes::LINK_ANCHOR => each(
+        Code::LinkAnchor => each(
             "link points to a heading that does not exist|links point to a heading that does not exist",
             "Correct the #anchor or the heading",
         ),
-        codes::CREDIT_IMAGE_ALT => story(
+        Code::CreditImageAlt => story(
             "header image has no alt text|header images have no alt text",
             "Add `alt:` under `image:`, describing the picture",
         ),
-        codes::CREDIT_IMAGE_CREDIT => story(
+        Code::CreditImageCredit => story(
             "header image has no credit|header images have no credit",
             "Add `credit:` under `image:`",
         ),
-        codes::SUMMARY_MISSING => story(
+        Code::SummaryMissing => story(
             "story has no summary; the first paragraph is used|stories have no summary; the first paragraph is used",
             "Write a one-sentence `summary:` for listings and search engines, if the first paragraph will not do",
         ),
-        codes::IMAGE_ALT_IS_CAPTION => story(
+        Code::ImageAltIsCaption => story(
             "image has alt text that repeats the caption|images have alt text that repeats the caption",
             "Make `alt` describe what the picture shows",
         ),
@@ -597,24 +597,24 @@ mod tests {
     #[test]
     fn findings_are_grouped_in_newsroom_words() {
         let diagnostics = vec![
-            Diagnostic::error(
-                codes::FRONT_PLACEHOLDER,
+            Diagnostic::new(
+                Code::FrontPlaceholder,
                 "content/a.md",
                 "`editor` still holds a placeholder; fill it in before publishing",
             ),
-            Diagnostic::error(
-                codes::FRONT_PLACEHOLDER,
+            Diagnostic::new(
+                Code::FrontPlaceholder,
                 "content/b.md",
                 "`editor` still holds a placeholder; fill it in before publishing",
             ),
-            Diagnostic::error(
-                codes::FRONT_PLACEHOLDER,
+            Diagnostic::new(
+                Code::FrontPlaceholder,
                 "content/b.md",
                 "`image: credit` still holds a placeholder; fill it in before publishing",
             ),
-            Diagnostic::error(codes::CREDIT_INLINE_CREDIT, "content/b.md", "no credit"),
-            Diagnostic::error(codes::CREDIT_INLINE_CREDIT, "content/b.md", "no credit"),
-            Diagnostic::warning(codes::SUMMARY_MISSING, "content/a.md", "no summary"),
+            Diagnostic::new(Code::CreditInlineCredit, "content/b.md", "no credit"),
+            Diagnostic::new(Code::CreditInlineCredit, "content/b.md", "no credit"),
+            Diagnostic::new(Code::SummaryMissing, "content/a.md", "no summary"),
         ];
         let items = group_findings(&diagnostics);
         let headlines: Vec<String> = items.iter().map(WorkItem::headline).collect();

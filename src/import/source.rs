@@ -1,9 +1,9 @@
 //! What Hugo and Jekyll sites share: front matter in YAML, TOML (`+++`) or JSON, read into one
-//! YAML mapping; dates as those generators accept them; fields kept under `extra:`.
+//! mapping; dates as those generators accept them; fields kept under `extra:`.
 
-use serde_yaml::{Mapping, Value};
-
+use super::fields::{Mapping, Value};
 use super::report::ImportReport;
+use super::site_zone;
 use crate::dates::StoryDate;
 
 /// How a file's front matter was written.
@@ -23,18 +23,38 @@ pub struct Document {
     pub body: String,
 }
 
-fn toml_to_yaml(value: toml::Value) -> Value {
+fn from_toml(value: toml::Value) -> Value {
     match value {
-        toml::Value::String(s) => Value::String(s),
-        toml::Value::Integer(i) => Value::Number(i.into()),
-        toml::Value::Float(f) => Value::Number(f.into()),
+        toml::Value::String(s) => Value::Text(s),
+        toml::Value::Integer(i) => Value::Integer(i),
+        toml::Value::Float(f) => Value::Float(f),
         toml::Value::Boolean(b) => Value::Bool(b),
-        toml::Value::Datetime(d) => Value::String(d.to_string()),
-        toml::Value::Array(items) => Value::Sequence(items.into_iter().map(toml_to_yaml).collect()),
-        toml::Value::Table(table) => Value::Mapping(
+        toml::Value::Datetime(d) => Value::Text(d.to_string()),
+        toml::Value::Array(items) => Value::List(items.into_iter().map(from_toml).collect()),
+        toml::Value::Table(table) => Value::Map(
             table
                 .into_iter()
-                .map(|(k, v)| (Value::String(k), toml_to_yaml(v)))
+                .map(|(k, v)| (Value::Text(k), from_toml(v)))
+                .collect(),
+        ),
+    }
+}
+
+fn from_json(value: serde_json::Value) -> Value {
+    match value {
+        serde_json::Value::Null => Value::Null,
+        serde_json::Value::Bool(b) => Value::Bool(b),
+        serde_json::Value::Number(n) => match (n.as_i64(), n.as_u64()) {
+            (Some(i), _) => Value::Integer(i),
+            (None, Some(u)) => Value::Unsigned(u),
+            (None, None) => Value::Float(n.as_f64().unwrap_or(f64::NAN)),
+        },
+        serde_json::Value::String(s) => Value::Text(s),
+        serde_json::Value::Array(items) => Value::List(items.into_iter().map(from_json).collect()),
+        serde_json::Value::Object(object) => Value::Map(
+            object
+                .into_iter()
+                .map(|(k, v)| (Value::Text(k), from_json(v)))
                 .collect(),
         ),
     }
@@ -63,16 +83,16 @@ pub fn read_document(text: &str) -> Result<Document, String> {
     if text.starts_with("---") {
         let (yaml, body) =
             fenced(text, "---").ok_or("the YAML front matter is never closed with ---")?;
-        let value: Value = if yaml.trim().is_empty() {
-            Value::Mapping(Mapping::new())
+        let value = if yaml.trim().is_empty() {
+            Value::Null
         } else {
-            serde_yaml::from_str(yaml)
+            Value::from_yaml_text(yaml)
                 .map_err(|e| format!("the YAML front matter cannot be read: {e}"))?
         };
-        let fields = match value {
-            Value::Mapping(map) => map,
-            Value::Null => Mapping::new(),
-            _ => return Err("the front matter is not a set of `name: value` lines".into()),
+        let fields = match Mapping::from_value(value) {
+            Ok(map) => map,
+            Err(Value::Null) => Mapping::new(),
+            Err(_) => return Err("the front matter is not a set of `name: value` lines".into()),
         };
         return Ok(Document {
             format: Format::Yaml,
@@ -85,9 +105,10 @@ pub fn read_document(text: &str) -> Result<Document, String> {
             fenced(text, "+++").ok_or("the TOML front matter is never closed with +++")?;
         let table: toml::Table = toml::from_str(toml_text)
             .map_err(|e| format!("the TOML front matter cannot be read: {e}"))?;
-        let Value::Mapping(fields) = toml_to_yaml(toml::Value::Table(table)) else {
-            unreachable!("a table converts to a mapping")
-        };
+        let fields = table
+            .into_iter()
+            .map(|(k, v)| (Value::Text(k), from_toml(v)))
+            .collect();
         return Ok(Document {
             format: Format::Toml,
             fields,
@@ -101,9 +122,8 @@ pub fn read_document(text: &str) -> Result<Document, String> {
             .ok_or("the JSON front matter is empty")?
             .map_err(|e| format!("the JSON front matter cannot be read: {e}"))?;
         let end = stream.byte_offset();
-        let fields = match serde_yaml::to_value(&value) {
-            Ok(Value::Mapping(map)) => map,
-            _ => return Err("the JSON front matter is not an object".into()),
+        let Ok(fields) = Mapping::from_value(from_json(value)) else {
+            return Err("the JSON front matter is not an object".into());
         };
         return Ok(Document {
             format: Format::Json,
@@ -120,16 +140,22 @@ pub fn read_document(text: &str) -> Result<Document, String> {
 
 /// Takes a field out of the mapping (so what is left can go under `extra:`).
 pub fn take(fields: &mut Mapping, key: &str) -> Option<Value> {
-    fields.remove(Value::String(key.to_string()))
+    fields.remove(key)
 }
 
 /// A value as text: strings, numbers and booleans.
 pub fn as_text(value: &Value) -> Option<String> {
     match value {
-        Value::String(s) => Some(s.trim().to_string()).filter(|s| !s.is_empty()),
-        Value::Number(n) => Some(n.to_string()),
+        Value::Text(s) => Some(s.trim().to_string()).filter(|s| !s.is_empty()),
+        Value::Integer(i) => Some(i.to_string()),
+        Value::Unsigned(u) => Some(u.to_string()),
+        // As YAML writes it: `1.0`, `.nan`.
+        Value::Float(f) if f.is_nan() => Some(".nan".to_string()),
+        Value::Float(f) if f.is_infinite() => {
+            Some(if *f < 0.0 { "-.inf" } else { ".inf" }.to_string())
+        }
+        Value::Float(f) => Some(format!("{f:?}")),
         Value::Bool(b) => Some(b.to_string()),
-        Value::Tagged(tagged) => as_text(&tagged.value),
         _ => None,
     }
 }
@@ -137,8 +163,8 @@ pub fn as_text(value: &Value) -> Option<String> {
 /// A name or a list of names; `split_spaces` reads Jekyll's `categories: news politics`.
 pub fn as_list(value: &Value, split_spaces: bool) -> Vec<String> {
     match value {
-        Value::Sequence(items) => items.iter().filter_map(as_text).collect(),
-        Value::Mapping(map) => map.values().filter_map(as_text).collect(),
+        Value::List(items) => items.iter().filter_map(as_text).collect(),
+        Value::Map(entries) => entries.iter().filter_map(|(_, v)| as_text(v)).collect(),
         other => match as_text(other) {
             Some(text) if split_spaces => text.split_whitespace().map(str::to_string).collect(),
             Some(text) if text.contains(',') => text
@@ -155,7 +181,7 @@ pub fn as_list(value: &Value, split_spaces: bool) -> Vec<String> {
 pub fn as_bool(value: &Value) -> Option<bool> {
     match value {
         Value::Bool(b) => Some(*b),
-        Value::String(s) => match s.trim() {
+        Value::Text(s) => match s.trim() {
             "true" | "yes" => Some(true),
             "false" | "no" => Some(false),
             _ => None,
@@ -164,12 +190,14 @@ pub fn as_bool(value: &Value) -> Option<bool> {
     }
 }
 
-/// A date as Hugo or Jekyll write it, as byline reads dates: `YYYY-MM-DD`, or RFC 3339 with
-/// its offset. A time without a zone is read as UTC (and noted); `2019-03-14 10:30:00 +0100`
+/// A date as Hugo or Jekyll write it, as byline reads dates (in the new site's zone,
+/// [`site_zone`]): `YYYY-MM-DD`, or RFC 3339 with its offset. A time without a zone is read as UTC (and noted); `2019-03-14 10:30:00 +0100`
 /// (Jekyll) is rewritten. `None` when it cannot be read at all.
 pub fn normalize_date(text: &str, report: &mut ImportReport) -> Option<String> {
     let text = text.trim();
-    if StoryDate::parse(text).is_ok() {
+    let zone = site_zone();
+    let readable = |text: &str| StoryDate::parse(text, &zone).is_ok();
+    if readable(text) {
         return Some(text.to_string());
     }
     // `2019-03-14 10:30:00 +0100` or `2019-03-14 10:30:00 +01:00` or `...T10:30:00`.
@@ -181,7 +209,7 @@ pub fn normalize_date(text: &str, report: &mut ImportReport) -> Option<String> {
     };
     let zone = parts.next();
     let Some(time) = time else {
-        return StoryDate::parse(&day).ok().map(|_| day);
+        return readable(&day).then_some(day);
     };
     let time = if time.len() == 5 {
         format!("{time}:00")
@@ -202,19 +230,20 @@ pub fn normalize_date(text: &str, report: &mut ImportReport) -> Option<String> {
         Some("UTC") | Some("GMT") => format!("{day}T{time}Z"),
         _ => {
             let utc = format!("{day}T{time}Z");
-            if StoryDate::parse(&utc).is_ok() {
+            if readable(&utc) {
                 report.note("dates with a time but no time zone were read as UTC: check them if the old site had another zone");
                 return Some(utc);
             }
             return None;
         }
     };
-    StoryDate::parse(&candidate).ok().map(|_| candidate)
+    readable(&candidate).then_some(candidate)
 }
 
 /// Whether `a` is later than `b` (both already normalised).
 pub fn later(a: &str, b: &str) -> bool {
-    match (StoryDate::parse(a), StoryDate::parse(b)) {
+    let zone = site_zone();
+    match (StoryDate::parse(a, &zone), StoryDate::parse(b, &zone)) {
         (Ok(a), Ok(b)) => a.instant > b.instant,
         _ => false,
     }
@@ -237,7 +266,7 @@ pub fn keep_rest(
             report.extra(&format!("{generator}.{key}"), label);
         }
     }
-    extra.insert(Value::String(generator.to_string()), Value::Mapping(fields));
+    extra.insert(generator, fields.into_value());
 }
 
 #[cfg(test)]
@@ -248,7 +277,7 @@ mod tests {
     fn all_three_front_matter_formats_are_read() {
         let yaml = read_document("---\ntitle: \"A: b\"\ntags: [x, y]\n---\nBody\n").unwrap();
         assert_eq!(yaml.format, Format::Yaml);
-        assert_eq!(as_text(&yaml.fields["title"]).unwrap(), "A: b");
+        assert_eq!(as_text(yaml.fields.get("title").unwrap()).unwrap(), "A: b");
         assert_eq!(yaml.body, "Body\n");
         let toml = read_document(
             "+++\ntitle = \"T\"\ndate = 2020-01-02T10:00:00+01:00\ntags = [\"x\"]\n+++\nBody\n",
@@ -256,13 +285,13 @@ mod tests {
         .unwrap();
         assert_eq!(toml.format, Format::Toml);
         assert_eq!(
-            as_text(&toml.fields["date"]).unwrap(),
+            as_text(toml.fields.get("date").unwrap()).unwrap(),
             "2020-01-02T10:00:00+01:00"
         );
-        assert_eq!(as_list(&toml.fields["tags"], false), ["x"]);
+        assert_eq!(as_list(toml.fields.get("tags").unwrap(), false), ["x"]);
         let json = read_document("{\n  \"title\": \"J\",\n  \"draft\": true\n}\n\nBody\n").unwrap();
         assert_eq!(json.format, Format::Json);
-        assert_eq!(as_bool(&json.fields["draft"]), Some(true));
+        assert_eq!(as_bool(json.fields.get("draft").unwrap()), Some(true));
         assert_eq!(json.body.trim(), "Body");
         assert!(read_document("---\ntitle: [unclosed\n---\n").is_err());
         assert_eq!(read_document("Just text").unwrap().format, Format::None);

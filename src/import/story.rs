@@ -1,10 +1,9 @@
 //! A story as the importers hand it over, mapped to byline's fields, and its file text: YAML
-//! front matter written by serde_yaml (so any title, quotes, colons, `#` and leading `@`
-//! included, reads back as written) and the Markdown body.
+//! front matter written by the YAML library (through `crate::yaml`, so any title, quotes,
+//! colons, `#` and leading `@` included, reads back as written) and the Markdown body.
 
-use serde_yaml::{Mapping, Value};
-
-use crate::content::PLACEHOLDER_MARK;
+use super::fields::{Mapping, Value, text};
+use crate::validate::PLACEHOLDER_MARK;
 
 /// The header image.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -51,14 +50,10 @@ pub const ALT_PLACEHOLDER: &str = "describe what the picture shows";
 pub const CREDIT_PLACEHOLDER: &str = "photographer/agency";
 pub const DATE_PLACEHOLDER: &str = "publication date (YYYY-MM-DD)";
 
-fn text(value: &str) -> Value {
-    Value::String(value.to_string())
-}
-
 fn names(values: &[String]) -> Value {
     match values {
         [one] => text(one),
-        many => Value::Sequence(many.iter().map(|v| text(v)).collect()),
+        many => Value::List(many.iter().map(|v| text(v)).collect()),
     }
 }
 
@@ -84,7 +79,7 @@ impl StoryOut {
     pub fn front_matter(&self) -> Mapping {
         let mut map = Mapping::new();
         let mut put = |key: &str, value: Value| {
-            map.insert(text(key), value);
+            map.insert(key, value);
         };
         put(
             "title",
@@ -118,16 +113,16 @@ impl StoryOut {
         }
         if let Some(image) = &self.image {
             let mut fields = Mapping::new();
-            fields.insert(text("src"), text(&image.src));
+            fields.insert("src", text(&image.src));
             let alt = image
                 .alt
                 .as_deref()
                 .filter(|a| !a.trim().is_empty())
                 .map(str::to_string)
                 .unwrap_or_else(|| placeholder(ALT_PLACEHOLDER));
-            fields.insert(text("alt"), text(&alt));
+            fields.insert("alt", text(&alt));
             if let Some(caption) = image.caption.as_deref().filter(|c| !c.trim().is_empty()) {
-                fields.insert(text("caption"), text(caption));
+                fields.insert("caption", text(caption));
             }
             let credit = image
                 .credit
@@ -135,8 +130,8 @@ impl StoryOut {
                 .filter(|c| !c.trim().is_empty())
                 .map(str::to_string)
                 .unwrap_or_else(|| placeholder(CREDIT_PLACEHOLDER));
-            fields.insert(text("credit"), text(&credit));
-            put("image", Value::Mapping(fields));
+            fields.insert("credit", text(&credit));
+            put("image", fields.into_value());
         }
         if let Some(summary) = self.summary.as_deref().filter(|s| !s.trim().is_empty()) {
             put("summary", text(summary));
@@ -145,7 +140,7 @@ impl StoryOut {
         if !topics.is_empty() {
             put(
                 "topics",
-                Value::Sequence(topics.iter().map(|t| text(t)).collect()),
+                Value::List(topics.iter().map(|t| text(t)).collect()),
             );
         }
         if let Some(slug) = &self.slug {
@@ -169,24 +164,26 @@ impl StoryOut {
         if !aliases.is_empty() {
             put(
                 "aliases",
-                Value::Sequence(aliases.iter().map(|a| text(a)).collect()),
+                Value::List(aliases.iter().map(|a| text(a)).collect()),
             );
         }
         if !self.extra.is_empty() {
-            put("extra", Value::Mapping(self.extra.clone()));
+            put("extra", self.extra.clone().into_value());
         }
         map
     }
 
-    /// The whole story file: front matter between `---` lines, then the body.
-    pub fn file_text(&self) -> String {
-        front_matter_file(&self.front_matter(), &self.body)
+    /// The whole story file: front matter between `---` lines, then the body. `Err` is why
+    /// the front matter could not be written.
+    pub fn file_text(&self) -> Result<String, String> {
+        front_matter_file(self.front_matter(), &self.body)
     }
 }
 
-/// `---`, the mapping as YAML, `---`, a blank line and the body.
-pub fn front_matter_file(front: &Mapping, body: &str) -> String {
-    let yaml = serde_yaml::to_string(front).unwrap_or_default();
+/// `---`, the mapping as YAML, `---`, a blank line and the body. `Err` is why the YAML could
+/// not be written.
+pub fn front_matter_file(front: Mapping, body: &str) -> Result<String, String> {
+    let yaml = front.into_value().to_yaml_text()?;
     let body = body.trim_matches('\n');
     let mut out = String::with_capacity(yaml.len() + body.len() + 16);
     out.push_str("---\n");
@@ -200,16 +197,16 @@ pub fn front_matter_file(front: &Mapping, body: &str) -> String {
         out.push_str(body);
         out.push('\n');
     }
-    out
+    Ok(out)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::front_matter::{parse_story, split};
+    use crate::source::front_matter::{StoryFrontMatter, parse_story, split};
     use std::path::Path;
 
-    fn read_back(file: &str) -> crate::front_matter::StoryFrontMatter {
+    fn read_back(file: &str) -> StoryFrontMatter {
         let doc = split(file, Path::new("story.md")).unwrap();
         let (front, diagnostics) = parse_story(&doc, Path::new("story.md")).unwrap();
         assert!(diagnostics.is_empty(), "{diagnostics:?}\n{file}");
@@ -243,7 +240,7 @@ mod tests {
                 body: "Text.".into(),
                 ..StoryOut::default()
             };
-            let front = read_back(&story.file_text());
+            let front = read_back(&story.file_text().unwrap());
             assert_eq!(front.title.unwrap().value, title);
             assert_eq!(
                 front.reporter.unwrap().value,
@@ -256,7 +253,7 @@ mod tests {
     #[test]
     fn placeholders_and_fields_in_order() {
         let mut extra = Mapping::new();
-        extra.insert(text("wordpress_id"), Value::Number(12.into()));
+        extra.insert("wordpress_id", Value::Integer(12));
         let story = StoryOut {
             title: Some("T".into()),
             date: Some("2019-03-14".into()),
@@ -275,7 +272,7 @@ mod tests {
             body: "\n\nBody\n".into(),
             ..StoryOut::default()
         };
-        let file = story.file_text();
+        let file = story.file_text().unwrap();
         assert_eq!(
             file,
             "---\ntitle: T\ndate: 2019-03-14\nreporter: 'TODO: reporter (the archive names none)'\neditor: 'TODO: editor'\nfunder: 'TODO: funder, as listed in site.yaml'\nimage:\n  src: /a.jpg\n  alt: 'TODO: describe what the picture shows'\n  caption: C\n  credit: 'TODO: photographer/agency'\ntopics:\n- A\n- B\ndraft: true\naliases:\n- /old/\nextra:\n  wordpress_id: 12\n---\n\nBody\n"

@@ -11,17 +11,16 @@ use std::fs::File;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 
-use quick_xml::Reader;
-use quick_xml::events::Event;
-use serde_yaml::{Mapping, Value};
-
+use super::fields::{Mapping, Value, text};
 use super::html_to_markdown::{HtmlConverter, autop};
 use super::report::ImportReport;
 use super::shortcodes::find_wordpress;
 use super::story::{ImageOut, StoryOut};
 use super::write::{SeriesIn, SiteWriter, SiteYaml};
 use super::{Categories, ImportError, ImportOptions};
-use crate::content::slugify;
+use crate::url::slugify;
+use quick_xml::Reader;
+use quick_xml::events::Event;
 
 /// One `<wp:category>` of the channel.
 #[derive(Debug, Clone, Default)]
@@ -817,7 +816,6 @@ fn import_item(
     let mut extra = Mapping::new();
     let mut wordpress = Mapping::new();
     let mut taxonomies: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    let key = |s: &str| Value::String(s.to_string());
     for (domain, nicename, name) in &item.categories {
         let name = decode_entities(name.trim());
         match domain.as_str() {
@@ -826,8 +824,8 @@ fn import_item(
             "author" => reporters.push(name),
             "post_format" => {
                 wordpress.insert(
-                    key("post_format"),
-                    key(nicename.trim_start_matches("post-format-")),
+                    "post_format",
+                    text(nicename.trim_start_matches("post-format-")),
                 );
             }
             other => taxonomies.entry(other.to_string()).or_default().push(name),
@@ -838,11 +836,11 @@ fn import_item(
         for (taxonomy, names) in taxonomies {
             report.extra(&format!("wordpress.taxonomies.{taxonomy}"), &label);
             map.insert(
-                key(&taxonomy),
-                Value::Sequence(names.iter().map(|n| key(n)).collect()),
+                &taxonomy,
+                Value::List(names.iter().map(|n| text(n)).collect()),
             );
         }
-        wordpress.insert(key("taxonomies"), Value::Mapping(map));
+        wordpress.insert("taxonomies", map.into_value());
     }
     categories.retain(|(nicename, _)| {
         if nicename == "uncategorized" {
@@ -881,19 +879,19 @@ fn import_item(
             ),
             k => {
                 report.extra(&format!("wordpress.fields.{k}"), &label);
-                custom.insert(key(k), key(value));
+                custom.insert(k, text(value));
             }
         }
     }
     if !custom.is_empty() {
-        wordpress.insert(key("fields"), Value::Mapping(custom));
+        wordpress.insert("fields", custom.into_value());
     }
-    wordpress.insert(key("id"), Value::Number(item.post_id.into()));
+    wordpress.insert("id", Value::Unsigned(item.post_id));
     if is_page {
-        wordpress.insert(key("post_type"), key("page"));
+        wordpress.insert("post_type", text("page"));
     }
     if item.sticky {
-        wordpress.insert(key("sticky"), Value::Bool(true));
+        wordpress.insert("sticky", Value::Bool(true));
     }
     if item.comments > 0 {
         report.not_imported(
@@ -906,7 +904,7 @@ fn import_item(
     if password {
         report.note("password-protected posts were imported as drafts: a static site cannot ask for the password");
     }
-    extra.insert(key("wordpress"), Value::Mapping(wordpress));
+    extra.insert("wordpress", wordpress.into_value());
 
     // The header image.
     let mut image = None;

@@ -6,12 +6,12 @@ use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use serde_yaml::{Mapping, Value};
-
+use super::fields::{Mapping, text};
 use super::report::ImportReport;
 use super::story::{FUNDER_PLACEHOLDER, StoryOut, front_matter_file, placeholder};
 use super::{ATTACHMENTS_FILE, ImportError};
-use crate::content::{CONTENT_DIR, RESERVED_PATHS, slugify};
+use crate::layout::{CONTENT_DIR, RESERVED_PATHS};
+use crate::url::slugify;
 
 /// `site.yaml` as an import knows it.
 #[derive(Debug, Clone, Default)]
@@ -94,7 +94,6 @@ impl SiteWriter {
         report: &mut ImportReport,
     ) -> Result<(), ImportError> {
         let mut map = Mapping::new();
-        let text = |s: &str| Value::String(s.to_string());
         let title = site
             .title
             .as_deref()
@@ -103,7 +102,7 @@ impl SiteWriter {
         if title.is_none() {
             report.note("site.yaml: the archive names no site title; `title` says \"Imported site\": change it");
         }
-        map.insert(text("title"), text(title.unwrap_or("Imported site")));
+        map.insert("title", text(title.unwrap_or("Imported site")));
         let base_url = site
             .base_url
             .as_deref()
@@ -112,19 +111,20 @@ impl SiteWriter {
         if base_url.is_none() {
             report.note("site.yaml: the archive gives no address; `base_url` says https://example.org: change it to the site's address");
         }
-        map.insert(
-            text("base_url"),
-            text(base_url.unwrap_or("https://example.org")),
-        );
+        map.insert("base_url", text(base_url.unwrap_or("https://example.org")));
         if let Some(language) = site
             .language
             .as_deref()
             .map(str::trim)
             .filter(|l| !l.is_empty())
         {
-            map.insert(text("language"), text(language));
+            map.insert("language", text(language));
         }
-        let mut yaml = serde_yaml::to_string(&map).unwrap_or_default();
+        let path = self.root.join("site.yaml");
+        let mut yaml = map
+            .into_value()
+            .to_yaml_text()
+            .map_err(|e| ImportError::write(&path, e))?;
         yaml.push_str(
             "# The funders a story may name. Add each funder of the archive here and name it in\n\
              # each series' _index.md (its stories inherit it) or in a stand-alone story:\n\
@@ -137,7 +137,7 @@ impl SiteWriter {
             yaml.push_str(&description.replace('\n', " "));
             yaml.push('\n');
         }
-        self.write_new(&self.root.join("site.yaml"), &yaml)
+        self.write_new(&path, &yaml)
     }
 
     /// The folder of the series with source key `key`, writing its `_index.md` the first time.
@@ -164,28 +164,29 @@ impl SiteWriter {
             n += 1;
         }
         let mut front = Mapping::new();
-        let text = |s: &str| Value::String(s.to_string());
         let title = if series.title.trim().is_empty() {
             key.to_string()
         } else {
             series.title.clone()
         };
-        front.insert(text("title"), text(&title));
+        front.insert("title", text(&title));
         if let Some(summary) = series.summary.as_deref().filter(|s| !s.trim().is_empty()) {
-            front.insert(text("summary"), text(summary));
+            front.insert("summary", text(summary));
         }
-        front.insert(text("funder"), text(&placeholder(FUNDER_PLACEHOLDER)));
+        front.insert("funder", text(&placeholder(FUNDER_PLACEHOLDER)));
         if !series.extra.is_empty() {
-            front.insert(text("extra"), Value::Mapping(series.extra.clone()));
+            front.insert("extra", series.extra.clone().into_value());
         }
         let path = self.content.join(&folder).join("_index.md");
-        self.write_new(&path, &front_matter_file(&front, &series.body))?;
-        if let Some(old) = &series.old_url {
-            if old != &format!("/{folder}/") {
-                report
-                    .series_moved
-                    .push((old.clone(), format!("/{folder}/")));
-            }
+        let file =
+            front_matter_file(front, &series.body).map_err(|e| ImportError::write(&path, e))?;
+        self.write_new(&path, &file)?;
+        if let Some(old) = &series.old_url
+            && old != &format!("/{folder}/")
+        {
+            report
+                .series_moved
+                .push((old.clone(), format!("/{folder}/")));
         }
         report.series.push(title);
         self.series.insert(key.to_string(), folder.clone());
@@ -244,7 +245,10 @@ impl SiteWriter {
             Some(_) => folder.join(&name).join("index.md"),
             None => folder.join(format!("{name}.md")),
         };
-        self.write_new(&path, &story.file_text())?;
+        let file = story
+            .file_text()
+            .map_err(|e| ImportError::write(&path, e))?;
+        self.write_new(&path, &file)?;
         if let Some(source) = bundle {
             copy_bundle_files(source, &folder.join(&name))?;
         }
