@@ -575,6 +575,35 @@ fn jekyll_site_with_posts_and_drafts() {
 }
 
 #[test]
+fn skip_check_leaves_the_work_left_to_byline_check() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("site");
+    let site = fixture_path("import/hugo");
+    let run = run_import(&[
+        "import",
+        "hugo",
+        site.to_str().unwrap(),
+        "--into",
+        root.to_str().unwrap(),
+        "--skip-check",
+    ]);
+    run.assert_success();
+    assert!(run.stdout.contains("imported 6 stories"), "{}", run.stdout);
+    assert!(
+        run.stdout
+            .contains("byline check was not run (--skip-check): run it on the new site"),
+        "{}",
+        run.stdout
+    );
+    let report = read(&root.join("import-report.md"));
+    assert!(
+        report.contains("`byline check` was not run (`--skip-check`). Run it on the new site."),
+        "{report}"
+    );
+    assert!(work_left(&report).is_empty(), "{report}");
+}
+
+#[test]
 fn into_must_be_new_or_empty() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().join("site");
