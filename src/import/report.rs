@@ -533,6 +533,12 @@ fn describe(diagnostic: &Diagnostic) -> (String, (String, String), String, bool)
             "image has alt text that repeats the caption|images have alt text that repeats the caption",
             "Make `alt` describe what the picture shows",
         ),
+        // Its stories still hold placeholders (or are drafts or under embargo): the series
+        // comes with the first of them a build publishes.
+        Code::SeriesWithheld => story(
+            "series has no story ready to publish yet|series have no story ready to publish yet",
+            "Nothing more to do here: a series is published with its first story that is ready (the work above), not a draft and not under embargo",
+        ),
         _ => (
             format!("{}|{}", diagnostic.code, diagnostic.message),
             (
@@ -615,6 +621,8 @@ mod tests {
             Diagnostic::new(Code::CreditInlineCredit, "content/b.md", "no credit"),
             Diagnostic::new(Code::CreditInlineCredit, "content/b.md", "no credit"),
             Diagnostic::new(Code::SummaryMissing, "content/a.md", "no summary"),
+            Diagnostic::new(Code::SeriesWithheld, "content/s/_index.md", "no story"),
+            Diagnostic::new(Code::SeriesWithheld, "content/t/_index.md", "no story"),
         ];
         let items = group_findings(&diagnostics);
         let headlines: Vec<String> = items.iter().map(WorkItem::headline).collect();
@@ -624,6 +632,7 @@ mod tests {
                 "2 stories have no editor",
                 "1 header image has no credit",
                 "2 images in story texts have no credit (in 1 file)",
+                "2 series have no story ready to publish yet",
                 "1 story has no summary; the first paragraph is used",
             ]
         );
