@@ -19,7 +19,8 @@
 //! - the disk: [`source`] (content files), [`site_files`] (what may be read), [`safe_read`]
 //!   (how every file of the site is opened: regular files only, bounded), [`images`]
 //!   (pixel sizes), [`theme`] (theme files, templates, strings), [`publish`] (the output
-//!   folder), [`scaffold`] (new sites and stories);
+//!   folder), [`scaffold`] (new sites and stories), [`import`] (a WordPress, Hugo or Jekyll
+//!   archive into a new site);
 //! - the model: [`config`] (site.yaml), [`model`], [`validate`], [`index`], [`routes`],
 //!   [`dates`], [`yaml`] (the only module that names the YAML crate);
 //! - the checks: [`checks`], [`diag`] (the one `Diagnostic` type, its codes, the report
@@ -44,6 +45,7 @@ mod dates;
 pub mod diag;
 pub mod escape;
 pub mod images;
+pub mod import;
 pub mod index;
 mod layout;
 pub mod markdown;

@@ -64,7 +64,7 @@ fn completions_and_manual_page_come_from_the_command_line() {
     for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
         let run = byline(&["completions", shell], dir.path());
         run.assert_success();
-        for command in ["build", "check", "serve", "list", "next-publish"] {
+        for command in ["build", "check", "serve", "list", "next-publish", "import"] {
             assert!(
                 run.stdout.contains(command),
                 "{shell} completions lack {command}"

@@ -193,6 +193,35 @@ fn lists_written_as_text_are_warned_with_the_list_to_copy() {
 }
 
 #[test]
+fn a_placeholder_is_not_read_as_a_list_of_names() {
+    // A story outside a series, on a site without a funders registry: the funder placeholder
+    // `byline new story` and `byline import` write holds a comma, but it is a placeholder.
+    let site = TestSite::fixture("clean");
+    site.write("site.yaml", "title: T\nbase_url: https://x.org\n");
+    let probe = |funder: &str| {
+        site.write(
+            "content/probe.md",
+            &format!("---\ntitle: T\n{REST}funder: \"{funder}\"\n---\nText.\n"),
+        );
+        let found: Vec<Finding> = findings(&site.check(&["--format", "json"]))
+            .into_iter()
+            .filter(|finding| finding.file == "content/probe.md")
+            .collect();
+        let mut codes: Vec<String> = found.iter().map(|f| f.code.clone()).collect();
+        codes.sort();
+        codes
+    };
+    assert_eq!(
+        probe("TODO: funder, as listed in site.yaml"),
+        ["E-FRONT-PLACEHOLDER"]
+    );
+    assert_eq!(
+        probe("Harbour Light Foundation, Open Society Foundations"),
+        ["W-FRONT-LIST-AS-TEXT"]
+    );
+}
+
+#[test]
 fn keys_of_other_tools_name_bylines_field() {
     let found = check_probe(&format!(
         "---\ntitle: T\n{REST}tags: [a]\nauthor: X\ndescription: D\nlastmod: 2024-01-11\n---\nText.\n"

@@ -5,6 +5,7 @@
 mod args;
 mod build;
 mod check;
+mod import;
 mod list;
 mod new;
 mod next_publish;
@@ -45,6 +46,10 @@ enum Command {
     Serve(serve::ServeArgs),
     /// List the site's stories, drafts or embargoed stories (path, title, date, publish_at).
     List(list::ListArgs),
+    /// Bring an archive from WordPress, Hugo or Jekyll into a new site, and report what each
+    /// story still lacks.
+    #[command(subcommand)]
+    Import(import::ImportCommand),
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
     Completions(shell::CompletionsArgs),
     /// Print byline's manual page (roff), e.g. `byline man > byline.1`.
@@ -72,6 +77,7 @@ pub fn run() -> ExitCode {
         Command::New(command) => new::run_new(command),
         Command::Serve(args) => serve::run(args),
         Command::List(args) => list::run(args),
+        Command::Import(command) => import::run(command),
         Command::Completions(args) => shell::completions(args),
         Command::Man => shell::man(),
     }

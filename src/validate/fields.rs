@@ -346,7 +346,9 @@ pub(super) fn items_in_text(text: &str, separators: Separators) -> Option<Vec<St
 }
 
 /// Warns when a field that takes a list holds one text that reads as several items: it would
-/// make one person (or topic) of them all, with a page of its own.
+/// make one person (or topic) of them all, with a page of its own. A `TODO` placeholder
+/// (`funder: "TODO: funder, as listed in site.yaml"`, as `byline new` and `byline import` write
+/// it) is reported as a placeholder, not read as names.
 pub(super) fn warn_of_list_as_text(
     value: &Located<Vec<String>>,
     key: &str,
@@ -357,6 +359,9 @@ pub(super) fn warn_of_list_as_text(
     let [text] = value.value.as_slice() else {
         return;
     };
+    if super::is_placeholder(text) {
+        return;
+    }
     let Some(items) = items_in_text(text, separators) else {
         return;
     };
