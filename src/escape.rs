@@ -45,7 +45,14 @@ pub fn push_href(out: &mut String, url: &str) {
 pub fn xml_text(text: &str) -> String {
     let allowed = |c: char| !(c.is_control() && c < '\u{80}' && !matches!(c, '\t' | '\n' | '\r'));
     let allowed = |c: char| allowed(c) && c != '\u{FFFE}' && c != '\u{FFFF}';
-    if !text.contains('\r') && text.chars().all(allowed) {
+    // Story bodies go through here whole: looking at bytes first keeps the common case (nothing
+    // to drop) a fast scan. U+FFFE and U+FFFF are the only refused characters of more than one
+    // byte, and both start with 0xEF in UTF-8.
+    let bytes = text.as_bytes();
+    let plain_ascii = |b: u8| (b >= 0x20 && b != 0x7F) || b == b'\t' || b == b'\n';
+    let noncharacter = |at: usize| matches!(bytes.get(at + 1..at + 3), Some([0xBF, 0xBE | 0xBF]));
+    if bytes.iter().all(|&b| plain_ascii(b)) && !memchr::memchr_iter(0xEF, bytes).any(noncharacter)
+    {
         return text.to_string();
     }
     let mut out = String::with_capacity(text.len());
@@ -205,6 +212,8 @@ mod tests {
     #[test]
     fn xml_text_drops_forbidden_characters_and_writes_line_feeds() {
         assert_eq!(xml_text("a\u{1}b\tc\nü\u{FFFF}"), "ab\tc\nü");
+        assert_eq!(xml_text("a\u{FFFE}\u{F8FF}\u{7F}"), "a\u{F8FF}");
+        assert_eq!(xml_text("\u{FFFD} \u{FEFF}"), "\u{FFFD} \u{FEFF}");
         assert_eq!(xml_text("</script> & \"q\""), "</script> & \"q\"");
         assert_eq!(xml_text("a\r\nb\rc\r\r\n"), "a\nb\nc\n\n");
         assert_eq!(xml_attribute_text("a\tb\r\nc\u{0}"), "a b c");

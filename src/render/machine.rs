@@ -7,6 +7,7 @@ use minijinja::Value;
 use super::SiteView;
 use super::context::value;
 use crate::dates::StoryDate;
+use crate::escape;
 use crate::layout::{NEWS_SITEMAP_URL, SITEMAP_URL};
 use crate::outputs::{self, feeds, sitemaps};
 use crate::routes::{FEED_ENTRIES, Listing, Page};
@@ -65,14 +66,20 @@ impl<'a> SiteView<'a> {
                         .collect(),
                     funding: self.funding_disclosure(story, strings),
                 };
-                value(feeds::story_entry(
+                let mut entry = feeds::story_entry(
                     config,
                     story,
                     story.summary_or_first_paragraph(),
                     html.as_str().unwrap_or_default(),
                     &notes,
                     strings,
-                ))
+                );
+                // A story is in many feeds (the site's, its series', each topic's and person's):
+                // its body, the longest text of a feed, is escaped here once, as the template
+                // would escape it, instead of in every feed.
+                let content =
+                    Value::from_safe_string(escape::html(&std::mem::take(&mut entry.content)));
+                minijinja::context! { content, ..value(entry) }
             })
             .clone()
     }
