@@ -280,16 +280,22 @@ fn theme_css_stays_under_budget_and_pages_load_nothing_from_elsewhere() {
     }
 }
 
-/// The demo site with a story under embargo added, built into a temporary folder: what a reader
-/// may search.
-fn demo_with_an_embargo() -> (tempfile::TempDir, PathBuf) {
+/// The demo site in `language` with a story under embargo added, built into a temporary
+/// folder: what a reader may search.
+fn demo_with_an_embargo(language: &str) -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().join("site");
     let repository = Path::new(env!("CARGO_MANIFEST_DIR"));
     for part in ["content", "static"] {
         common::copy_tree(&repository.join(part), &root.join(part));
     }
-    std::fs::copy(repository.join("site.yaml"), root.join("site.yaml")).unwrap();
+    let config = std::fs::read_to_string(repository.join("site.yaml")).unwrap();
+    assert!(config.contains("\nlanguage: en\n"));
+    std::fs::write(
+        root.join("site.yaml"),
+        config.replace("\nlanguage: en\n", &format!("\nlanguage: {language}\n")),
+    )
+    .unwrap();
     std::fs::write(
         root.join("content/signal-brokers/the-next-scoop.md"),
         "---\ntitle: Carrow's secret buyer unmasked\ndate: 2099-01-01\nreporter: Ana Lind\n\
@@ -322,20 +328,8 @@ fn a_reader_finds_a_story_by_a_word_of_its_text_and_nothing_embargoed() {
     ) {
         return;
     }
-    let (_dir, site) = demo_with_an_embargo();
-    // "precautionary" is in the text of one story only (not its title or summary).
-    let output = Command::new("node")
-        .arg(browser_dir().join("search.mjs"))
-        .args(["--site", site.to_str().unwrap()])
-        .args(["--present", "precautionary"])
-        .args(["--absent", "Quillhaven,unmasked"])
-        .args(["--chromium", CHROMIUM])
-        .output()
-        .expect("node runs");
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    let report: serde_json::Value = serde_json::from_slice(&output.stdout)
-        .unwrap_or_else(|e| panic!("the search report: {e}\n{stderr}"));
-    assert!(output.status.success(), "{report:#}\n{stderr}");
+    let (_dir, site) = demo_with_an_embargo("en");
+    let report = search(&site);
     let found = serde_json::json!(["/signal-brokers/banks-drop-carrow/"]);
     assert_eq!(report["present"]["results"], found, "{report:#}");
     assert_eq!(
@@ -355,4 +349,45 @@ fn a_reader_finds_a_story_by_a_word_of_its_text_and_nothing_embargoed() {
     }
     assert_eq!(report["foreignRequests"], serde_json::json!([]));
     assert_eq!(report["violations"], serde_json::json!([]));
+}
+
+/// The search script has no words of its own: on a German site it says what it found in German.
+#[test]
+fn a_german_reader_is_told_in_german_what_search_found() {
+    if !tools_present(
+        "a_german_reader_is_told_in_german_what_search_found",
+        &["chromium", "node", "node_modules"],
+    ) {
+        return;
+    }
+    let (_dir, site) = demo_with_an_embargo("de");
+    let report = search(&site);
+    assert_eq!(
+        report["present"]["status"], "1 Beitrag gefunden für „precautionary“",
+        "{report:#}"
+    );
+    let absent = &report["absent"][0];
+    assert_eq!(
+        absent["status"], "Kein Beitrag passt zu „Quillhaven“.",
+        "{report:#}"
+    );
+    assert_eq!(report["violations"], serde_json::json!([]));
+}
+
+/// Runs search.mjs on the built `site`: "precautionary" is in the text of one story only (not
+/// its title or summary), "Quillhaven" and "unmasked" only in the embargoed one.
+fn search(site: &Path) -> serde_json::Value {
+    let output = Command::new("node")
+        .arg(browser_dir().join("search.mjs"))
+        .args(["--site", site.to_str().unwrap()])
+        .args(["--present", "precautionary"])
+        .args(["--absent", "Quillhaven,unmasked"])
+        .args(["--chromium", CHROMIUM])
+        .output()
+        .expect("node runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout)
+        .unwrap_or_else(|e| panic!("the search report: {e}\n{stderr}"));
+    assert!(output.status.success(), "{report:#}\n{stderr}");
+    report
 }

@@ -212,16 +212,24 @@ pub(super) fn role_name(role: &Role, strings: &Strings) -> String {
 
 /// The label of a byline role for `count` people: the theme's words for reporters and editors;
 /// a further credit's job title pluralised ("Fact checkers"), while roles that name a kind of
-/// work ("Data", "Additional reporting") are not.
+/// work ("Data", "Additional reporting") are not. A credit is the newsroom's own words, in its
+/// language: only an English one is pluralised, by English rules ("Datenjournalist" stays).
 fn role_label(role: &Role, count: usize, strings: &Strings) -> String {
     match role {
         Role::Reporter => strings.say_count("role.reporter", count, &[]),
         Role::Editor => strings.say_count("role.editor", count, &[]),
-        Role::Credit(name) => credit_label(name, count),
+        Role::Credit(name) if is_english(strings.language()) => credit_label(name, count),
+        Role::Credit(name) => name.clone(),
     }
 }
 
-/// A further credit's label for `count` people (see [`role_label`]).
+/// Whether `language` (`en`, `en-GB`) is English.
+fn is_english(language: &str) -> bool {
+    let base = language.split(['-', '_']).next().unwrap_or(language);
+    base.eq_ignore_ascii_case(crate::theme::strings::FALLBACK_LANGUAGE)
+}
+
+/// A further English credit's label for `count` people (see [`role_label`]).
 fn credit_label(role: &str, count: usize) -> String {
     let last_word = role.rsplit(' ').next().unwrap_or(role).to_lowercase();
     let is_job_title = ["er", "or", "ist", "ant", "ent", "ian", "ee"]
@@ -278,6 +286,18 @@ mod tests {
         assert_eq!(
             credit_label("Additional reporting", 2),
             "Additional reporting"
+        );
+        let credit = Role::Credit("Datenjournalist".into());
+        assert_eq!(role_label(&credit, 2, &strings), "Datenjournalists");
+        let theme = crate::theme::Theme::load(std::path::Path::new("/nonexistent-site"), "default")
+            .unwrap();
+        let empty = crate::yaml::FreeValue::empty_map();
+        let (german, _) = Strings::load(&theme, "de", &empty).unwrap();
+        assert_eq!(role_label(&credit, 2, &german), "Datenjournalist");
+        let (british, _) = Strings::load(&theme, "en-GB", &empty).unwrap();
+        assert_eq!(
+            role_label(&Role::Credit("Fact checker".into()), 2, &british),
+            "Fact checkers"
         );
     }
 

@@ -301,10 +301,7 @@ impl Strings {
     /// The text of `key` with its `{placeholders}` filled from `values`, or None when the theme
     /// has no such string (or only plural forms of it).
     pub fn format(&self, key: &str, values: &[(&str, &str)]) -> Option<String> {
-        match self.entries.get(key)? {
-            Entry::Text(text) => Some(fill(text, values)),
-            Entry::Plural(forms) => forms.get("other").map(|text| fill(text, values)),
-        }
+        self.text(key, None).map(|text| fill(text, values))
     }
 
     /// The form of `key` for the number `count` (filled in as `{count}`), with the other
@@ -313,12 +310,21 @@ impl Strings {
         let count_text = count.to_string();
         let mut all = vec![("count", count_text.as_str())];
         all.extend_from_slice(values);
+        self.text(key, Some(count)).map(|text| fill(text, &all))
+    }
+
+    /// The text of `key` as written, placeholders unfilled: with `count`, its form for that
+    /// number; without, its `other` form.
+    pub fn text(&self, key: &str, count: Option<i64>) -> Option<&str> {
         match self.entries.get(key)? {
-            Entry::Text(text) => Some(fill(text, &all)),
+            Entry::Text(text) => Some(text),
             Entry::Plural(forms) => {
-                let category = plural_category(&self.language, count);
-                let text = forms.get(category).or_else(|| forms.get("other"))?;
-                Some(fill(text, &all))
+                let category =
+                    count.map_or("other", |count| plural_category(&self.language, count));
+                forms
+                    .get(category)
+                    .or_else(|| forms.get("other"))
+                    .map(String::as_str)
             }
         }
     }
@@ -391,7 +397,7 @@ fn is_plural(group: &HashMap<String, Node>) -> bool {
 }
 
 /// `text` with each `{name}` replaced by its value; unknown placeholders stay as written.
-fn fill(text: &str, values: &[(&str, &str)]) -> String {
+pub(crate) fn fill(text: &str, values: &[(&str, &str)]) -> String {
     if !text.contains('{') {
         return text.to_string();
     }

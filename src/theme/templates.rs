@@ -13,7 +13,7 @@ use crate::config::SiteConfig;
 use crate::diag::{Code, Diagnostic};
 use crate::escape;
 
-use super::strings::Strings;
+use super::strings::{Strings, fill};
 use super::{Origin, Theme};
 
 /// The compiled templates of a theme. `Environment<'static>` is `Send + Sync`, so one instance
@@ -39,9 +39,12 @@ impl Templates {
     ) -> Result<Templates, Vec<Diagnostic>> {
         let mut env = Environment::new();
         let words = Arc::clone(&strings);
-        env.add_function("t", move |key: &str, arguments: Kwargs| {
-            translate(&words, key, arguments)
-        });
+        env.add_function(
+            "t",
+            move |state: &minijinja::State, key: &str, arguments: Kwargs| {
+                translate(state, &words, key, arguments)
+            },
+        );
         let site = Arc::new(config.clone());
         let links = Arc::clone(&site);
         env.add_function("url", move |site_path: &str| links.href(site_path));
@@ -116,31 +119,56 @@ impl Templates {
 
 /// The template function `t`: the string `key` of the theme's strings for the site's language,
 /// its `{placeholders}` filled from the keyword arguments; with `count`, the plural form for
-/// that number.
-fn translate(strings: &Strings, key: &str, arguments: Kwargs) -> Result<String, minijinja::Error> {
-    let mut values: Vec<(String, String)> = Vec::new();
+/// that number. In an HTML template a value that is already markup (a `{% set %}` block, a
+/// macro's output) goes in as it is, so a link or a `<time>` can sit where the language puts it
+/// ("Updated {date}", "Mehr aus der Serie {series}"); the string's own words and the other
+/// values are then escaped here, as autoescape would have.
+fn translate(
+    state: &minijinja::State,
+    strings: &Strings,
+    key: &str,
+    arguments: Kwargs,
+) -> Result<Value, minijinja::Error> {
+    let html = matches!(state.auto_escape(), AutoEscape::Html);
+    let mut values: Vec<(String, String, bool)> = Vec::new();
     let mut count = None;
     for name in arguments.args() {
         let value: Value = arguments.get(name)?;
         if name == "count" {
             count = value.as_i64();
         }
-        values.push((name.to_string(), value.to_string()));
+        values.push((name.to_string(), value.to_string(), html && value.is_safe()));
     }
-    let named: Vec<(&str, &str)> = values
-        .iter()
-        .map(|(name, value)| (name.as_str(), value.as_str()))
-        .collect();
-    let text = match count {
-        Some(count) => strings.count(key, count, &named),
-        None => strings.format(key, &named),
-    };
-    text.ok_or_else(|| {
+    let text = strings.text(key, count).ok_or_else(|| {
         minijinja::Error::new(
             minijinja::ErrorKind::InvalidOperation,
             format!("the theme's strings have no `{key}`"),
         )
-    })
+    })?;
+    let has_markup = values.iter().any(|(_, _, markup)| *markup);
+    if !has_markup {
+        let named: Vec<(&str, &str)> = values
+            .iter()
+            .map(|(name, value, _)| (name.as_str(), value.as_str()))
+            .collect();
+        return Ok(Value::from(fill(text, &named)));
+    }
+    let escaped: Vec<(&str, String)> = values
+        .iter()
+        .map(|(name, value, markup)| {
+            let value = if *markup {
+                value.clone()
+            } else {
+                escape::html(value)
+            };
+            (name.as_str(), value)
+        })
+        .collect();
+    let named: Vec<(&str, &str)> = escaped
+        .iter()
+        .map(|(name, value)| (*name, value.as_str()))
+        .collect();
+    Ok(Value::from_safe_string(fill(&escape::html(text), &named)))
 }
 
 /// Escapes HTML the way HTML needs it (`& < > " '`) and no more, so URLs in attributes stay
@@ -299,6 +327,37 @@ mod tests {
             .render("b.html", minijinja::context! {}, None)
             .unwrap_err();
         assert!(error.message.contains("no.such.key"), "{}", error.message);
+    }
+
+    #[test]
+    fn markup_goes_into_strings_as_it_is_and_text_is_escaped() {
+        let templates = Templates::compile(
+            &theme(&[
+                (
+                    "a.html",
+                    "{% set who %}<a href=\"/p/\">{{ name }}</a>{% endset %}{{ t('funding.story', funders=who) }}|{{ t('funding.story', funders=name) }}|{{ t('funding.story_in_series', funders=who, series=name, series_funders='&') }}",
+                ),
+                ("b.txt", "{% set who %}<b>{% endset %}{{ t('funding.story', funders=who) }}"),
+            ]),
+            strings(),
+            &config(),
+        )
+        .unwrap();
+        assert_eq!(
+            templates
+                .render("a.html", minijinja::context! { name => "<B & C>" }, None)
+                .unwrap(),
+            "This story was funded by <a href=\"/p/\">&lt;B &amp; C&gt;</a>.\
+             |This story was funded by &lt;B &amp; C&gt;.\
+             |This story was funded by <a href=\"/p/\">&lt;B &amp; C&gt;</a>, as part of our reporting on &lt;B &amp; C&gt;, which is funded by &amp;."
+        );
+        // Outside HTML nothing is markup, and nothing is escaped.
+        assert_eq!(
+            templates
+                .render("b.txt", minijinja::context! {}, None)
+                .unwrap(),
+            "This story was funded by <b>."
+        );
     }
 
     #[test]
