@@ -27,7 +27,7 @@ impl Severity {
 }
 
 /// A finding about the site, tied to a place in a file where there is one.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Diagnostic {
     /// The file, relative to the site root where possible (that is what editors click on).
     pub path: PathBuf,

@@ -104,9 +104,7 @@ fn error_overlay(errors: &[&Diagnostic], held: bool) -> String {
         if count == 1 { "" } else { "s" },
         if count == 1 { "it is" } else { "they are" }
     );
-    for error in errors {
-        html.push_str(&finding_html(error, "byline-error"));
-    }
+    list_findings(&mut html, errors, "byline-error");
     html.push_str("</section>");
     html
 }
@@ -119,11 +117,28 @@ fn warning_list(warnings: &[&Diagnostic]) -> String {
          <summary style=\"cursor:pointer;font-weight:700\">byline: {count} warning{}</summary>",
         if count == 1 { "" } else { "s" }
     );
-    for warning in warnings {
-        html.push_str(&finding_html(warning, "byline-warning"));
-    }
+    list_findings(&mut html, warnings, "byline-warning");
     html.push_str("</details>");
     html
+}
+
+/// The findings the overlay lists at most: an archive can have one per story, and every page
+/// of the preview carries the overlay (the terminal's report stops at a number too).
+const LISTED_FINDINGS: usize = 100;
+
+fn list_findings(html: &mut String, findings: &[&Diagnostic], class: &str) {
+    for finding in findings.iter().take(LISTED_FINDINGS) {
+        html.push_str(&finding_html(finding, class));
+    }
+    if let Some(more) = findings
+        .len()
+        .checked_sub(LISTED_FINDINGS)
+        .filter(|&n| n > 0)
+    {
+        html.push_str(&format!(
+            "<p class=\"{class}\" style=\"margin:.3em 0\">… and {more} more; <code>byline check</code> lists every one</p>"
+        ));
+    }
 }
 
 /// A page of its own for when there is no page to show: the site has never loaded, or this
@@ -174,6 +189,25 @@ mod tests {
         assert!(html.contains("byline: 1 warning"));
         let current = fragment(&[], &shown(&[error], false));
         assert!(current.contains("byline: 1 error — the site will not build"));
+    }
+
+    #[test]
+    fn an_archive_s_findings_are_listed_up_to_a_number() {
+        let warnings: Vec<Diagnostic> = (0..LISTED_FINDINGS + 7)
+            .map(|n| {
+                Diagnostic::new(
+                    Code::SummaryMissing,
+                    format!("content/{n}.md"),
+                    "no summary",
+                )
+            })
+            .collect();
+        let html = fragment(&[], &shown(&warnings, false));
+        assert!(html.contains(&format!("byline: {} warnings", LISTED_FINDINGS + 7)));
+        assert_eq!(html.matches("no summary").count(), LISTED_FINDINGS);
+        assert!(html.contains("… and 7 more; <code>byline check</code> lists every one"));
+        let few = fragment(&[], &shown(&warnings[..3], false));
+        assert!(!few.contains("more;"));
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! reload for everything else. The design is explained in the module docs of `serve`.
 
 use std::cmp::Ordering;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Component, Path, PathBuf};
 use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use std::time::{Duration, Instant};
@@ -212,9 +212,11 @@ impl Preview {
             return None;
         }
         self.version += 1;
+        // An archive can have a finding per story: a set keeps this linear.
+        let known: HashSet<&Diagnostic> = before.iter().collect();
         let new_findings = after
             .iter()
-            .filter(|finding| !before.contains(finding))
+            .filter(|finding| !known.contains(finding))
             .cloned()
             .collect();
         let full_reload = plan.config || plan.theme || plan.statics || plan.reload_only;
