@@ -21,7 +21,7 @@ use crate::diag::{Code, Diagnostic};
 use crate::images::ImageSizes;
 use crate::index::{LinkMap, SiteIndex};
 use crate::markdown::{BodyScan, MAX_NESTING};
-use crate::model::{Edition, Site, Story, WithheldReason};
+use crate::model::{Edition, Image, Site, Story, WithheldReason};
 use crate::outputs::ledger::story_anchors;
 use crate::routes::Routes;
 use crate::url::{is_external, resolve_against, split_url};
@@ -230,8 +230,9 @@ impl BodyChecker {
     }
 
     /// Checks one text of `site` (the site the checker was made for): its links, anchors,
-    /// images and image credits.
-    pub fn check(&self, site: &Site, unit: Unit) -> Vec<Diagnostic> {
+    /// images and image credits, the pictures in it (`images`: their sizes and types) and a
+    /// story's header image.
+    pub fn check(&self, site: &Site, images: &ImageSizes, unit: Unit) -> Vec<Diagnostic> {
         let embargo = self.embargo_of(site, unit);
         let (source, url, scan) = match unit {
             Unit::Story(i) => {
@@ -273,6 +274,13 @@ impl BodyChecker {
                 .with_hint("give the heading another `{#id}`, or remove it and let byline make a unique one"),
             );
         }
+        if let Unit::Story(i) = unit {
+            let story = &site.stories[i];
+            if let Some(image) = &story.image {
+                self.header_file(source, image, embargo, &mut found);
+            }
+        }
+        pictures::check_unit(site, unit, images, &mut found);
         relax(site, found)
     }
 
@@ -292,44 +300,51 @@ impl BodyChecker {
         }
     }
 
-    /// Checks what belongs to no text: the header images of the stories and series of `site`,
-    /// the site's addresses (aliases, `urls.lock`) and the pictures (`images`: their sizes and types) of every text and header.
+    /// Checks what belongs to no text: the site's addresses (aliases, `urls.lock`) and the
+    /// header images of the series (`images`: their sizes and types). Each story's header
+    /// image is checked with its text ([`BodyChecker::check`]), so an edit checks only its own.
     pub fn check_site(&self, site: &Site, images: &ImageSizes) -> Vec<Diagnostic> {
         let mut found = self.url_findings.clone();
-        found.extend(pictures::check(site, &self.units, images));
+        pictures::series_headers(site, images, &mut found);
         for &unit in &self.units {
-            let (source, image) = match unit {
-                Unit::Story(story) => {
-                    let story = &site.stories[story];
-                    (&story.source, story.image.as_ref())
+            if let Unit::Series(i) = unit {
+                let series = &site.series[i];
+                if let Some(image) = &series.image {
+                    let embargo = self.embargo_of(site, unit);
+                    self.header_file(&series.source, image, embargo, &mut found);
                 }
-                Unit::Series(series) => {
-                    let series = &site.series[series];
-                    (&series.source, series.image.as_ref())
-                }
-                Unit::Rejected(_) => continue,
-            };
-            let Some(image) = image else { continue };
-            let path = split_url(&image.src).0;
-            if is_external(&image.src) || self.targets.files.contains(path) {
-                continue;
             }
-            let finding = match self.withheld_target(source, path, self.embargo_of(site, unit)) {
-                Withheld::PublishedTogether => continue,
-                Withheld::Finding(finding) => finding,
-                Withheld::No => Diagnostic::new(
-                    Code::LinkMissingFile,
-                    source,
-                    format!(
-                        "the image {} does not exist in static/ or beside the story",
-                        image.src
-                    ),
-                )
-                .with_hint("check the file name under `image: src:` (it is case-sensitive)"),
-            };
-            found.push(finding.at_position(image.position));
         }
         relax(site, found)
+    }
+
+    /// The header image `image` of the text at `source` exists: in static/, beside the story,
+    /// or elsewhere on the web.
+    fn header_file(
+        &self,
+        source: &Path,
+        image: &Image,
+        embargo: Option<StoryDate>,
+        out: &mut Vec<Diagnostic>,
+    ) {
+        let path = split_url(&image.src).0;
+        if is_external(&image.src) || self.targets.files.contains(path) {
+            return;
+        }
+        let finding = match self.withheld_target(source, path, embargo) {
+            Withheld::PublishedTogether => return,
+            Withheld::Finding(finding) => finding,
+            Withheld::No => Diagnostic::new(
+                Code::LinkMissingFile,
+                source,
+                format!(
+                    "the image {} does not exist in static/ or beside the story",
+                    image.src
+                ),
+            )
+            .with_hint("check the file name under `image: src:` (it is case-sensitive)"),
+        };
+        out.push(finding.at_position(image.position));
     }
 
     fn check_text(&self, text: &Text, body: &BodyScan, out: &mut Vec<Diagnostic>) {

@@ -19,50 +19,46 @@ pub const THEME_HEADER_WIDTH: u32 = 1_088;
 /// The width Google Discover and large link previews ask of a picture.
 pub const PREVIEW_WIDTH: u32 = 1_200;
 
-/// Every picture finding of the texts `units` of `site` and of their header images (and every
-/// series' header image).
-pub(super) fn check(site: &Site, units: &[Unit], images: &ImageSizes) -> Vec<Diagnostic> {
-    let mut found = Vec::new();
-    let headers = units
-        .iter()
-        .filter_map(|unit| match unit {
-            Unit::Story(story) => {
-                let story = &site.stories[*story];
-                Some((&story.source, story.image.as_ref()?))
+/// The picture findings of the text `unit` of `site`: the file types of the images in it and,
+/// for a story, its header image's width and type. Series' header images are judged by
+/// [`series_headers`].
+pub(super) fn check_unit(site: &Site, unit: Unit, images: &ImageSizes, out: &mut Vec<Diagnostic>) {
+    let (source, page_url, scan) = match unit {
+        Unit::Story(i) => {
+            let story = &site.stories[i];
+            if let Some(image) = &story.image {
+                header(&story.source, image, images, out);
             }
-            _ => None,
-        })
-        .chain(
-            site.series
-                .iter()
-                .filter_map(|series| Some((&series.source, series.image.as_ref()?))),
-        );
-    for (source, image) in headers {
-        header_width(source, image, images, &mut found);
-        file_type(source, &image.src, image.position, images, &mut found);
+            (&story.source, &story.url, &story.body.scan)
+        }
+        Unit::Series(i) => {
+            let series = &site.series[i];
+            (&series.source, &series.url, &series.description.scan)
+        }
+        Unit::Rejected(i) => {
+            let story = &site.rejected[i];
+            (&story.source, &story.url, &story.body.scan)
+        }
+    };
+    for image in &scan.images {
+        let src = resolve_against(page_url, &image.src);
+        let at = Position::new(image.line, image.column);
+        file_type(source, &src, at, images, out);
     }
-    for unit in units {
-        let (source, page_url, scan) = match *unit {
-            Unit::Story(i) => {
-                let story = &site.stories[i];
-                (&story.source, &story.url, &story.body.scan)
-            }
-            Unit::Series(i) => {
-                let series = &site.series[i];
-                (&series.source, &series.url, &series.description.scan)
-            }
-            Unit::Rejected(i) => {
-                let story = &site.rejected[i];
-                (&story.source, &story.url, &story.body.scan)
-            }
-        };
-        for image in &scan.images {
-            let src = resolve_against(page_url, &image.src);
-            let at = Position::new(image.line, image.column);
-            file_type(source, &src, at, images, &mut found);
+}
+
+/// The picture findings of every series' header image, published or not.
+pub(super) fn series_headers(site: &Site, images: &ImageSizes, out: &mut Vec<Diagnostic>) {
+    for series in &site.series {
+        if let Some(image) = &series.image {
+            header(&series.source, image, images, out);
         }
     }
-    found
+}
+
+fn header(source: &Path, image: &Image, images: &ImageSizes, out: &mut Vec<Diagnostic>) {
+    header_width(source, image, images, out);
+    file_type(source, &image.src, image.position, images, out);
 }
 
 fn header_width(source: &Path, image: &Image, images: &ImageSizes, out: &mut Vec<Diagnostic>) {

@@ -27,7 +27,7 @@ impl Severity {
 }
 
 /// A finding about the site, tied to a place in a file where there is one.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Eq)]
 pub struct Diagnostic {
     /// The file, relative to the site root where possible (that is what editors click on).
     pub path: PathBuf,
@@ -42,6 +42,35 @@ pub struct Diagnostic {
     pub code: Code,
     pub message: String,
     pub hint: Option<String>,
+}
+
+// By hand: the cheap fields first, and the path as bytes (comparing `Path`s parses their
+// components), as the preview compares an archive's findings on every save. `Hash` hashes the
+// same fields, so the two agree.
+impl std::hash::Hash for Diagnostic {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.line.hash(state);
+        self.column.hash(state);
+        self.end_column.hash(state);
+        self.severity.hash(state);
+        self.code.hash(state);
+        self.path.as_os_str().hash(state);
+        self.message.hash(state);
+        self.hint.hash(state);
+    }
+}
+
+impl PartialEq for Diagnostic {
+    fn eq(&self, other: &Self) -> bool {
+        self.line == other.line
+            && self.column == other.column
+            && self.end_column == other.end_column
+            && self.severity == other.severity
+            && self.code == other.code
+            && self.path.as_os_str() == other.path.as_os_str()
+            && self.message == other.message
+            && self.hint == other.hint
+    }
 }
 
 impl Diagnostic {
@@ -118,6 +147,20 @@ impl Diagnostic {
             )
         });
     }
+
+    /// The order of [`Diagnostic::sort`], worked out without building keys: for the preview,
+    /// which orders an archive's findings on every save.
+    pub fn order(a: &Diagnostic, b: &Diagnostic) -> std::cmp::Ordering {
+        let (a_path, b_path) = (
+            a.path.as_os_str().as_encoded_bytes(),
+            b.path.as_os_str().as_encoded_bytes(),
+        );
+        path_order(a_path, b_path)
+            .then(a.line.cmp(&b.line))
+            .then(a.column.cmp(&b.column))
+            .then_with(|| a.code.as_str().cmp(b.code.as_str()))
+            .then_with(|| a.message.cmp(&b.message))
+    }
 }
 
 /// A key that sorts paths as comparing them component by component does (a folder's files
@@ -127,14 +170,40 @@ pub fn path_order_key(path: &Path) -> Vec<u8> {
     path.as_os_str()
         .as_encoded_bytes()
         .iter()
-        .map(|&byte| {
-            if std::path::is_separator(byte as char) {
-                0
-            } else {
-                byte
-            }
-        })
+        .map(|&byte| path_order_byte(byte))
         .collect()
+}
+
+/// Two paths' bytes compared as their [`path_order_key`]s would be.
+fn path_order(a: &[u8], b: &[u8]) -> std::cmp::Ordering {
+    // Paths of one folder share a long start: skip it a block at a time.
+    const BLOCK: usize = 16;
+    let shorter = a.len().min(b.len());
+    let mut start = 0;
+    while start + BLOCK <= shorter && a[start..start + BLOCK] == b[start..start + BLOCK] {
+        start += BLOCK;
+    }
+    let differs = a[start..].iter().zip(&b[start..]).position(|(x, y)| x != y);
+    match differs.map(|offset| start + offset) {
+        None => a.len().cmp(&b.len()),
+        Some(at) => {
+            let (x, y) = (path_order_byte(a[at]), path_order_byte(b[at]));
+            if x != y {
+                x.cmp(&y)
+            } else {
+                // Two different separators (on Windows): the rest decides.
+                path_order(&a[at + 1..], &b[at + 1..])
+            }
+        }
+    }
+}
+
+fn path_order_byte(byte: u8) -> u8 {
+    if std::path::is_separator(byte as char) {
+        0
+    } else {
+        byte
+    }
 }
 
 impl Diagnostic {
@@ -219,6 +288,55 @@ mod tests {
         paths.sort();
         by_key.sort_by_key(|path| path_order_key(path));
         assert_eq!(by_key, paths);
+    }
+
+    #[test]
+    fn order_agrees_with_sort() {
+        let paths = [
+            "content/a.md",
+            "content/a-b/x.md",
+            "content/a/x.md",
+            "content/a/b/c.md",
+            "content/a.b/x.md",
+            "content/long-series-name-one/story-with-a-long-name.md",
+            "content/long-series-name-one/story-with-a-long-name-2.md",
+            "content/long-series-name-one/story-with-a-long-nam.md",
+            "content/long-series-name-one-b/x.md",
+            "content/long-series-name-one/",
+            "site.yaml",
+        ];
+        let mut findings = Vec::new();
+        for (n, path) in paths.iter().enumerate() {
+            for line in [None, Some(1), Some(12)] {
+                let finding = Diagnostic::new(Code::LinkBroken, *path, format!("m{}", n % 3));
+                findings.push(match line {
+                    Some(line) => finding.at(line, 2),
+                    None => finding,
+                });
+                findings.push(Diagnostic::new(Code::ImageTooSmall, *path, "a"));
+            }
+        }
+        findings.reverse();
+        let mut sorted = findings.clone();
+        Diagnostic::sort(&mut sorted);
+        let mut ordered = findings;
+        ordered.sort_by(Diagnostic::order);
+        assert_eq!(ordered, sorted);
+        for pair in sorted.windows(2) {
+            assert!(Diagnostic::order(&pair[0], &pair[1]).is_le());
+            assert!(Diagnostic::order(&pair[1], &pair[0]).is_ge());
+        }
+    }
+
+    #[test]
+    fn findings_differing_only_in_their_hint_are_not_equal() {
+        let finding = Diagnostic::new(Code::LinkBroken, "content/a.md", "m").at(1, 1);
+        assert_eq!(finding, finding.clone());
+        assert_ne!(finding, finding.clone().with_hint("h"));
+        assert_ne!(
+            finding,
+            Diagnostic::new(Code::LinkBroken, "content/b.md", "m").at(1, 1)
+        );
     }
 
     #[test]

@@ -308,7 +308,8 @@ pub fn check_texts<'f>(
     theme_ids: Arc<HashSet<String>>,
 ) -> Vec<Diagnostic> {
     let checker = BodyChecker::new(site, edition, index, files, theme_ids);
-    let mut diagnostics = parallel::flat_map(checker.units(), |&unit| checker.check(site, unit));
+    let mut diagnostics =
+        parallel::flat_map(checker.units(), |&unit| checker.check(site, images, unit));
     diagnostics.extend(checker.check_site(site, images));
     diagnostics.extend(index.name_clashes(site));
     diagnostics.extend(index.withheld_series(site));

@@ -133,7 +133,7 @@ pub fn serve(options: ServeOptions) -> Result<(), ServeError> {
         .map_err(|error| ServeError::Failed(format!("cannot watch {}: {error}", root.display())))?;
     let (preview, update) = Preview::load(settings);
     if update.unreadable {
-        return Err(ServeError::Unreadable(update.findings));
+        return Err(ServeError::Unreadable(update.findings.to_vec()));
     }
     report(&update, preview.summary());
     let name = match preview.summary() {

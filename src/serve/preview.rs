@@ -3,13 +3,13 @@
 //! reload for everything else. The design is explained in the module docs of `serve`.
 
 use std::cmp::Ordering;
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Component, Path, PathBuf};
 use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use std::time::{Duration, Instant};
 
 use crate::checks::{BodyChecker, Unit};
-use crate::diag::{Code, Diagnostic};
+use crate::diag::{Code, Diagnostic, path_order_key};
 use crate::images::ImageSizes;
 use crate::index::SiteIndex;
 use crate::layout::{CONFIG_FILE, CONTENT_DIR, STATIC_DIR, THEMES_DIR};
@@ -34,6 +34,9 @@ pub struct Preview {
     /// The last version of the site that could be shown; None until the site first loads.
     pub(super) model: Option<Model>,
     findings: Findings,
+    /// Every finding of `findings`, sorted: worked out once per update, as every page the
+    /// preview serves shows them.
+    listed: Arc<Vec<Diagnostic>>,
     /// Counts the changes shown so far; pages carry it to know when they are out of date.
     pub(super) version: u64,
 }
@@ -61,9 +64,12 @@ pub(super) struct Model {
     pub(super) files: HashMap<String, StaticSource>,
     /// The check stage, ready to check one text again after an edit.
     checker: BodyChecker,
-    /// What the check stage found, by text; and about header images.
-    text_findings: HashMap<Unit, Vec<Diagnostic>>,
-    image_findings: Vec<Diagnostic>,
+    /// What the check stage found, by text; and about what belongs to no text. Shared with
+    /// the preview's findings, so an edit copies none of an archive's findings.
+    /// Kept in the order of their files, so that listing every finding sorts runs that are
+    /// already in order.
+    text_findings: BTreeMap<UnitKey, Arc<[Diagnostic]>>,
+    image_findings: Arc<[Diagnostic]>,
 }
 
 /// What `byline check` would report for the files as they are now, kept by where each finding
@@ -79,8 +85,9 @@ struct Findings {
     /// From what concerns more than one file: site.yaml, the content tree, clashing addresses,
     /// the theme, the static files.
     site: Vec<Diagnostic>,
-    /// From the check stage (links, credits, files) over the shown model.
-    texts: Vec<Diagnostic>,
+    /// From the check stage (links, credits, files) over the shown model, as the model keeps
+    /// them (by text, shared).
+    texts: Vec<Arc<[Diagnostic]>>,
     /// Pages that fail to render.
     render: Vec<Diagnostic>,
     /// The model is older than the files: an edit with errors is held back.
@@ -89,18 +96,18 @@ struct Findings {
 
 impl Findings {
     fn all(&self) -> Vec<Diagnostic> {
-        let mut all: Vec<Diagnostic> = self
+        let mut all: Vec<&Diagnostic> = self
             .files
             .values()
             .flatten()
             .chain(&self.site)
-            .chain(&self.texts)
+            .chain(self.texts.iter().flat_map(|found| found.iter()))
             .chain(&self.render)
-            .cloned()
             .collect();
-        Diagnostic::sort(&mut all);
+        // Mostly runs already in order (by file), which the sort merges.
+        all.sort_by(|a, b| Diagnostic::order(a, b));
         all.dedup();
-        all
+        all.into_iter().cloned().collect()
     }
 
     /// Whether anything besides the check stage has errors: then the files cannot become a
@@ -123,7 +130,7 @@ pub struct Update {
     pub scope: String,
     pub elapsed: Duration,
     /// Every finding the site has now, errors and warnings (the page overlay lists them).
-    pub findings: Vec<Diagnostic>,
+    pub findings: Arc<Vec<Diagnostic>>,
     /// Findings this update brought that were not there before, for the terminal.
     pub new_findings: Vec<Diagnostic>,
     /// The site could not be read at all (no site.yaml or content/).
@@ -149,10 +156,12 @@ impl Preview {
             markdown: Arc::new(MarkdownCache::default()),
             model: None,
             findings: Findings::default(),
+            listed: Arc::default(),
             version: 0,
         };
         let started = Instant::now();
         let unreadable = preview.reload();
+        preview.listed = Arc::new(preview.findings.all());
         let update = preview.update("the whole site", started, Vec::new(), unreadable, true);
         (preview, update)
     }
@@ -207,18 +216,13 @@ impl Preview {
                 scope.push_str("page-bundle files");
             }
         }
+        self.listed = Arc::new(self.findings.all());
         let after = self.findings();
         if !shown_changed && after == before {
             return None;
         }
         self.version += 1;
-        // An archive can have a finding per story: a set keeps this linear.
-        let known: HashSet<&Diagnostic> = before.iter().collect();
-        let new_findings = after
-            .iter()
-            .filter(|finding| !known.contains(finding))
-            .cloned()
-            .collect();
+        let new_findings = new_in(&after, &before);
         let full_reload = plan.config || plan.theme || plan.statics || plan.reload_only;
         Some(self.update(&scope, started, new_findings, unreadable, full_reload))
     }
@@ -233,7 +237,7 @@ impl Preview {
     ) -> Update {
         let findings = self.findings();
         let new_findings = if scope == "the whole site" && self.version == 0 {
-            findings.clone()
+            findings.to_vec()
         } else {
             new_findings
         };
@@ -249,8 +253,8 @@ impl Preview {
 
     /// Every finding the site has now, errors and warnings, sorted by file and line: what
     /// `byline check` reports for the same files, and any page that fails to render.
-    pub fn findings(&self) -> Vec<Diagnostic> {
-        self.findings.all()
+    pub fn findings(&self) -> Arc<Vec<Diagnostic>> {
+        Arc::clone(&self.listed)
     }
 
     /// The path the site is served under: its `base_url`'s path, as the model has it.
@@ -634,6 +638,26 @@ impl Preview {
     }
 }
 
+/// The findings of `after` that are not in `before`, both sorted: an archive can have a
+/// finding per story, so they are walked side by side.
+fn new_in(after: &[Diagnostic], before: &[Diagnostic]) -> Vec<Diagnostic> {
+    let mut next = 0;
+    after
+        .iter()
+        .filter(|finding| {
+            while next < before.len() && Diagnostic::order(&before[next], finding).is_lt() {
+                next += 1;
+            }
+            // Findings that sort alike may differ in their hints: any of them may be this one.
+            !before[next..]
+                .iter()
+                .take_while(|known| Diagnostic::order(known, finding).is_eq())
+                .any(|known| known == *finding)
+        })
+        .cloned()
+        .collect()
+}
+
 fn add_scope(scope: &mut String, more: &str) {
     if !scope.is_empty() {
         scope.push_str(" and ");
@@ -754,8 +778,8 @@ impl Model {
             routes: HashMap::new(),
             files,
             checker,
-            text_findings: HashMap::new(),
-            image_findings: Vec::new(),
+            text_findings: BTreeMap::new(),
+            image_findings: Arc::new([]),
         };
         model.positions = model.position_map();
         model.routes = model.route_map();
@@ -790,28 +814,30 @@ impl Model {
 
     /// The check stage again for `units`, and for the header images.
     fn check_again(&mut self, units: &[Unit]) {
-        let (checker, site) = (&self.checker, &self.site);
-        let found = parallel::map(units, |&unit| (unit, checker.check(site, unit)));
-        for (unit, findings) in found {
+        let (checker, site, images) = (&self.checker, &self.site, &*self.images);
+        let found = parallel::map(units, |&unit| {
+            let mut findings = checker.check(site, images, unit);
+            findings.sort_by(Diagnostic::order);
+            (unit_key(site, unit), findings)
+        });
+        for (key, findings) in found {
             if findings.is_empty() {
-                self.text_findings.remove(&unit);
+                self.text_findings.remove(&key);
             } else {
-                self.text_findings.insert(unit, findings);
+                self.text_findings.insert(key, findings.into());
             }
         }
-        self.image_findings = checker.check_site(site, &self.images);
-        self.image_findings
-            .extend(self.published.name_clashes(&self.site));
-        self.image_findings
-            .extend(self.published.withheld_series(&self.site));
+        let mut site_wide = checker.check_site(site, &self.images);
+        site_wide.extend(self.published.name_clashes(&self.site));
+        site_wide.extend(self.published.withheld_series(&self.site));
+        self.image_findings = site_wide.into();
     }
 
     /// Everything the check stage found in this version.
-    fn text_findings(&self) -> Vec<Diagnostic> {
+    fn text_findings(&self) -> Vec<Arc<[Diagnostic]>> {
         self.text_findings
             .values()
-            .flatten()
-            .chain(&self.image_findings)
+            .chain([&self.image_findings])
             .cloned()
             .collect()
     }
@@ -910,6 +936,18 @@ impl Model {
         }
         self.positions = self.position_map();
     }
+}
+
+/// A text of the site, by the order of its file among the findings, then itself.
+type UnitKey = (Vec<u8>, Unit);
+
+fn unit_key(site: &Site, unit: Unit) -> UnitKey {
+    let source = match unit {
+        Unit::Story(i) => &site.stories[i].source,
+        Unit::Series(i) => &site.series[i].source,
+        Unit::Rejected(i) => &site.rejected[i].source,
+    };
+    (path_order_key(source), unit)
 }
 
 /// The check stage for `site`, judging what a build would publish: the pages `published` lists
@@ -1033,5 +1071,46 @@ impl SourceCache {
         self.entries
             .write()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn finding(path: &str, line: usize, hint: &str) -> Diagnostic {
+        Diagnostic::new(Code::ImageTooSmall, path, "small")
+            .at(line, 1)
+            .with_hint(hint)
+    }
+
+    #[test]
+    fn new_findings_are_the_ones_not_there_before() {
+        let mut before = vec![
+            finding("content/a.md", 1, "h"),
+            finding("content/b.md", 1, "h"),
+            finding("content/c.md", 1, "h"),
+            finding("content/c.md", 1, "i"),
+        ];
+        Diagnostic::sort(&mut before);
+        let mut after = vec![
+            finding("content/a.md", 1, "h"),
+            finding("content/a.md", 2, "h"),
+            finding("content/c.md", 1, "i"),
+            finding("content/c.md", 1, "j"),
+            finding("content/d.md", 1, "h"),
+        ];
+        Diagnostic::sort(&mut after);
+        let new = new_in(&after, &before);
+        assert_eq!(
+            new,
+            vec![
+                finding("content/a.md", 2, "h"),
+                finding("content/c.md", 1, "j"),
+                finding("content/d.md", 1, "h"),
+            ]
+        );
+        assert!(new_in(&after, &after).is_empty());
+        assert_eq!(new_in(&after, &[]), after);
     }
 }
