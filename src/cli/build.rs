@@ -28,7 +28,7 @@ pub struct BuildArgs {
     /// How to print problems.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
-    /// Print how long each stage took (to standard error).
+    /// Print how long each stage took and the memory in use after it (to standard error).
     #[arg(long)]
     timings: bool,
     /// Replace the output folder even though byline did not make it (it has no .byline-output

@@ -19,7 +19,7 @@ pub struct CheckArgs {
     /// Treat warnings as errors (exit 1 when there are any).
     #[arg(long)]
     strict: bool,
-    /// Print how long each stage took (to standard error).
+    /// Print how long each stage took and the memory in use after it (to standard error).
     #[arg(long)]
     timings: bool,
 }

@@ -406,6 +406,18 @@ fn process(markdown: &str, context: &RenderContext, write_html: bool) -> Rendere
         events.for_each(drop);
     }
 
+    // An archive's scans stay in memory from reading to writing: none keeps the room it grew.
+    for heading in &mut headings {
+        heading.text.shrink_to_fit();
+        heading.id.shrink_to_fit();
+    }
+    headings.shrink_to_fit();
+    footnotes.shrink_to_fit();
+    links.shrink_to_fit();
+    images.shrink_to_fit();
+    if let Some(text) = &mut first_paragraph {
+        text.shrink_to_fit();
+    }
     Rendered {
         html,
         scan: BodyScan {

@@ -55,12 +55,47 @@ impl Failure {
     }
 }
 
-/// How long each stage of a check or build took (`--timings`): where an archive's time goes,
-/// without a profiler.
+/// How long each stage of a check or build took (`--timings`), and the memory the process held
+/// after it: where an archive's time and memory go, without a profiler.
 #[derive(Debug, Clone)]
 pub struct Timings {
-    stages: Vec<(&'static str, Duration)>,
+    stages: Vec<(&'static str, Duration, Option<Memory>)>,
     lap_started: Instant,
+}
+
+/// The process's memory, in kB, as the kernel counts it (Linux only).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Memory {
+    /// Resident now.
+    resident: u64,
+    /// The most it has been resident so far.
+    peak: u64,
+}
+
+impl Memory {
+    #[cfg(target_os = "linux")]
+    fn now() -> Option<Memory> {
+        let status = std::fs::read_to_string("/proc/self/status").ok()?;
+        let field = |name: &str| {
+            status
+                .lines()
+                .find_map(|line| line.strip_prefix(name))?
+                .trim()
+                .trim_end_matches("kB")
+                .trim()
+                .parse()
+                .ok()
+        };
+        Some(Memory {
+            resident: field("VmRSS:")?,
+            peak: field("VmHWM:")?,
+        })
+    }
+
+    #[cfg(not(target_os = "linux"))]
+    fn now() -> Option<Memory> {
+        None
+    }
 }
 
 impl Timings {
@@ -74,22 +109,39 @@ impl Timings {
     /// Ends the stage that ran since the previous lap (or the start).
     pub fn lap(&mut self, stage: &'static str) {
         let now = Instant::now();
-        self.stages.push((stage, now - self.lap_started));
+        self.stages
+            .push((stage, now - self.lap_started, Memory::now()));
         self.lap_started = now;
     }
 
-    pub fn stages(&self) -> &[(&'static str, Duration)] {
-        &self.stages
+    pub fn stages(&self) -> impl Iterator<Item = (&'static str, Duration)> + '_ {
+        self.stages.iter().map(|(stage, took, _)| (*stage, *took))
     }
 }
 
 impl std::fmt::Display for Timings {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let total: Duration = self.stages.iter().map(|(_, took)| *took).sum();
-        for (stage, took) in &self.stages {
-            writeln!(f, "{:>9.1} ms  {stage}", took.as_secs_f64() * 1000.0)?;
+        let total: Duration = self.stages.iter().map(|(_, took, _)| *took).sum();
+        let megabytes = |kb: u64| kb.div_ceil(1024);
+        if self.stages.iter().any(|(_, _, memory)| memory.is_some()) {
+            writeln!(f, "{:>12}  {:>9}  stage", "time", "in memory")?;
         }
-        write!(f, "{:>9.1} ms  total", total.as_secs_f64() * 1000.0)
+        for (stage, took, memory) in &self.stages {
+            write!(f, "{:>9.1} ms  ", took.as_secs_f64() * 1000.0)?;
+            match memory {
+                Some(memory) => writeln!(f, "{:>6} MB  {stage}", megabytes(memory.resident))?,
+                None => writeln!(f, "{stage}")?,
+            }
+        }
+        write!(f, "{:>9.1} ms  ", total.as_secs_f64() * 1000.0)?;
+        match self.stages.iter().rev().find_map(|(_, _, memory)| *memory) {
+            Some(memory) => write!(
+                f,
+                "{:>6} MB  total (memory at its peak)",
+                megabytes(memory.peak)
+            ),
+            None => write!(f, "total"),
+        }
     }
 }
 
