@@ -278,21 +278,24 @@ pub fn days_meant(text: &str) -> Vec<Date> {
     Vec::new()
 }
 
+/// The months' names in English, lower case: what a date written in words is read by, and the
+/// keys of the months' names in a theme's strings (`date.months.january`).
+pub const MONTHS: [&str; 12] = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+];
+
 fn month_number(word: &str) -> Option<i16> {
-    const MONTHS: [&str; 12] = [
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-    ];
     let word = word.to_lowercase();
     if word.len() < 3 {
         return None;

@@ -11,7 +11,7 @@ use super::html_to_markdown::HtmlConverter;
 use super::report::ImportReport;
 use super::shortcodes::find_hugo;
 use super::source::{
-    as_bool, as_list, as_text, keep_rest, later, normalize_date, read_document, take,
+    as_bool, as_list, as_text, keep_rest, later, normalize_date, read_document, take, take_lists,
 };
 use super::story::{ImageOut, StoryOut};
 use super::write::{SeriesIn, SiteWriter, SiteYaml};
@@ -427,22 +427,8 @@ fn page(
             }
         })
         .collect();
-    let mut reporters = take(fields, "authors")
-        .map(|a| as_list(&a, false))
-        .unwrap_or_default();
-    reporters.extend(
-        take(fields, "author")
-            .map(|a| as_list(&a, false))
-            .unwrap_or_default(),
-    );
-    let mut topics = take(fields, "tags")
-        .map(|t| as_list(&t, false))
-        .unwrap_or_default();
-    topics.extend(
-        take(fields, "categories")
-            .map(|t| as_list(&t, false))
-            .unwrap_or_default(),
-    );
+    let reporters = take_lists(fields, &["authors", "author"], false);
+    let topics = take_lists(fields, &["tags", "categories"], false);
     let summary = take(fields, "description")
         .or_else(|| take(fields, "summary"))
         .as_ref()

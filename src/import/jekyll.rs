@@ -13,7 +13,7 @@ use super::hugo::copy_tree;
 use super::report::ImportReport;
 use super::shortcodes::convert_liquid;
 use super::source::{
-    as_bool, as_list, as_text, keep_rest, later, normalize_date, read_document, take,
+    as_bool, as_text, keep_rest, later, normalize_date, read_document, take, take_lists,
 };
 use super::story::{ImageOut, StoryOut};
 use super::write::{SeriesIn, SiteWriter, SiteYaml};
@@ -292,31 +292,10 @@ fn post(context: &mut Context, path: &Path, is_draft: bool) -> Result<(), Import
         .and_then(as_text)
         .unwrap_or(name_slug);
     let permalink = take(fields, "permalink").as_ref().and_then(as_text);
-    let mut categories = take(fields, "categories")
-        .map(|c| as_list(&c, true))
-        .unwrap_or_default();
-    categories.extend(
-        take(fields, "category")
-            .map(|c| as_list(&c, true))
-            .unwrap_or_default(),
-    );
+    let mut categories = take_lists(fields, &["categories", "category"], true);
     let old_categories = categories.clone();
-    let mut topics = take(fields, "tags")
-        .map(|t| as_list(&t, true))
-        .unwrap_or_default();
-    topics.extend(
-        take(fields, "tag")
-            .map(|t| as_list(&t, true))
-            .unwrap_or_default(),
-    );
-    let mut reporters = take(fields, "author")
-        .map(|a| as_list(&a, false))
-        .unwrap_or_default();
-    reporters.extend(
-        take(fields, "authors")
-            .map(|a| as_list(&a, false))
-            .unwrap_or_default(),
-    );
+    let mut topics = take_lists(fields, &["tags", "tag"], true);
+    let reporters = take_lists(fields, &["author", "authors"], false);
     let summary = take(fields, "excerpt")
         .or_else(|| take(fields, "description"))
         .or_else(|| take(fields, "summary"))

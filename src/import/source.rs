@@ -143,6 +143,15 @@ pub fn take(fields: &mut Mapping, key: &str) -> Option<Value> {
     fields.remove(key)
 }
 
+/// The lists under each of `keys`, taken out of `fields` and joined in the order of `keys`
+/// (`tags` then `categories`); see [`as_list`] for `split_spaces`.
+pub fn take_lists(fields: &mut Mapping, keys: &[&str], split_spaces: bool) -> Vec<String> {
+    keys.iter()
+        .filter_map(|key| take(fields, key))
+        .flat_map(|value| as_list(&value, split_spaces))
+        .collect()
+}
+
 /// A value as text: strings, numbers and booleans.
 pub fn as_text(value: &Value) -> Option<String> {
     match value {

@@ -9,7 +9,7 @@ use std::collections::{HashMap, HashSet};
 use serde::Deserialize;
 
 use super::{DEFAULT_THEME_FILES, Theme};
-use crate::dates::{DateFormat, DateNames, DateStyle};
+use crate::dates::{DateFormat, DateNames, DateStyle, MONTHS};
 use crate::diag::{Code, Diagnostic};
 use crate::yaml::{self, FreeValue};
 
@@ -40,21 +40,7 @@ enum Node {
 
 const PLURAL_CATEGORIES: [&str; 6] = ["zero", "one", "two", "few", "many", "other"];
 
-/// The keys of the months' and weekdays' names under `date.`.
-const MONTHS: [&str; 12] = [
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-];
+/// The keys of the weekdays' names under `date.` (the months' are [`MONTHS`]).
 const WEEKDAYS: [&str; 7] = [
     "monday",
     "tuesday",
