@@ -94,24 +94,48 @@ pub struct Withdrawal {
 }
 
 /// A Markdown text (a story's body, a series' description) as reading left it: what the checks
-/// need of it (its scan: links, images, headings, first paragraph), and the text itself when
-/// the command will render it (`byline check` renders nothing and lets an archive's text go).
+/// need of it (its scan: links, images, headings, first paragraph), and its text as the
+/// command asked (see [`BodyText`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Body {
-    pub text: Option<Arc<str>>,
+    pub text: BodyText,
     pub scan: Arc<BodyScan>,
     /// The file line where the text starts (after the front matter).
     pub first_line: usize,
 }
 
+/// What reading kept of a text, for rendering it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BodyText {
+    /// The Markdown itself (the preview renders it again after every edit).
+    Kept(Arc<str>),
+    /// Where it is: `byline build` reads each text again when it renders it, so an archive's
+    /// texts are not all in memory at once (`source::text_of`).
+    OnDisk(Arc<TextOnDisk>),
+    /// Nothing: `byline check` renders nothing.
+    Dropped,
+}
+
+/// Where a text read for the checks is, and what it was, so that reading it again can tell
+/// that it is still the text that was checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TextOnDisk {
+    /// The file, as opened (the site folder joined with its path).
+    pub file: PathBuf,
+    /// Where the text starts in the file (after the front matter), in bytes.
+    pub start: usize,
+    /// Its length in bytes, and its CRC-32.
+    pub len: usize,
+    pub checksum: u32,
+}
+
 impl Body {
-    /// The Markdown as written, for rendering. Only a site read with its texts can be rendered,
-    /// and the command chose how it was read: asking a scan for its text is a bug in byline,
-    /// not a problem of the site.
-    pub fn text_to_render(&self) -> &str {
-        self.text
-            .as_deref()
-            .expect("a text is rendered only from a site read with its texts")
+    /// The Markdown, when it is kept in memory.
+    pub fn kept_text(&self) -> Option<&str> {
+        match &self.text {
+            BodyText::Kept(text) => Some(text),
+            _ => None,
+        }
     }
 }
 

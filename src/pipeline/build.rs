@@ -53,7 +53,7 @@ pub fn build(settings: &Settings, output: &Path, force: bool) -> Result<BuildRep
     let root = settings.root.as_path();
     let output: PathBuf = publish::prepare_output(root, output, force)
         .map_err(|diagnostic| Failure::new(vec![diagnostic], false))?;
-    let mut checked = check(settings, Keep::Text)?;
+    let mut checked = check(settings, Keep::Reread)?;
     let fail = |diagnostics: Vec<Diagnostic>| Failure::new(diagnostics, false);
     let (false, Some(loaded)) = (checked.has_errors(), &checked.theme) else {
         return Err(fail(checked.diagnostics));
@@ -123,6 +123,7 @@ pub fn build(settings: &Settings, output: &Path, force: bool) -> Result<BuildRep
             }
         }
     }
+    page_errors.extend(bodies.take_problems());
     if !page_errors.is_empty() {
         page_errors = publish::limit_output_errors(page_errors);
         // Keep the build's warnings with the errors, so the report is complete.

@@ -10,10 +10,12 @@ use std::sync::{Arc, Mutex};
 
 use crate::config::SiteConfig;
 use crate::dates::DateStyle;
+use crate::diag::Diagnostic;
 use crate::images::ImageSizes;
 use crate::index::LinkMap;
 use crate::markdown::{self, MarkdownOptions, RenderContext, Srcsets, Words};
 use crate::model::{Body, Edition, Site};
+use crate::source;
 use crate::theme::{Strings, Templates};
 use crate::url::resolve_against;
 
@@ -37,6 +39,8 @@ pub struct BodyRenderer {
     /// A hash of them in order, for the cache's keys.
     theme_ids_hash: u64,
     cache: Option<Arc<MarkdownCache>>,
+    /// Texts read again from their files that were no longer the texts checked.
+    problems: Mutex<Vec<Diagnostic>>,
 }
 
 /// The [`Words`] of the theme's strings, owned.
@@ -102,6 +106,7 @@ impl BodyRenderer {
             theme_ids: Arc::clone(templates.element_ids()),
             theme_ids_hash: ordered_hash(templates.element_ids()),
             cache,
+            problems: Mutex::new(Vec::new()),
         }
     }
 
@@ -167,7 +172,27 @@ impl BodyRenderer {
             words: self.words.words(),
             reserved_ids: Some(&reserved),
         };
-        markdown::render(body.text_to_render(), &context).html
+        match source::text_of(body, source) {
+            Ok(text) => markdown::render(&text, &context).html,
+            Err(problem) => {
+                self.problems
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner)
+                    .push(problem);
+                String::new()
+            }
+        }
+    }
+
+    /// The texts that could not be rendered since the last call (a file changed after it was
+    /// checked): a build that has any publishes nothing.
+    pub fn take_problems(&self) -> Vec<Diagnostic> {
+        std::mem::take(
+            &mut self
+                .problems
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner),
+        )
     }
 }
 
@@ -218,7 +243,10 @@ impl MarkdownCache {
         body: &Body,
         anchors: &[String],
     ) -> Arc<String> {
-        let text = body.text_to_render();
+        // The preview keeps its texts: it renders them again after every edit.
+        let Some(text) = body.kept_text() else {
+            return Arc::new(renderer.render(source, url, body, anchors));
+        };
         let mut hasher = DefaultHasher::new();
         text.hash(&mut hasher);
         let mut words = DefaultHasher::new();
@@ -310,6 +338,7 @@ mod tests {
             theme_ids: Arc::default(),
             theme_ids_hash: 0,
             cache: Some(Arc::clone(&cache)),
+            problems: Mutex::default(),
         };
         let html = |renderer: &BodyRenderer, text: &str, first_line: usize| {
             cache.html(

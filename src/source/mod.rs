@@ -5,6 +5,7 @@
 
 pub mod front_matter;
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -14,7 +15,7 @@ use walkdir::WalkDir;
 use crate::diag::{Code, Diagnostic, path_order_key};
 use crate::layout::CONTENT_DIR;
 use crate::markdown::{self, BodyScan, MarkdownOptions, RenderContext};
-use crate::model::Body;
+use crate::model::{Body, BodyText, TextOnDisk};
 use crate::site_files;
 use front_matter::{SeriesFrontMatter, StoryFrontMatter};
 
@@ -295,10 +296,12 @@ impl ParsedSource {
 /// What reading keeps of each Markdown text besides its scan.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Keep {
-    /// The text, for a command that renders it (`build`, `serve`).
+    /// The text, for a command that renders it again and again (`serve`).
     Text,
-    /// Only the scan: `byline check` renders nothing, and an archive's text is most of what it
-    /// would hold in memory.
+    /// Where the text is, to read it again when it is rendered once (`build`): an archive's
+    /// texts are most of what it would hold in memory.
+    Reread,
+    /// Only the scan: `byline check` renders nothing.
     ScanOnly,
 }
 
@@ -320,10 +323,59 @@ pub fn body(markdown: &str, first_line: usize, keep: Keep) -> Body {
     };
     let scan: BodyScan = markdown::scan(markdown, &context);
     Body {
-        text: (keep == Keep::Text).then(|| Arc::from(markdown)),
+        text: match keep {
+            // A text not read from a file has nowhere to be read again from.
+            Keep::Text | Keep::Reread => BodyText::Kept(Arc::from(markdown)),
+            Keep::ScanOnly => BodyText::Dropped,
+        },
         scan: Arc::new(scan),
         first_line,
     }
+}
+
+/// The text of the file `file` (its whole contents `contents`) after its front matter,
+/// `markdown`, read as [`body`] reads a text, kept as `keep` says.
+fn file_body(file: &Path, contents: &str, markdown: &str, first_line: usize, keep: Keep) -> Body {
+    let mut body = body(markdown, first_line, keep);
+    if keep == Keep::Reread {
+        // The text is the end of the file: split_front_matter takes it from there.
+        let start = contents.len() - markdown.len();
+        body.text = BodyText::OnDisk(Arc::new(TextOnDisk {
+            file: file.to_path_buf(),
+            start,
+            len: markdown.len(),
+            checksum: crc32fast::hash(markdown.as_bytes()),
+        }));
+    }
+    body
+}
+
+/// The Markdown of `body` (of the file `shown`, as editors know it) for rendering: kept in
+/// memory, or read again from its file, which must hold the text that was checked. A file
+/// changed since (an editor saving during a build) is an error, never published unchecked.
+pub fn text_of<'a>(body: &'a Body, shown: &Path) -> Result<Cow<'a, str>, Diagnostic> {
+    let on_disk = match &body.text {
+        BodyText::Kept(text) => return Ok(Cow::Borrowed(text)),
+        BodyText::OnDisk(on_disk) => on_disk,
+        // The command chose how the site was read: asking a scan for its text is a bug in
+        // byline, not a problem of the site.
+        BodyText::Dropped => panic!("a text is rendered only from a site read with its texts"),
+    };
+    let contents = site_files::read_source_text(&on_disk.file, shown)?;
+    let text = contents
+        .get(on_disk.start..)
+        .filter(|text| {
+            text.len() == on_disk.len && crc32fast::hash(text.as_bytes()) == on_disk.checksum
+        })
+        .ok_or_else(|| {
+            Diagnostic::new(
+                Code::FileRead,
+                shown,
+                "this file changed while the site was being built, after it was checked: the build stops rather than publish a text nobody checked",
+            )
+            .with_hint("build again once the file is saved")
+        })?;
+    Ok(Cow::Owned(text.to_string()))
 }
 
 /// Reads and parses one file found by [`discover`]. Independent of every other file.
@@ -348,7 +400,8 @@ pub fn read(root: &Path, source: &SourceFile, keep: Keep) -> (ParsedSource, Vec<
             Some((series_dir, file_stem, bundle)),
         ),
     };
-    let text = match site_files::read_source_text(&root.join(&source.path), &source.path) {
+    let full_path = root.join(&source.path);
+    let text = match site_files::read_source_text(&full_path, &source.path) {
         Ok(text) => text,
         Err(diagnostic) => return (ParsedSource::Failed, vec![diagnostic]),
     };
@@ -387,10 +440,66 @@ pub fn read(root: &Path, source: &SourceFile, keep: Keep) -> (ParsedSource, Vec<
                     file_stem: file_stem.clone(),
                     bundle: bundle.clone(),
                     front: Box::new(front),
-                    body: body(document.body, body_first_line, keep),
+                    body: file_body(&full_path, &text, document.body, body_first_line, keep),
                 }),
                 diagnostics,
             )
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const STORY: &str = "---\ntitle: \"A\"\ndate: 2024-01-31\n---\n\nThe text, as checked.\n";
+
+    fn read_story(root: &Path, keep: Keep) -> Body {
+        let file = SourceFile {
+            path: PathBuf::from("content/a.md"),
+            kind: SourceKind::Story {
+                series_dir: None,
+                file_stem: "a".into(),
+                bundle: None,
+            },
+        };
+        match read(root, &file, keep) {
+            (ParsedSource::Story(story), _) => story.body,
+            (other, found) => panic!("not read as a story: {other:?} {found:?}"),
+        }
+    }
+
+    #[test]
+    fn a_text_read_again_is_the_text_that_was_checked() {
+        let site = tempfile::tempdir().unwrap();
+        std::fs::create_dir(site.path().join("content")).unwrap();
+        let path = site.path().join("content/a.md");
+        // With a byte-order mark: the text's place is counted in the file's bytes.
+        std::fs::write(&path, format!("\u{feff}{STORY}")).unwrap();
+        let shown = Path::new("content/a.md");
+
+        let kept = read_story(site.path(), Keep::Text);
+        let again = read_story(site.path(), Keep::Reread);
+        assert!(matches!(again.text, BodyText::OnDisk(_)));
+        assert_eq!(kept.scan, again.scan);
+        let expected = "\nThe text, as checked.\n";
+        assert_eq!(text_of(&kept, shown).unwrap(), expected);
+        assert_eq!(text_of(&again, shown).unwrap(), expected);
+
+        // Saved again in the meantime, even at the same length: never rendered unchecked.
+        std::fs::write(&path, STORY.replace("as checked", "as changed")).unwrap();
+        let problem = text_of(&again, shown).unwrap_err();
+        assert_eq!(problem.code, Code::FileRead);
+        assert!(
+            problem
+                .message
+                .contains("changed while the site was being built")
+        );
+        assert!(matches!(
+            read_story(site.path(), Keep::ScanOnly).text,
+            BodyText::Dropped
+        ));
+        std::fs::remove_file(&path).unwrap();
+        assert_eq!(text_of(&again, shown).unwrap_err().code, Code::FileRead);
     }
 }
