@@ -318,7 +318,46 @@ impl MarkdownCache {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::{BodyText, TextOnDisk};
     use crate::source::{Keep, body};
+
+    #[test]
+    fn a_text_changed_since_its_check_is_not_rendered_and_is_reported() {
+        let folder = tempfile::tempdir().unwrap();
+        let file = folder.path().join("a.md");
+        std::fs::write(&file, "---\n---\nAs *checked*.\n").unwrap();
+        let checked = "As *checked*.\n";
+        let mut on_disk = body(checked, 3, Keep::ScanOnly);
+        on_disk.text = BodyText::OnDisk(Arc::new(TextOnDisk {
+            file: file.clone(),
+            start: 8,
+            len: checked.len(),
+            checksum: crc32fast::hash(checked.as_bytes()),
+        }));
+        let renderer = BodyRenderer {
+            links: LinkMap::default(),
+            config: Arc::new(crate::outputs::tests::config()),
+            options: MarkdownOptions::default(),
+            images: Arc::new(ImageSizes::default()),
+            words: OwnedWords::new(&Strings::english()),
+            dates: DateStyle::default(),
+            theme_ids: Arc::default(),
+            theme_ids_hash: 0,
+            cache: None,
+            problems: Mutex::default(),
+        };
+        let source = Path::new("content/a.md");
+        let html = renderer.html(source, "/a/", &on_disk, &[]);
+        assert_eq!(html, "<p>As <em>checked</em>.</p>\n");
+        assert!(renderer.take_problems().is_empty());
+
+        std::fs::write(&file, "---\n---\nAs *edited*.\n").unwrap();
+        assert_eq!(renderer.html(source, "/a/", &on_disk, &[]), "");
+        let problems = renderer.take_problems();
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(problems[0].path, source);
+        assert!(renderer.take_problems().is_empty());
+    }
 
     #[test]
     fn markdown_cache_renders_again_only_what_changed() {
