@@ -817,7 +817,7 @@ impl Model {
         let (checker, site, images) = (&self.checker, &self.site, &*self.images);
         let found = parallel::map(units, |&unit| {
             let mut findings = checker.check(site, images, unit);
-            findings.sort_by(Diagnostic::order);
+            Diagnostic::sort(&mut findings);
             (unit_key(site, unit), findings)
         });
         for (key, findings) in found {

@@ -336,17 +336,18 @@ pub fn body(markdown: &str, first_line: usize, keep: Keep) -> Body {
 /// The text of the file `file` (its whole contents `contents`) after its front matter,
 /// `markdown`, read as [`body`] reads a text, kept as `keep` says.
 fn file_body(file: &Path, contents: &str, markdown: &str, first_line: usize, keep: Keep) -> Body {
-    let mut body = body(markdown, first_line, keep);
-    if keep == Keep::Reread {
-        // The text is the end of the file: split_front_matter takes it from there.
-        let start = contents.len() - markdown.len();
-        body.text = BodyText::OnDisk(Arc::new(TextOnDisk {
-            file: file.to_path_buf(),
-            start,
-            len: markdown.len(),
-            checksum: crc32fast::hash(markdown.as_bytes()),
-        }));
+    if keep != Keep::Reread {
+        return body(markdown, first_line, keep);
     }
+    let mut body = body(markdown, first_line, Keep::ScanOnly);
+    // The text is the end of the file: `front_matter::split` takes it from there.
+    let start = contents.len() - markdown.len();
+    body.text = BodyText::OnDisk(Arc::new(TextOnDisk {
+        file: file.to_path_buf(),
+        start,
+        len: markdown.len(),
+        checksum: crc32fast::hash(markdown.as_bytes()),
+    }));
     body
 }
 
