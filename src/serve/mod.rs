@@ -68,6 +68,7 @@
 //! errors in the page), [`watch`] (notify with a debouncer).
 
 mod http;
+mod listed;
 mod overlay;
 mod preview;
 mod reload;

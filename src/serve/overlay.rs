@@ -34,7 +34,7 @@ impl Banner {
 #[derive(Debug, Clone, Copy)]
 pub struct Shown<'a> {
     /// Every finding the site has now, errors and warnings, sorted.
-    pub findings: &'a [Diagnostic],
+    pub findings: &'a [&'a Diagnostic],
     /// The pages show an older version than the files: an edit with errors is held back.
     pub held: bool,
     /// The live-reload script.
@@ -59,6 +59,7 @@ pub fn fragment(banners: &[Banner], shown: &Shown) -> String {
     let (errors, warnings): (Vec<&Diagnostic>, Vec<&Diagnostic>) = shown
         .findings
         .iter()
+        .copied()
         .partition(|finding| finding.is_error());
     if !errors.is_empty() {
         html.push_str(&error_overlay(&errors, shown.held));
@@ -170,7 +171,7 @@ mod tests {
     use super::*;
     use crate::diag::Code;
 
-    fn shown<'a>(findings: &'a [Diagnostic], held: bool) -> Shown<'a> {
+    fn shown<'a>(findings: &'a [&'a Diagnostic], held: bool) -> Shown<'a> {
         Shown {
             findings,
             held,
@@ -182,12 +183,12 @@ mod tests {
     fn overlay_shows_the_diagnostic_lines_escaped() {
         let error = Diagnostic::new(Code::FrontSyntax, "content/a.md", "bad <yaml>").at(3, 7);
         let warning = Diagnostic::new(Code::SummaryMissing, "content/b.md", "no summary");
-        let html = fragment(&[], &shown(&[error.clone(), warning], true));
+        let html = fragment(&[], &shown(&[&error, &warning], true));
         assert!(html.contains("content/a.md:3:7: error[E-FRONT-SYNTAX]: bad &lt;yaml&gt;"));
         assert!(html.contains("byline: 1 error — this is the last good version"));
         assert!(html.contains("data-code=\"E-FRONT-SYNTAX\" data-file=\"content/a.md\" data-line=\"3\" data-column=\"7\""));
         assert!(html.contains("byline: 1 warning"));
-        let current = fragment(&[], &shown(&[error], false));
+        let current = fragment(&[], &shown(&[&error], false));
         assert!(current.contains("byline: 1 error — the site will not build"));
     }
 
@@ -202,6 +203,7 @@ mod tests {
                 )
             })
             .collect();
+        let warnings: Vec<&Diagnostic> = warnings.iter().collect();
         let html = fragment(&[], &shown(&warnings, false));
         assert!(html.contains(&format!("byline: {} warnings", LISTED_FINDINGS + 7)));
         assert_eq!(html.matches("no summary").count(), LISTED_FINDINGS);

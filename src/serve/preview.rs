@@ -24,6 +24,8 @@ use crate::theme::{Templates, Theme};
 use crate::url::output_path;
 use crate::validate;
 
+use super::listed::Listed;
+
 /// The site as the preview shows it, and what it knows about the files behind it.
 pub struct Preview {
     /// The site folder, absolute and without symbolic links.
@@ -36,7 +38,7 @@ pub struct Preview {
     findings: Findings,
     /// Every finding of `findings`, sorted: worked out once per update, as every page the
     /// preview serves shows them.
-    listed: Arc<Vec<Diagnostic>>,
+    listed: Arc<Listed>,
     /// Counts the changes shown so far; pages carry it to know when they are out of date.
     pub(super) version: u64,
 }
@@ -95,19 +97,18 @@ struct Findings {
 }
 
 impl Findings {
-    fn all(&self) -> Vec<Diagnostic> {
-        let mut all: Vec<&Diagnostic> = self
+    /// Every finding, sorted; the check stage's lists are shared, not copied.
+    fn all(&self) -> Listed {
+        let copied = |found: &[Diagnostic]| Arc::<[Diagnostic]>::from(found);
+        let parts = self
             .files
             .values()
-            .flatten()
-            .chain(&self.site)
-            .chain(self.texts.iter().flat_map(|found| found.iter()))
-            .chain(&self.render)
+            .map(|found| copied(found))
+            .chain([copied(&self.site)])
+            .chain(self.texts.iter().cloned())
+            .chain([copied(&self.render)])
             .collect();
-        // Mostly runs already in order (by file), which the sort merges.
-        all.sort_by(|a, b| Diagnostic::order(a, b));
-        all.dedup();
-        all.into_iter().cloned().collect()
+        Listed::new(parts)
     }
 
     /// Whether anything besides the check stage has errors: then the files cannot become a
@@ -130,7 +131,7 @@ pub struct Update {
     pub scope: String,
     pub elapsed: Duration,
     /// Every finding the site has now, errors and warnings (the page overlay lists them).
-    pub findings: Arc<Vec<Diagnostic>>,
+    pub findings: Arc<Listed>,
     /// Findings this update brought that were not there before, for the terminal.
     pub new_findings: Vec<Diagnostic>,
     /// The site could not be read at all (no site.yaml or content/).
@@ -222,7 +223,7 @@ impl Preview {
             return None;
         }
         self.version += 1;
-        let new_findings = new_in(&after, &before);
+        let new_findings = after.new_since(&before);
         let full_reload = plan.config || plan.theme || plan.statics || plan.reload_only;
         Some(self.update(&scope, started, new_findings, unreadable, full_reload))
     }
@@ -253,7 +254,7 @@ impl Preview {
 
     /// Every finding the site has now, errors and warnings, sorted by file and line: what
     /// `byline check` reports for the same files, and any page that fails to render.
-    pub fn findings(&self) -> Arc<Vec<Diagnostic>> {
+    pub fn findings(&self) -> Arc<Listed> {
         Arc::clone(&self.listed)
     }
 
@@ -636,26 +637,6 @@ impl Preview {
         }
         Some(!edited.is_empty())
     }
-}
-
-/// The findings of `after` that are not in `before`, both sorted: an archive can have a
-/// finding per story, so they are walked side by side.
-fn new_in(after: &[Diagnostic], before: &[Diagnostic]) -> Vec<Diagnostic> {
-    let mut next = 0;
-    after
-        .iter()
-        .filter(|finding| {
-            while next < before.len() && Diagnostic::order(&before[next], finding).is_lt() {
-                next += 1;
-            }
-            // Findings that sort alike may differ in their hints: any of them may be this one.
-            !before[next..]
-                .iter()
-                .take_while(|known| Diagnostic::order(known, finding).is_eq())
-                .any(|known| known == *finding)
-        })
-        .cloned()
-        .collect()
 }
 
 fn add_scope(scope: &mut String, more: &str) {
@@ -1071,46 +1052,5 @@ impl SourceCache {
         self.entries
             .write()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn finding(path: &str, line: usize, hint: &str) -> Diagnostic {
-        Diagnostic::new(Code::ImageTooSmall, path, "small")
-            .at(line, 1)
-            .with_hint(hint)
-    }
-
-    #[test]
-    fn new_findings_are_the_ones_not_there_before() {
-        let mut before = vec![
-            finding("content/a.md", 1, "h"),
-            finding("content/b.md", 1, "h"),
-            finding("content/c.md", 1, "h"),
-            finding("content/c.md", 1, "i"),
-        ];
-        Diagnostic::sort(&mut before);
-        let mut after = vec![
-            finding("content/a.md", 1, "h"),
-            finding("content/a.md", 2, "h"),
-            finding("content/c.md", 1, "i"),
-            finding("content/c.md", 1, "j"),
-            finding("content/d.md", 1, "h"),
-        ];
-        Diagnostic::sort(&mut after);
-        let new = new_in(&after, &before);
-        assert_eq!(
-            new,
-            vec![
-                finding("content/a.md", 2, "h"),
-                finding("content/c.md", 1, "j"),
-                finding("content/d.md", 1, "h"),
-            ]
-        );
-        assert!(new_in(&after, &after).is_empty());
-        assert_eq!(new_in(&after, &[]), after);
     }
 }

@@ -11,6 +11,7 @@ use super::overlay::{self, Banner, Shown};
 use super::preview::{Model, Preview};
 use super::reload::{self, Versions};
 use crate::dates::DateStyle;
+use crate::diag::Diagnostic;
 use crate::model::Story;
 use crate::pipeline::StaticSource;
 use crate::routes::Page;
@@ -53,7 +54,8 @@ impl Preview {
             return Reply::Events;
         }
         let script = reload::script(&reload::events_address(path), &versions.token(self.version));
-        let findings = self.findings();
+        let listed = self.findings();
+        let findings: Vec<&Diagnostic> = listed.iter().collect();
         let shown = Shown {
             findings: &findings,
             held: self.is_held(),
@@ -124,7 +126,7 @@ fn render(model: &Model, settings: &Settings, page: Page, status: u16, shown: &S
         },
         Err(problem) => {
             let mut all = shown.findings.to_vec();
-            all.push(problem);
+            all.push(&problem);
             let shown = Shown {
                 findings: &all,
                 ..*shown
