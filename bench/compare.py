@@ -7,7 +7,17 @@ Usage: bench/compare.py [--sizes 1000,10000] [--runs 3] [--work /tmp/byline-benc
 
 Sites come from ../shared/bench/gen_site.py (byline and Hugo flavours of the same stories).
 Each run starts without an output folder (removed untimed before it), so both tools do a full
-build with output on disk. Peak memory is the child's maximum resident set size (wait4).
+build with output on disk. Before each timed run the kernel is told to write out what is still
+pending (`sync`, untimed): otherwise a tool would pay for writing back the other tool's output.
+
+The previous output is moved aside into `<work>/.trash`, not deleted; the next invocation
+empties the trash before it starts, writes everything back and waits a minute. On ext4 without
+a journal, creating a file skips every inode freed in the last minute (six minutes while its
+inode table is not yet written back), and that search costs more than the build when
+thousands were just freed: deleting the last run's output before each run made both tools two
+to four times slower. Delete `<work>/.trash` by hand when done.
+
+Peak memory is the child's maximum resident set size (wait4).
 
 The two tools run in turn, the order flipping every run (byline first, then Hugo first), so a
 slow moment of a shared machine does not land on one tool only; each pair's ratio is printed.
@@ -136,18 +146,33 @@ def main():
     if not os.path.exists(args.byline):
         sys.exit(f"{args.byline} missing: run `cargo build --release` first")
     os.makedirs(args.work, exist_ok=True)
+    trash = os.path.join(args.work, ".trash")
+    if os.path.exists(trash):
+        shutil.rmtree(trash)
+        os.sync()
+        print("emptied the trash of an earlier run; waiting a minute for its inodes to age (see --help)",
+              file=sys.stderr)
+        time.sleep(65)
+    os.makedirs(trash)
+
+    def set_aside(folder):
+        if os.path.exists(folder):
+            os.rename(folder, os.path.join(tempfile.mkdtemp(dir=trash), "public"))
+
     rows = []
     for stories in [int(s) for s in args.sizes.split(",")]:
         byline_site, hugo_site = generate(args.work, stories, args.seed, args.photos, not args.no_search, args.extra_config)
         results = {"byline": [], "hugo": []}
         def run_byline():
-            shutil.rmtree(os.path.join(byline_site, "public"), ignore_errors=True)
+            set_aside(os.path.join(byline_site, "public"))
             if args.cold_images:
                 shutil.rmtree(os.path.join(byline_site, ".byline-cache"), ignore_errors=True)
+            os.sync()
             results["byline"].append(timed([args.byline, "build", "--root", byline_site], byline_site))
 
         def run_hugo():
-            shutil.rmtree(os.path.join(hugo_site, "public"), ignore_errors=True)
+            set_aside(os.path.join(hugo_site, "public"))
+            os.sync()
             results["hugo"].append(timed([hugo, "--quiet"], hugo_site))
 
         for run in range(args.runs):
@@ -171,6 +196,7 @@ def main():
             ratios = [h / b for (b, _), (h, _) in zip(results["byline"], results["hugo"])]
             row += [h_time, h_rss, min(ratios), max(ratios)]
         rows.append(row)
+    print(f"the outputs of these runs are in {trash}: delete it when done", file=sys.stderr)
     print(f"runs per tool and size: {args.runs} (median time, highest peak RSS)")
     header = "| stories | byline s | byline ms/story | byline peak MB |"
     if hugo:
