@@ -79,8 +79,9 @@ pub(super) struct Model {
 /// finds (a template that fails on a page), which `byline build` reports too.
 #[derive(Debug, Default)]
 struct Findings {
-    /// From reading and validating each content file, by file.
-    files: BTreeMap<PathBuf, Vec<Diagnostic>>,
+    /// From reading and validating each content file, by file (shared with the list of every
+    /// finding, so a save copies only the files it read again).
+    files: BTreeMap<PathBuf, Arc<[Diagnostic]>>,
     /// Story files that are valid stories despite errors of theirs (a draft's placeholders):
     /// they can be shown, so their errors do not hold the preview back.
     shown_anyway: BTreeSet<PathBuf>,
@@ -103,7 +104,7 @@ impl Findings {
         let parts = self
             .files
             .values()
-            .map(|found| copied(found))
+            .cloned()
             .chain([copied(&self.site)])
             .chain(self.texts.iter().cloned())
             .chain([copied(&self.render)])
@@ -114,11 +115,13 @@ impl Findings {
     /// Whether anything besides the check stage has errors: then the files cannot become a
     /// version of the preview (a story would go missing or show old fields).
     fn blocks(&self) -> bool {
-        self.files
+        // Errors first: looking a path up compares paths, and an archive can have a warning
+        // in every file.
+        self.files.iter().any(|(path, found)| {
+            found.iter().any(Diagnostic::is_error) && !self.shown_anyway.contains(path)
+        }) || self
+            .site
             .iter()
-            .filter(|(path, _)| !self.shown_anyway.contains(*path))
-            .flat_map(|(_, found)| found)
-            .chain(&self.site)
             .chain(&self.render)
             .any(Diagnostic::is_error)
     }
@@ -397,13 +400,17 @@ impl Preview {
                 .collect(),
             ..Findings::default()
         };
+        let mut by_file: BTreeMap<PathBuf, Vec<Diagnostic>> = BTreeMap::new();
         for finding in found {
-            findings
-                .files
+            by_file
                 .entry(finding.path.clone())
                 .or_default()
                 .push(finding);
         }
+        findings.files = by_file
+            .into_iter()
+            .map(|(path, found)| (path, found.into()))
+            .collect();
         let (theme, theme_problems) = pipeline::load_theme(&root, &site.config);
         findings.site.extend(theme_problems);
         let Some(theme) = theme else {
@@ -627,7 +634,7 @@ impl Preview {
             if findings.is_empty() {
                 self.findings.files.remove(&path);
             } else {
-                self.findings.files.insert(path, findings);
+                self.findings.files.insert(path, findings.into());
             }
         }
         if site_wide {
