@@ -16,7 +16,9 @@
 //! finding `byline check` would print for the files as they are (read and validation problems
 //! per file, the site-wide ones, and the check stage's links, credits and files, run again over
 //! the whole site), plus any page that fails to render; every page shows them in an overlay
-//! and the terminal prints what changed.
+//! and the terminal prints what changed. The findings are kept per file and per text, and the
+//! sorted list the pages show shares those lists ([`listed`]): an archive can have a finding
+//! per story, and a save copies only the findings of what it read or checked again.
 //!
 //! **Updates re-read only what changed.** The watcher ([`watch`]) hands over batches of changed
 //! paths. Parsed content files are cached and read again only when a change to them was seen.
@@ -63,9 +65,10 @@
 //! overlay reach pages through the template variable `live_reload` ([`overlay`]), which is
 //! none in `build`. The preview shows drafts with `--drafts`, and embargoed stories always.
 //!
-//! Modules: [`preview`] (the model and its updates), [`respond`] (request to reply), [`http`]
-//! (the axum server), [`reload`] (event stream and client script), [`overlay`] (banners and
-//! errors in the page), [`watch`] (notify with a debouncer).
+//! Modules: [`preview`] (the model and its updates), [`listed`] (every finding, sorted and
+//! shared), [`respond`] (request to reply), [`http`] (the axum server), [`reload`] (event
+//! stream and client script), [`overlay`] (banners and errors in the page), [`watch`] (notify
+//! with a debouncer).
 
 mod http;
 mod listed;
