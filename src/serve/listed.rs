@@ -52,11 +52,18 @@ impl Listed {
     pub fn new_since(&self, before: &Listed) -> Vec<Diagnostic> {
         let shared: HashSet<*const Diagnostic> =
             before.parts.iter().map(|part| part.as_ptr()).collect();
-        let known: Vec<&Diagnostic> = before.iter().collect();
-        self.order
+        let changed: Vec<&Diagnostic> = self
+            .order
             .iter()
             .filter(|&&(part, _)| !shared.contains(&self.parts[part as usize].as_ptr()))
             .map(|&(part, place)| &self.parts[part as usize][place as usize])
+            .collect();
+        if changed.is_empty() {
+            return Vec::new();
+        }
+        let known: Vec<&Diagnostic> = before.iter().collect();
+        changed
+            .into_iter()
             .filter(|&finding| {
                 let first = known.partition_point(|&k| Diagnostic::order(k, finding).is_lt());
                 // Findings that sort alike may differ in their hints: any of them may be this

@@ -98,7 +98,7 @@ struct Findings {
 }
 
 impl Findings {
-    /// Every finding, sorted; the check stage's lists are shared, not copied.
+    /// Every finding, sorted; the lists of the files and of the texts are shared, not copied.
     fn all(&self) -> Listed {
         let copied = |found: &[Diagnostic]| Arc::<[Diagnostic]>::from(found);
         let parts = self
