@@ -51,37 +51,38 @@ impl<'a> SiteView<'a> {
         }
     }
 
-    /// The feed entry of a story, made once.
+    /// The feed entry of a story, made once and shared by every feed that lists the story.
     fn feed_entry(&self, index: usize, strings: &Strings) -> Value {
         self.feed_entries[index]
-            .get_or_init(|| {
-                let config = &self.site.config;
-                let story = &self.site.stories[index];
-                let html = self.body_html(index);
-                let notes = feeds::EntryNotes {
-                    corrections: story
-                        .corrections
-                        .iter()
-                        .map(|c| (c.date.display(self.bodies.date_style()), c.text.clone()))
-                        .collect(),
-                    funding: self.funding_disclosure(story, strings),
-                };
-                let mut entry = feeds::story_entry(
-                    config,
-                    story,
-                    story.summary_or_first_paragraph(),
-                    html.as_str().unwrap_or_default(),
-                    &notes,
-                    strings,
-                );
-                // A story is in many feeds (the site's, its series', each topic's and person's):
-                // its body, the longest text of a feed, is escaped here once, as the template
-                // would escape it, instead of in every feed.
-                let content =
-                    Value::from_safe_string(escape::html(&std::mem::take(&mut entry.content)));
-                minijinja::context! { content, ..value(entry) }
-            })
+            .get_or_init(|| self.make_feed_entry(index, &self.render_body(index), strings))
             .clone()
+    }
+
+    /// The feed entry of `site.stories[index]`, whose body renders as `html`.
+    pub(super) fn make_feed_entry(&self, index: usize, html: &str, strings: &Strings) -> Value {
+        let config = &self.site.config;
+        let story = &self.site.stories[index];
+        let notes = feeds::EntryNotes {
+            corrections: story
+                .corrections
+                .iter()
+                .map(|c| (c.date.display(self.bodies.date_style()), c.text.clone()))
+                .collect(),
+            funding: self.funding_disclosure(story, strings),
+        };
+        let mut entry = feeds::story_entry(
+            config,
+            story,
+            story.summary_or_first_paragraph(),
+            html,
+            &notes,
+            strings,
+        );
+        // A story is in many feeds (the site's, its series', each topic's and person's): its
+        // body, the longest text of a feed, is escaped here once, as the template would escape
+        // it, instead of in every feed.
+        let content = Value::from_safe_string(escape::html(&std::mem::take(&mut entry.content)));
+        minijinja::context! { content, ..value(entry) }
     }
 
     pub(super) fn corrections_feed(&self, strings: &Strings) -> Value {

@@ -68,10 +68,6 @@ pub struct SiteView<'a> {
     feed_entries: Vec<OnceLock<Value>>,
     /// Which stories some feed lists, worked out when a body is first needed.
     in_feeds: OnceLock<Vec<bool>>,
-    /// The body HTML of each story some feed lists, once rendered, so that its page and its
-    /// feed entry share one rendering (a feed holds few stories, so few are kept). Bodies of
-    /// other stories are rendered for their page and let go.
-    feed_bodies: Vec<OnceLock<String>>,
 }
 
 impl<'a> SiteView<'a> {
@@ -121,7 +117,6 @@ impl<'a> SiteView<'a> {
             ledger: OnceLock::new(),
             feed_entries: (0..stories).map(|_| OnceLock::new()).collect(),
             in_feeds: OnceLock::new(),
-            feed_bodies: (0..stories).map(|_| OnceLock::new()).collect(),
         }
     }
 
@@ -197,23 +192,27 @@ impl<'a> SiteView<'a> {
         })
     }
 
-    /// The body HTML of `site.stories[index]`, as a template value.
-    fn body_html(&self, index: usize) -> Value {
+    /// The body HTML of `site.stories[index]` as a template value, for its page. In a build, a
+    /// story that some feed lists gets its feed entry made from this same rendering, so the
+    /// body is rendered once and only the entry is kept for the feeds.
+    fn body_html(&self, index: usize, strings: &Strings) -> Value {
+        let html = self.render_body(index);
+        if !self.bodies.is_cached() {
+            let in_feeds = self.in_feeds.get_or_init(|| self.routes.stories_in_feeds());
+            if in_feeds[index] {
+                self.feed_entries[index]
+                    .get_or_init(|| self.make_feed_entry(index, &html, strings));
+            }
+        }
+        Value::from_safe_string(html)
+    }
+
+    /// The body HTML of `site.stories[index]`.
+    fn render_body(&self, index: usize) -> String {
         let story = &self.site.stories[index];
-        let render = || {
-            let anchors = ledger::story_anchors(story);
-            self.bodies
-                .html(&story.source, &story.url, &story.body, &anchors)
-        };
-        if self.bodies.is_cached() {
-            return Value::from_safe_string(render());
-        }
-        let in_feeds = self.in_feeds.get_or_init(|| self.routes.stories_in_feeds());
-        if in_feeds[index] {
-            Value::from_safe_string(self.feed_bodies[index].get_or_init(render).clone())
-        } else {
-            Value::from_safe_string(render())
-        }
+        let anchors = ledger::story_anchors(story);
+        self.bodies
+            .html(&story.source, &story.url, &story.body, &anchors)
     }
 
     fn card_at(&self, index: usize) -> Value {

@@ -137,7 +137,7 @@ impl<'a> SiteView<'a> {
                 .collect(),
             extra: &story.extra,
             draft: story.draft,
-            content: self.body_html(index),
+            content: self.body_html(index, strings),
             json_ld: json_ld.into_iter().map(Value::from_safe_string).collect(),
         })
     }
