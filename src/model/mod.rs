@@ -130,6 +130,18 @@ pub struct TextOnDisk {
 }
 
 impl Body {
+    /// Lets go of what only the checks need of the text's scan (its links, headings and
+    /// footnotes), keeping what publishing needs: the first paragraph, which listings and
+    /// feeds show as a summary, and the pictures, whose resized copies are published.
+    pub fn forget_check_details(&mut self) {
+        let summary = BodyScan {
+            first_paragraph: self.scan.first_paragraph.clone(),
+            images: self.scan.images.clone(),
+            ..BodyScan::default()
+        };
+        self.scan = Arc::new(summary);
+    }
+
     /// The Markdown, when it is kept in memory.
     pub fn kept_text(&self) -> Option<&str> {
         match &self.text {
@@ -243,6 +255,18 @@ pub struct Site {
     pub url_lock: Option<crate::url_lock::UrlLock>,
 }
 
+impl Site {
+    /// Lets go of what only the checks need of every text (see [`Body::forget_check_details`]):
+    /// a build does once they are done, so that the memory goes to rendering instead.
+    pub fn forget_check_details(&mut self) {
+        let stories = self.stories.iter_mut().map(|story| &mut story.body);
+        let series = self.series.iter_mut().map(|series| &mut series.description);
+        for body in stories.chain(series) {
+            body.forget_check_details();
+        }
+    }
+}
+
 /// Who funded a story, as its disclosure says it: the funders it names itself, and the funders
 /// of its series that it does not name itself (a series' funder pays for the reporting of every
 /// story in it). Either may be empty, never both for a valid story.
@@ -343,4 +367,48 @@ pub fn story_order(a: &Story, b: &Story) -> std::cmp::Ordering {
         .chronological(&a.date)
         .then_with(|| a.title.cmp(&b.title))
         .then_with(|| a.url.cmp(&b.url))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::markdown::{Heading, InlineImage, LinkRef};
+
+    #[test]
+    fn a_build_forgets_what_only_the_checks_need_and_keeps_summary_and_pictures() {
+        let picture = InlineImage {
+            src: "map.jpg".into(),
+            alt: "The map".into(),
+            ..InlineImage::default()
+        };
+        let scan = BodyScan {
+            headings: vec![Heading {
+                text: "Findings".into(),
+                ..Heading::default()
+            }],
+            links: vec![LinkRef {
+                url: "other.md".into(),
+                ..LinkRef::default()
+            }],
+            images: vec![picture.clone()],
+            first_paragraph: Some("It began in 2019.".into()),
+            too_deep: Some((4, 1)),
+            ..BodyScan::default()
+        };
+        let mut body = Body {
+            text: BodyText::Dropped,
+            scan: Arc::new(scan),
+            first_line: 7,
+        };
+        body.forget_check_details();
+        assert_eq!(
+            *body.scan,
+            BodyScan {
+                images: vec![picture],
+                first_paragraph: Some("It began in 2019.".into()),
+                ..BodyScan::default()
+            }
+        );
+        assert_eq!(body.first_line, 7);
+    }
 }

@@ -59,6 +59,7 @@ pub fn build(settings: &Settings, output: &Path, force: bool) -> Result<BuildRep
         return Err(fail(checked.diagnostics));
     };
     let mut timings = std::mem::replace(&mut checked.timings, Timings::start());
+    checked.site.forget_check_details();
     let site = &checked.site;
     let edition = checked.edition;
     let Some(bodies) = checked.body_renderer() else {
