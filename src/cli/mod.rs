@@ -92,8 +92,8 @@ pub fn run() -> ExitCode {
 /// Turns Linux's transparent huge pages off for this process, for `build` and `serve`, whose
 /// memory grows with the archive (and, in `serve`, stays for hours). The allocator asks for
 /// 2 MiB pages where the system allows them, and each counts whole in memory however little of
-/// it is used: a build's peak was a third larger, for no gain in time (BENCHMARKS.md). `check`
-/// keeps them: it is over in a fraction of a second, and fewer, larger pages make it faster.
+/// it is used, which swelled a build's peak for no gain in time (BENCHMARKS.md). `check` keeps
+/// them: it is over in a fraction of a second, and fewer, larger pages make it faster.
 /// Failing to ask changes nothing else, so the error is ignored.
 fn use_small_pages() {
     #[cfg(target_os = "linux")]
