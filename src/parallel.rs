@@ -39,3 +39,21 @@ pub fn filter_map<T: Sync, R: Send>(
         .filter_map(f)
         .collect()
 }
+
+/// How many threads [`waiting_on_disk`] gives its work: removing files mostly waits on the
+/// disk, and more requests in flight than there are cores keep it busy.
+const DISK_THREADS: usize = 8;
+
+/// Runs `work` with [`DISK_THREADS`] threads for whatever it does in parallel: for work that
+/// waits on the disk rather than the CPU (removing a previous site). Without a pool of its own,
+/// it runs on the cores' threads.
+pub fn waiting_on_disk<R: Send>(work: impl FnOnce() -> R + Send) -> R {
+    match rayon::ThreadPoolBuilder::new()
+        .num_threads(DISK_THREADS)
+        .thread_name(|number| format!("byline-disk-{number}"))
+        .build()
+    {
+        Ok(pool) => pool.install(work),
+        Err(_) => work(),
+    }
+}

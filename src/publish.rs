@@ -18,6 +18,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::diag::{Code, Diagnostic};
 use crate::layout::SOURCES;
+use crate::parallel;
 use crate::safe_read::open_regular;
 use crate::url::normalise;
 
@@ -179,8 +180,7 @@ impl Staging {
         recover_interrupted(output);
         let dir = parent.join(format!(".{name}{STAGING_MARK}{}", std::process::id()));
         if dir.exists() {
-            std::fs::remove_dir_all(&dir)
-                .map_err(|error| output_error(&dir, &error.to_string()))?;
+            remove_folder(&dir).map_err(|error| output_error(&dir, &error.to_string()))?;
         }
         std::fs::create_dir(&dir).map_err(|error| output_error(&dir, &error.to_string()))?;
         let staging = Staging {
@@ -264,18 +264,16 @@ impl Staging {
     /// Puts the new site in place of the old one: in one atomic exchange where the system has
     /// one, else in two renames (see the module docs). Until this succeeds the old site is in
     /// place; if the two-step swap fails half-way, the old site is put back, and when even
-    /// that fails the message says where it is.
-    pub fn commit(mut self) -> Result<(), Diagnostic> {
+    /// that fails the message says where it is. The previous site is left set aside for the
+    /// caller to remove ([`PreviousSite`]).
+    pub fn commit(mut self) -> Result<PreviousSite, Diagnostic> {
         let had_old = std::fs::symlink_metadata(&self.output).is_ok();
         if had_old {
             match exchange(&self.dir, &self.output) {
                 Ok(true) => {
                     self.committed = true;
-                    // The staging folder now holds the old site. The new one is live; failing
-                    // to delete the old copy only wastes disk space (the next build removes
-                    // it).
-                    let _ = std::fs::remove_dir_all(&self.dir);
-                    return Ok(());
+                    // The staging folder now holds the old site.
+                    return Ok(PreviousSite(Some(self.dir.clone())));
                 }
                 Ok(false) => {}
                 Err(error) => {
@@ -323,11 +321,27 @@ impl Staging {
             return Err(output_error(&self.output, &problem));
         }
         self.committed = true;
-        if had_old {
-            // The new site is live; failing to delete the old copy only wastes disk space.
-            let _ = std::fs::remove_dir_all(&retired);
+        Ok(PreviousSite(had_old.then_some(retired)))
+    }
+}
+
+/// The site a commit replaced, in a folder set aside beside the output folder.
+#[must_use = "the previous site stays on disk until it is removed"]
+pub struct PreviousSite(Option<PathBuf>);
+
+impl PreviousSite {
+    /// Removes the previous site. The new one is live, so failing to only wastes disk space:
+    /// the next build removes whatever is left.
+    pub fn remove(self) {
+        drop(self);
+    }
+}
+
+impl Drop for PreviousSite {
+    fn drop(&mut self) {
+        if let Some(folder) = self.0.take() {
+            let _ = remove_folder(&folder);
         }
-        Ok(())
     }
 }
 
@@ -368,7 +382,7 @@ fn exchange(_: &Path, _: &Path) -> std::io::Result<bool> {
 impl Drop for Staging {
     fn drop(&mut self) {
         if !self.committed {
-            let _ = std::fs::remove_dir_all(&self.dir);
+            let _ = remove_folder(&self.dir);
         }
     }
 }
@@ -419,8 +433,29 @@ pub fn recover_interrupted(output: &Path) {
         .into_iter()
         .chain(retired.into_iter().map(|(_, path)| path))
     {
-        let _ = std::fs::remove_dir_all(folder);
+        let _ = remove_folder(&folder);
     }
+}
+
+/// Removes `folder` (a staging folder, or a previous site set aside) and everything in it. A
+/// site is tens of thousands of files, and removing them one after another waits on the disk
+/// for each, so they are removed side by side ([`parallel::waiting_on_disk`]). The folder is
+/// opened without following a link and emptied through its handle, so nothing outside it is
+/// touched even if a folder in it is swapped for a link meanwhile.
+#[cfg(unix)]
+fn remove_folder(folder: &Path) -> std::io::Result<()> {
+    use remove_dir_all::RemoveDir;
+    use rustix::fs::{Mode, OFlags};
+    let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::NOFOLLOW | OFlags::CLOEXEC;
+    let mut opened = std::fs::File::from(rustix::fs::open(folder, flags, Mode::empty())?);
+    parallel::waiting_on_disk(|| opened.remove_dir_contents(Some(folder)))?;
+    drop(opened);
+    std::fs::remove_dir(folder)
+}
+
+#[cfg(not(unix))]
+fn remove_folder(folder: &Path) -> std::io::Result<()> {
+    std::fs::remove_dir_all(folder)
 }
 
 /// Whether the process `pid` is running, where the system can tell (Linux): a build of the same
@@ -500,18 +535,64 @@ mod tests {
             std::fs::read_to_string(output.join("old.html")).unwrap(),
             "old"
         );
-        staging.commit().unwrap();
+        let previous = staging.commit().unwrap();
 
         assert_eq!(
             std::fs::read_to_string(output.join("a/index.html")).unwrap(),
             "new"
         );
         assert!(!output.join("old.html").exists());
-        let names: Vec<_> = std::fs::read_dir(dir.path())
+        let names = || -> Vec<String> {
+            let mut names: Vec<_> = std::fs::read_dir(dir.path())
+                .unwrap()
+                .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+                .collect();
+            names.sort();
+            names
+        };
+        // Until it is removed, the previous site is set aside beside the new one.
+        assert_eq!(names().len(), 2);
+        previous.remove();
+        assert_eq!(names(), vec!["public"]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn removing_the_previous_site_never_follows_a_link_out_of_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let outside = dir.path().join("outside");
+        std::fs::create_dir_all(outside.join("folder")).unwrap();
+        std::fs::write(outside.join("folder/keep.txt"), "kept").unwrap();
+        let output = dir.path().join("public");
+        std::fs::create_dir_all(output.join("series/story")).unwrap();
+        std::fs::write(output.join("series/story/index.html"), "old").unwrap();
+        for n in 0..50 {
+            let folder = output.join(format!("topics/t{n}"));
+            std::fs::create_dir_all(&folder).unwrap();
+            std::fs::write(folder.join("index.html"), "old").unwrap();
+        }
+        std::os::unix::fs::symlink(&outside, output.join("link")).unwrap();
+        std::os::unix::fs::symlink(outside.join("folder"), output.join("series/link")).unwrap();
+
+        let staging = Staging::create(&output).unwrap();
+        staging.write("index.html", b"new").unwrap();
+        staging.commit().unwrap().remove();
+
+        assert_eq!(
+            std::fs::read_to_string(outside.join("folder/keep.txt")).unwrap(),
+            "kept"
+        );
+        let mut names: Vec<_> = std::fs::read_dir(dir.path())
             .unwrap()
             .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
             .collect();
-        assert_eq!(names, vec!["public"]);
+        names.sort();
+        assert_eq!(names, vec!["outside", "public"]);
+        // A link given as the folder itself is refused, not followed.
+        let link = dir.path().join("link-to-outside");
+        std::os::unix::fs::symlink(&outside, &link).unwrap();
+        assert!(remove_folder(&link).is_err());
+        assert!(outside.join("folder/keep.txt").exists());
     }
 
     #[test]

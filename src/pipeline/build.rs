@@ -142,8 +142,10 @@ pub fn build(settings: &Settings, output: &Path, force: bool) -> Result<BuildRep
         timings.lap("write the search index");
     }
     let files = staging.files_written();
-    staging.commit().map_err(|d| fail(vec![d]))?;
+    let previous = staging.commit().map_err(|d| fail(vec![d]))?;
     timings.lap("swap the new site into place");
+    previous.remove();
+    timings.lap("remove the previous site");
     let routes = view.routes();
     let published = pages
         .iter()
