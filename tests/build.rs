@@ -597,3 +597,53 @@ fn images_carry_their_pixel_size_so_pages_do_not_shift() {
     );
     assert!(attrs(&remote, header, "width").is_empty());
 }
+
+#[test]
+fn a_summary_stands_for_its_story_and_a_blank_one_gives_way_to_the_first_paragraph() {
+    let site = TestSite::fixture("newsroom");
+    let story = |title: &str, date: &str, summary: &str, body: &str| {
+        format!(
+            "---\ntitle: {title}\ndate: {date}\nreporter: Tom Byrne\neditor: Meirion Jones\nfunder: Luminate\ntopics: Big Tech\nsummary: {summary}\n---\n\n{body}\n"
+        )
+    };
+    site.write(
+        "content/with-summary.md",
+        &story(
+            "With a summary",
+            "2021-12-03",
+            "The summary sells it.",
+            "The first paragraph tells it.",
+        ),
+    );
+    site.write(
+        "content/blank-summary.md",
+        &story(
+            "With a blank summary",
+            "2021-12-04",
+            "\"  \"",
+            "The first paragraph stands in.",
+        ),
+    );
+    site.build(&[]).assert_success();
+    for (page, shown, not_shown) in [
+        (
+            "with-summary/index.html",
+            "The summary sells it.",
+            "The first paragraph tells it.",
+        ),
+        (
+            "blank-summary/index.html",
+            "The first paragraph stands in.",
+            "",
+        ),
+    ] {
+        assert_eq!(texts(&site.page(page), ".standfirst"), [shown], "{page}");
+        let cards = texts(&site.page("index.html"), ".card-summary");
+        assert!(cards.iter().any(|card| card == shown), "{cards:?}");
+        if !not_shown.is_empty() {
+            assert!(!cards.iter().any(|card| card == not_shown), "{cards:?}");
+        }
+        let feed = std::fs::read_to_string(site.output().join("atom.xml")).unwrap();
+        assert!(feed.contains(shown), "{page}: the feed's summary");
+    }
+}

@@ -142,6 +142,14 @@ impl Body {
         self.scan = Arc::new(summary);
     }
 
+    /// Lets go of the first paragraph of a story that has a summary, which listings, feeds
+    /// and meta descriptions show instead: an archive holds every story's scan at once.
+    pub fn forget_first_paragraph(&mut self) {
+        if let Some(scan) = Arc::get_mut(&mut self.scan) {
+            scan.first_paragraph = None;
+        }
+    }
+
     /// The Markdown, when it is kept in memory.
     pub fn kept_text(&self) -> Option<&str> {
         match &self.text {

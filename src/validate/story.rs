@@ -298,6 +298,15 @@ pub(super) fn validate_story(
         });
         return None;
     }
+    let summary = front
+        .summary
+        .map(|s| s.value)
+        .filter(|s| !s.trim().is_empty());
+    let mut body = parsed.body;
+    if summary.is_some() {
+        // Its summary is what listings and feeds show: the first paragraph is never read.
+        body.forget_first_paragraph();
+    }
     Some(Story {
         source: path,
         slug,
@@ -311,10 +320,7 @@ pub(super) fn validate_story(
         credits,
         funders,
         image,
-        summary: front
-            .summary
-            .map(|s| s.value)
-            .filter(|s| !s.trim().is_empty()),
+        summary,
         topics,
         draft,
         publish_at,
@@ -325,7 +331,7 @@ pub(super) fn validate_story(
             .extra
             .map(|e| e.value)
             .unwrap_or_else(FreeValue::empty_map),
-        body: parsed.body,
+        body,
         aliases,
         aliases_position,
         withdrawn,
